@@ -1,0 +1,122 @@
+package v1alpha1
+
+import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+// PlatformEnvironment is a complete production AWS environment for one application team: network, EKS,
+// PostgreSQL, Redis, HTTPS edge, DNS, e-mail, observability and the team's applications inside the cluster.
+//
+// +kubebuilder:object:root=true
+// +kubebuilder:resource:scope=Namespaced,categories={crossplane,composite,platform},shortName=penv
+// +kubebuilder:printcolumn:name="PROFILE",type=string,JSONPath=".spec.profile"
+// +kubebuilder:printcolumn:name="REGION",type=string,JSONPath=".spec.region"
+type PlatformEnvironment struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	Spec   PlatformEnvironmentSpec   `json:"spec"`
+	Status PlatformEnvironmentStatus `json:"status,omitempty"`
+}
+
+// PlatformEnvironmentSpec is what an application team asks for. Fields left out take static defaults
+// (markers below) or profile-dependent defaults that the function resolves and publishes in
+// status.resolved.
+//
+// +kubebuilder:validation:XValidation:rule="!has(self.network) || !has(self.network.availabilityZones) || self.network.availabilityZones.all(z, z.startsWith(self.region) && z.size() == self.region.size() + 1)",message="spec.network.availabilityZones: every zone must be in spec.region (the region name followed by one letter, e.g. us-east-1a)"
+type PlatformEnvironmentSpec struct {
+	// Profile selects the defaults for everything the spec leaves out: dev is small and tears down
+	// completely, staging mirrors prod at a smaller size, prod is highly available and protected.
+	// +kubebuilder:validation:Enum=dev;staging;prod
+	// +kubebuilder:default=prod
+	// +optional
+	Profile string `json:"profile,omitempty"`
+
+	// Region is the AWS region of the environment, e.g. us-east-1. It cannot change after creation.
+	// +kubebuilder:validation:Pattern=`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$`
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.region is immutable: an environment cannot move between regions; create a new environment instead"
+	Region string `json:"region"`
+
+	// ProviderConfigRef names the provider-aws ProviderConfig that holds this team's AWS credentials.
+	// A ProviderConfig is namespaced: it is the team's own, in the environment's namespace.
+	// +kubebuilder:default={kind: ProviderConfig, name: default}
+	// +optional
+	ProviderConfigRef ProviderConfigReference `json:"providerConfigRef,omitempty"`
+
+	// DeletionProtection keeps stateful resources (database, cache, KMS keys, buckets, log groups, the
+	// hosted zone) in AWS when the environment is deleted, and turns on AWS deletion protection where AWS
+	// has it. Defaults to true for the prod profile and false otherwise (see status.resolved).
+	// +optional
+	DeletionProtection *bool `json:"deletionProtection,omitempty"`
+
+	// Tags are added to every AWS resource that takes tags, besides environment, component and managed-by.
+	// +kubebuilder:validation:MaxProperties=40
+	// +optional
+	Tags map[string]string `json:"tags,omitempty"`
+
+	// Network is the VPC over several availability zones.
+	// +kubebuilder:default={}
+	// +optional
+	Network NetworkSpec `json:"network,omitempty"`
+}
+
+// ProviderConfigReference names a provider-aws ProviderConfig (kind and name; no namespace: namespaced
+// managed resources use the ProviderConfig in their own namespace, or a ClusterProviderConfig).
+type ProviderConfigReference struct {
+	// Kind is ProviderConfig (namespaced, the team's own) or ClusterProviderConfig (shared).
+	// +kubebuilder:validation:Enum=ProviderConfig;ClusterProviderConfig
+	// +kubebuilder:default=ProviderConfig
+	Kind string `json:"kind"`
+
+	// Name of the ProviderConfig.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:default=default
+	Name string `json:"name"`
+}
+
+// PlatformEnvironmentStatus is what the environment publishes: the defaults it resolved, the outputs
+// other systems need and per-component readiness. Crossplane adds conditions.
+type PlatformEnvironmentStatus struct {
+	// Resolved holds the values the function derived from the profile for what the spec left out.
+	// +optional
+	Resolved *ResolvedSpec `json:"resolved,omitempty"`
+
+	// Outputs are the identifiers and endpoints of the environment.
+	// +optional
+	Outputs *Outputs `json:"outputs,omitempty"`
+
+	// Components reports the readiness of each component, in the order they are built.
+	// +listType=map
+	// +listMapKey=name
+	// +optional
+	Components []ComponentStatus `json:"components,omitempty"`
+}
+
+// ResolvedSpec is the profile-dependent part of the spec as the function resolved it.
+type ResolvedSpec struct {
+	// DeletionProtection in force.
+	DeletionProtection bool `json:"deletionProtection"`
+	// Network as resolved.
+	// +optional
+	Network *ResolvedNetwork `json:"network,omitempty"`
+}
+
+// Outputs are the identifiers and endpoints of the environment, filled as resources are observed.
+type Outputs struct {
+	// Network outputs.
+	// +optional
+	Network *NetworkOutputs `json:"network,omitempty"`
+}
+
+// ComponentStatus is the readiness of one component.
+type ComponentStatus struct {
+	// Name of the component, e.g. network.
+	Name string `json:"name"`
+	// Ready is true when every resource of the component is observed ready.
+	Ready bool `json:"ready"`
+	// Resources counts the component's composed resources; ReadyResources how many are ready.
+	Resources      int `json:"resources"`
+	ReadyResources int `json:"readyResources"`
+	// Message says what the component waits for, when it is not ready.
+	// +optional
+	Message string `json:"message,omitempty"`
+}
