@@ -18,6 +18,9 @@ OBSERVED ?= $(patsubst examples/%.yaml,test/observed/%/ready.yaml,$(EXAMPLE))
 FUNCTION_ADDRESS ?= 127.0.0.1:9443
 
 TEST_EXTRA :=
+# Included before the rules below so that their TEST_EXTRA additions reach `test`.
+-include mk/*.mk
+
 
 .PHONY: help
 help: ## List the targets.
@@ -57,4 +60,3 @@ go-test: $(CROSSPLANE) $(BIN)/function
 .PHONY: test
 test: go-test $(TEST_EXTRA) ## Run every test.
 
--include mk/*.mk
