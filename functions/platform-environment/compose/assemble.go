@@ -1,0 +1,233 @@
+package compose
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Result is what a domain builder returns besides its typed status.
+type Result struct {
+	// Resources in the order the builder made them.
+	Resources []*Resource
+	// Waiting explains, per component, what the component waits for before it can render more: a gate
+	// on observed readiness or on a value only AWS can tell.
+	Waiting map[string]string
+	// Retired are composition resource names, or prefixes ending in "-", that the spec has removed.
+	// Their observed resources are left out of desired state, so Crossplane deletes them. Nothing else
+	// observed is ever left out.
+	Retired []string
+}
+
+// Add appends built resources.
+func (r *Result) Add(ms ...*MR) {
+	for _, m := range ms {
+		r.Resources = append(r.Resources, m.Resource())
+	}
+}
+
+// Wait records what a component waits for. The first reason recorded for a component wins, since
+// builders gate in dependency order.
+func (r *Result) Wait(component, reason string) {
+	if r.Waiting == nil {
+		r.Waiting = map[string]string{}
+	}
+	if _, ok := r.Waiting[component]; !ok {
+		r.Waiting[component] = reason
+	}
+}
+
+// Retire records names or "prefix-" patterns of resources the spec removed.
+func (r *Result) Retire(names ...string) { r.Retired = append(r.Retired, names...) }
+
+// Merge appends another result (a builder made of several parts).
+func (r *Result) Merge(o Result) {
+	r.Resources = append(r.Resources, o.Resources...)
+	for _, c := range sortedKeys(o.Waiting) {
+		r.Wait(c, o.Waiting[c])
+	}
+	r.Retired = append(r.Retired, o.Retired...)
+}
+
+// DesiredResource is one resource of the assembled desired state.
+type DesiredResource struct {
+	Name   string
+	Object map[string]any
+	Ready  bool
+	// Kept is true for an observed resource no builder rendered this time, kept as observed.
+	Kept bool
+}
+
+// ComponentState is the readiness of one component.
+type ComponentState struct {
+	Name           string
+	Resources      int
+	ReadyResources int
+	Ready          bool
+	Message        string
+}
+
+// Assembled is the desired state of the environment.
+type Assembled struct {
+	// Resources in a stable order: builders' order, then kept resources by name.
+	Resources  []DesiredResource
+	Components []ComponentState
+}
+
+// Assemble merges the builders' results into the desired state:
+//   - every observed resource that no builder rendered is kept as observed unless the spec retired it —
+//     Crossplane deletes whatever desired state omits, so partial observed state must never shrink it;
+//   - readiness comes from the observed Ready condition (or the resource's Readiness rule);
+//   - each component reports how many of its resources are ready and what it waits for.
+//
+// Two builders rendering the same name is a programming error and is reported as such.
+func Assemble(env *Env, results ...Result) (*Assembled, error) {
+	out := &Assembled{}
+	seen := map[string]bool{}
+	var retired []string
+	waiting := map[string]string{}
+	var order []string // component order of first appearance
+	addComponent := func(c string) {
+		for _, o := range order {
+			if o == c {
+				return
+			}
+		}
+		order = append(order, c)
+	}
+
+	for _, r := range results {
+		retired = append(retired, r.Retired...)
+		for _, c := range sortedKeys(r.Waiting) {
+			if _, ok := waiting[c]; !ok {
+				waiting[c] = r.Waiting[c]
+			}
+			addComponent(c)
+		}
+		for _, res := range r.Resources {
+			if seen[res.Name] {
+				return nil, fmt.Errorf("internal error: two builders render the composed resource %q", res.Name)
+			}
+			seen[res.Name] = true
+			addComponent(Component(res.Name))
+			out.Resources = append(out.Resources, DesiredResource{
+				Name:   res.Name,
+				Object: res.Object,
+				Ready:  ready(env.Observed, res),
+			})
+		}
+	}
+
+	for _, name := range sortedKeys(env.Observed) {
+		if seen[name] || isRetired(name, retired) {
+			continue
+		}
+		obs := env.Observed[name]
+		if obs["apiVersion"] == nil || obs["kind"] == nil {
+			// Nothing Crossplane could apply; Crossplane never sends such an object.
+			continue
+		}
+		addComponent(Component(name))
+		out.Resources = append(out.Resources, DesiredResource{
+			Name:   name,
+			Object: keepAsObserved(obs),
+			Ready:  conditionTrue(obs, "Ready"),
+			Kept:   true,
+		})
+	}
+
+	for _, c := range order {
+		st := ComponentState{Name: c, Message: waiting[c]}
+		for _, r := range out.Resources {
+			if Component(r.Name) != c {
+				continue
+			}
+			st.Resources++
+			if r.Ready {
+				st.ReadyResources++
+			} else if st.Message == "" {
+				st.Message = notReadyMessage(env.Observed, r.Name)
+			}
+		}
+		st.Ready = st.ReadyResources == st.Resources && waiting[c] == ""
+		out.Components = append(out.Components, st)
+	}
+	return out, nil
+}
+
+// ready decides a desired resource's readiness from observed state.
+func ready(o Observed, r *Resource) bool {
+	switch r.Readiness {
+	case AlwaysReady:
+		return true
+	case ReadyWhenObserved:
+		return o.Exists(r.Name)
+	default:
+		return o.Ready(r.Name)
+	}
+}
+
+// notReadyMessage says why a resource is not ready, for the component's status.
+func notReadyMessage(o Observed, name string) string {
+	obj, ok := o[name]
+	if !ok {
+		return name + ": being created"
+	}
+	if msg := conditionMessage(obj, "Synced"); msg != "" && !conditionTrue(obj, "Synced") {
+		return name + ": " + msg
+	}
+	return name + ": waiting for Ready"
+}
+
+func isRetired(name string, retired []string) bool {
+	for _, r := range retired {
+		if name == r || (strings.HasSuffix(r, "-") && strings.HasPrefix(name, r)) {
+			return true
+		}
+	}
+	return false
+}
+
+// keepAsObserved is the desired form of an observed resource that no builder rendered: its identity,
+// its external name (which the function may own; dropping it would make the provider lose the AWS
+// resource) and its spec as it is, so that server-side apply changes nothing.
+func keepAsObserved(obs map[string]any) map[string]any {
+	out := map[string]any{
+		"apiVersion": obs["apiVersion"],
+		"kind":       obs["kind"],
+	}
+	md := map[string]any{}
+	if m, ok := obs["metadata"].(map[string]any); ok {
+		if n, ok := m["name"]; ok {
+			md["name"] = n
+		}
+		if a, ok := m["annotations"].(map[string]any); ok {
+			if en, ok := a["crossplane.io/external-name"]; ok {
+				md["annotations"] = map[string]any{"crossplane.io/external-name": en}
+			}
+		}
+	}
+	out["metadata"] = md
+	if spec, ok := obs["spec"]; ok {
+		out["spec"] = deepCopy(spec)
+	}
+	return out
+}
+
+func deepCopy(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(t))
+		for k, x := range t {
+			m[k] = deepCopy(x)
+		}
+		return m
+	case []any:
+		s := make([]any, len(t))
+		for i, x := range t {
+			s[i] = deepCopy(x)
+		}
+		return s
+	default:
+		return v
+	}
+}

@@ -1,0 +1,70 @@
+package compose
+
+import "sort"
+
+// ProviderConfigRef names the provider-aws ProviderConfig every AWS managed resource uses.
+type ProviderConfigRef struct {
+	Kind string
+	Name string
+}
+
+// Env is what every builder needs to know about the environment it renders for. It is built once per
+// RunFunction from the observed XR and is read-only for builders.
+type Env struct {
+	// Name and Namespace of the PlatformEnvironment.
+	Name      string
+	Namespace string
+	// Region of every regional AWS resource.
+	Region string
+	// Profile is dev, staging or prod.
+	Profile string
+	// ProviderConfig every provider-aws managed resource uses.
+	ProviderConfig ProviderConfigRef
+	// DeletionProtection is the resolved flag: stateful resources keep their external resource when the
+	// managed resource is deleted, and AWS deletion protection is on where AWS has it.
+	DeletionProtection bool
+	// Zones are the resolved availability zones, in order.
+	Zones []string
+	// Tags are the spec's extra tags, added to every taggable resource.
+	Tags map[string]string
+	// Observed composed resources, by composition resource name.
+	Observed Observed
+}
+
+// baseTags returns the tags every taggable AWS resource of the given component carries.
+func (e *Env) baseTags(component string) map[string]any {
+	t := make(map[string]any, len(e.Tags)+3)
+	for k, v := range e.Tags {
+		t[k] = v
+	}
+	// Ours last so that a spec tag cannot hide which environment owns a resource.
+	t["environment"] = e.Namespace + "/" + e.Name
+	t["component"] = component
+	t["managed-by"] = "crossplane"
+	return t
+}
+
+// sortedKeys returns m's keys in order, for deterministic iteration.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Partition returns the AWS partition of the environment's region, for ARNs.
+func (e *Env) Partition() string { return Partition(e.Region) }
+
+// Partition returns the AWS partition of a region.
+func Partition(region string) string {
+	switch {
+	case len(region) > 3 && region[:3] == "cn-":
+		return "aws-cn"
+	case len(region) > 7 && region[:7] == "us-gov-":
+		return "aws-us-gov"
+	default:
+		return "aws"
+	}
+}

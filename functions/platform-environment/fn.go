@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/logging"
+
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+	"github.com/crossplane/function-sdk-go/request"
+	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
+	"github.com/crossplane/function-sdk-go/response"
+
+	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+)
+
+// Function renders a PlatformEnvironment.
+type Function struct {
+	fnv1.UnimplementedFunctionRunnerServiceServer
+
+	log logging.Logger
+}
+
+// RunFunction decodes the XR, renders every domain and returns the desired composed resources and the
+// XR's status. Bad input ends in a Fatal result naming the field and the fix — never a Go error — and
+// then the response carries the desired state it was given, untouched: Crossplane applies nothing from a
+// fatal response, so nothing already created is dropped.
+func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) (rsp *fnv1.RunFunctionResponse, _ error) {
+	rsp = response.To(req, response.DefaultTTL)
+	defer func() {
+		if r := recover(); r != nil {
+			rsp = response.To(req, response.DefaultTTL)
+			response.Fatal(rsp, errors.Errorf("internal error while rendering (please report it): %v", r))
+		}
+	}()
+
+	oxr, err := request.GetObservedCompositeResource(req)
+	if err != nil {
+		response.Fatal(rsp, errors.Wrap(err, "cannot get the observed PlatformEnvironment"))
+		return rsp, nil
+	}
+	xr, err := decode(oxr.Resource.Object)
+	if err != nil {
+		response.Fatal(rsp, err)
+		return rsp, nil
+	}
+	observed, err := request.GetObservedComposedResources(req)
+	if err != nil {
+		response.Fatal(rsp, errors.Wrap(err, "cannot get the observed composed resources"))
+		return rsp, nil
+	}
+	obs := make(compose.Observed, len(observed))
+	for name, o := range observed {
+		obs[string(name)] = o.Resource.Object
+	}
+
+	desired, status, err := render(xr, obs)
+	if err != nil {
+		response.Fatal(rsp, err)
+		return rsp, nil
+	}
+	if err := write(req, rsp, desired, status); err != nil {
+		response.Fatal(rsp, err)
+		return rsp, nil
+	}
+	f.log.Debug("Rendered", "xr", xr.Namespace+"/"+xr.Name, "resources", len(desired.Resources))
+	response.ConditionTrue(rsp, "FunctionSuccess", "Success").TargetComposite()
+	return rsp, nil
+}
+
+// decode reads the observed XR into the API types. Unknown fields are ignored (Crossplane adds its
+// own under spec.crossplane); a field of the wrong type is reported with its path.
+func decode(obj map[string]any) (*v1alpha1.PlatformEnvironment, error) {
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return nil, errors.Wrap(err, "cannot encode the observed PlatformEnvironment")
+	}
+	xr := &v1alpha1.PlatformEnvironment{}
+	if err := json.Unmarshal(b, xr); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, compose.Invalid(te.Field, "fix the value's type (see the XRD's schema)", "a %s value cannot be a %s", te.Type, te.Value)
+		}
+		return nil, errors.Wrap(err, "cannot decode the PlatformEnvironment")
+	}
+	return xr, nil
+}
+
+// write puts the desired composed resources and the XR's status into the response.
+func write(req *fnv1.RunFunctionRequest, rsp *fnv1.RunFunctionResponse, a *compose.Assembled, status v1alpha1.PlatformEnvironmentStatus) error {
+	dcds := make(map[resource.Name]*resource.DesiredComposed, len(a.Resources))
+	for _, r := range a.Resources {
+		d := &resource.DesiredComposed{Resource: composed.New(), Ready: resource.ReadyFalse}
+		d.Resource.Object = r.Object
+		if r.Ready {
+			d.Ready = resource.ReadyTrue
+		}
+		dcds[resource.Name(r.Name)] = d
+	}
+	if err := response.SetDesiredComposedResources(rsp, dcds); err != nil {
+		return errors.Wrap(err, "cannot set the desired composed resources")
+	}
+
+	dxr, err := request.GetDesiredCompositeResource(req)
+	if err != nil {
+		return errors.Wrap(err, "cannot get the desired PlatformEnvironment")
+	}
+	st, err := toMap(status)
+	if err != nil {
+		return err
+	}
+	if err := dxr.Resource.SetValue("status", st); err != nil {
+		return errors.Wrap(err, "cannot set the PlatformEnvironment's status")
+	}
+	return errors.Wrap(response.SetDesiredCompositeResource(rsp, dxr), "cannot set the desired PlatformEnvironment")
+}
+
+func toMap(v any) (map[string]any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("cannot encode the status: %w", err)
+	}
+	m := map[string]any{}
+	return m, json.Unmarshal(b, &m)
+}

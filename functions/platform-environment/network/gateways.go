@@ -1,0 +1,38 @@
+package network
+
+import (
+	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+)
+
+// natZones returns the zones that get a NAT gateway: all of them, or the first one when the spec asks
+// for a single gateway.
+func natZones(r v1alpha1.ResolvedNetwork) []string {
+	if r.NATGateways == "Single" {
+		return r.AvailabilityZones[:1]
+	}
+	return r.AvailabilityZones
+}
+
+// natGateway returns the name of the NAT gateway that serves a zone's private subnet.
+func natGateway(r v1alpha1.ResolvedNetwork, zone string) string {
+	if r.NATGateways == "Single" {
+		zone = r.AvailabilityZones[0]
+	}
+	return "network-nat-" + compose.ZoneSuffix(zone)
+}
+
+// gateways renders one Elastic IP and NAT gateway per NAT zone, in the zone's public subnet.
+func gateways(env *compose.Env, r v1alpha1.ResolvedNetwork) compose.Result {
+	var res compose.Result
+	for _, zone := range natZones(r) {
+		eip := "network-eip-" + compose.ZoneSuffix(zone)
+		res.Add(env.NewAWS(eip, ec2, "EIP").ForProvider(map[string]any{"domain": "vpc"}))
+		res.Add(env.NewAWS(natGateway(r, zone), ec2, "NATGateway").ForProvider(map[string]any{
+			"connectivityType": "public",
+			"allocationIdRef":  env.Ref(eip),
+			"subnetIdRef":      env.Ref(compose.Subnet(compose.TierPublic, zone)),
+		}))
+	}
+	return res
+}

@@ -1,0 +1,73 @@
+package network
+
+import (
+	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+)
+
+const (
+	publicRouteTable   = "network-rt-public"
+	databaseRouteTable = "network-rt-database"
+	s3Endpoint         = "network-vpce-s3"
+)
+
+func privateRouteTable(zone string) string { return "network-rt-private-" + compose.ZoneSuffix(zone) }
+
+// routing renders the route tables: one public (default route to the internet gateway), one private per
+// zone (default route to the zone's NAT gateway, so a zone outage does not cut the others' egress) and
+// one for the database subnets with no route out of the VPC; their subnet associations; and the S3
+// gateway endpoint on the private and database route tables, so image layers and backups stay off NAT.
+func routing(env *compose.Env, r v1alpha1.ResolvedNetwork) compose.Result {
+	var res compose.Result
+	routeTable := func(name string) {
+		res.Add(env.NewAWS(name, ec2, "RouteTable").ForProvider(map[string]any{"vpcIdRef": env.Ref(compose.VPC)}))
+	}
+	associate := func(name, table, subnet string) {
+		res.Add(env.NewAWS(name, ec2, "RouteTableAssociation").Untagged().ForProvider(map[string]any{
+			"routeTableIdRef": env.Ref(table),
+			"subnetIdRef":     env.Ref(subnet),
+		}))
+	}
+	defaultRoute := func(name, table, target string, via map[string]any) {
+		fp := map[string]any{
+			"routeTableIdRef":      env.Ref(table),
+			"destinationCidrBlock": "0.0.0.0/0",
+		}
+		fp[target] = via
+		res.Add(env.NewAWS(name, ec2, "Route").Untagged().ForProvider(fp))
+	}
+
+	routeTable(publicRouteTable)
+	defaultRoute("network-route-public-default", publicRouteTable, "gatewayIdRef", env.Ref("network-igw"))
+	for _, zone := range r.AvailabilityZones {
+		associate("network-rta-public-"+compose.ZoneSuffix(zone), publicRouteTable, compose.Subnet(compose.TierPublic, zone))
+	}
+
+	endpointTables := []string{}
+	for _, zone := range r.AvailabilityZones {
+		rt := privateRouteTable(zone)
+		routeTable(rt)
+		defaultRoute("network-route-private-"+compose.ZoneSuffix(zone)+"-default", rt, "natGatewayIdRef", env.Ref(natGateway(r, zone)))
+		associate("network-rta-private-"+compose.ZoneSuffix(zone), rt, compose.Subnet(compose.TierPrivate, zone))
+		endpointTables = append(endpointTables, rt)
+	}
+
+	routeTable(databaseRouteTable)
+	for _, zone := range r.AvailabilityZones {
+		associate("network-rta-database-"+compose.ZoneSuffix(zone), databaseRouteTable, compose.Subnet(compose.TierDatabase, zone))
+	}
+	endpointTables = append(endpointTables, databaseRouteTable)
+
+	res.Add(env.NewAWS(s3Endpoint, ec2, "VPCEndpoint").ForProvider(map[string]any{
+		"vpcIdRef":        env.Ref(compose.VPC),
+		"serviceName":     "com.amazonaws." + env.Region + ".s3",
+		"vpcEndpointType": "Gateway",
+	}))
+	for _, rt := range endpointTables {
+		res.Add(env.NewAWS(s3Endpoint+"-"+rt[len("network-rt-"):], ec2, "VPCEndpointRouteTableAssociation").Untagged().ForProvider(map[string]any{
+			"vpcEndpointIdRef": env.Ref(s3Endpoint),
+			"routeTableIdRef":  env.Ref(rt),
+		}))
+	}
+	return res
+}
