@@ -52,10 +52,64 @@ type PlatformEnvironmentSpec struct {
 	// +optional
 	Tags map[string]string `json:"tags,omitempty"`
 
+	// Domain is the environment's DNS domain (e.g. cloudpartner.pro): the ALB's certificate, the Route 53
+	// records, the SES identity and the applications' URLs hang off it.
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?[.])+[a-zA-Z]{2,63}$')",message="spec.domain must be a DNS domain such as example.com (letters, digits and hyphens in dot-separated labels)"
+	// +optional
+	Domain string `json:"domain,omitempty"`
+
 	// Network is the VPC over several availability zones.
 	// +kubebuilder:default={}
 	// +optional
 	Network NetworkSpec `json:"network,omitempty"`
+
+	// Cluster is the EKS control plane, its node group and add-ons.
+	// +kubebuilder:default={}
+	// +optional
+	Cluster ClusterSpec `json:"cluster,omitempty"`
+
+	// Database is the RDS PostgreSQL instance.
+	// +kubebuilder:default={}
+	// +optional
+	Database DatabaseSpec `json:"database,omitempty"`
+
+	// Cache is the ElastiCache Redis replication group.
+	// +kubebuilder:default={}
+	// +optional
+	Cache CacheSpec `json:"cache,omitempty"`
+
+	// Edge is the HTTPS entry: ALB, certificate and WAF.
+	// +kubebuilder:default={}
+	// +optional
+	Edge EdgeSpec `json:"edge,omitempty"`
+
+	// DNS is the Route 53 hosted zone, records and health check.
+	// +kubebuilder:default={}
+	// +optional
+	DNS DNSSpec `json:"dns,omitempty"`
+
+	// Email is the SES sending identity.
+	// +kubebuilder:default={}
+	// +optional
+	Email EmailSpec `json:"email,omitempty"`
+
+	// Observability is alarms, dashboard, log groups and the audit trail.
+	// +kubebuilder:default={}
+	// +optional
+	Observability ObservabilitySpec `json:"observability,omitempty"`
+
+	// Addons are the cluster add-ons installed as Helm releases inside the new cluster.
+	// +kubebuilder:default={}
+	// +optional
+	Addons AddonsSpec `json:"addons,omitempty"`
+
+	// Applications are the team's workloads, deployed into the new cluster.
+	// +kubebuilder:validation:MaxItems=20
+	// +listType=map
+	// +listMapKey=name
+	// +optional
+	Applications []ApplicationSpec `json:"applications,omitempty"`
 }
 
 // ProviderConfigReference names a provider-aws ProviderConfig (kind and name; no namespace: namespaced
@@ -98,6 +152,16 @@ type ResolvedSpec struct {
 	// Network as resolved.
 	// +optional
 	Network *ResolvedNetwork `json:"network,omitempty"`
+	// +optional
+	Cluster *ResolvedCluster `json:"cluster,omitempty"`
+	// +optional
+	Database *ResolvedDatabase `json:"database,omitempty"`
+	// +optional
+	Cache *ResolvedCache `json:"cache,omitempty"`
+	// +optional
+	Edge *ResolvedEdge `json:"edge,omitempty"`
+	// +optional
+	Observability *ResolvedObservability `json:"observability,omitempty"`
 }
 
 // Outputs are the identifiers and endpoints of the environment, filled as resources are observed.
@@ -105,6 +169,22 @@ type Outputs struct {
 	// Network outputs.
 	// +optional
 	Network *NetworkOutputs `json:"network,omitempty"`
+	// +optional
+	Cluster *ClusterOutputs `json:"cluster,omitempty"`
+	// +optional
+	Database *DatabaseOutputs `json:"database,omitempty"`
+	// +optional
+	Cache *CacheOutputs `json:"cache,omitempty"`
+	// +optional
+	Edge *EdgeOutputs `json:"edge,omitempty"`
+	// +optional
+	DNS *DNSOutputs `json:"dns,omitempty"`
+	// +optional
+	Email *EmailOutputs `json:"email,omitempty"`
+	// +optional
+	Observability *ObservabilityOutputs `json:"observability,omitempty"`
+	// +optional
+	Applications *ApplicationsOutputs `json:"applications,omitempty"`
 }
 
 // ComponentStatus is the readiness of one component.

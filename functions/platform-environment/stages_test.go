@@ -33,6 +33,7 @@ type stage struct {
 
 var goldenStages = []stage{
 	{name: "network", ready: func(n string) bool { return compose.Component(n) == "network" }},
+	{name: "cluster", ready: func(n string) bool { c := compose.Component(n); return c == "network" || c == "cluster" }},
 	{name: "ready", ready: func(string) bool { return true }},
 }
 

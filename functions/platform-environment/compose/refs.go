@@ -39,3 +39,34 @@ func ZoneSuffix(zone string) string {
 	}
 	return zone[len(zone)-1:]
 }
+
+// Resources of the cluster, data, edge and observability domains that other domains refer to.
+const (
+	// Cluster is the EKS cluster; ClusterAuth writes the kubeconfig connection secret (named after its
+	// metadata.name, in the XR's namespace) that the in-cluster ProviderConfigs use.
+	Cluster     = "cluster-eks"
+	ClusterAuth = "cluster-auth"
+	// NodeGroup is the managed node group.
+	NodeGroup = "nodes-group"
+	// Database is the RDS instance; CacheReplicationGroup the ElastiCache replication group.
+	Database              = "database-instance"
+	CacheReplicationGroup = "cache-replication-group"
+	// LoadBalancer is the ALB; its HTTPS listener is LoadBalancerHTTPS.
+	LoadBalancer      = "edge-lb"
+	LoadBalancerHTTPS = "edge-listener-https"
+	// AlarmTopic is the SNS topic alarms notify.
+	AlarmTopic = "observability-alarm-topic"
+	// ApplicationLogGroup receives the containers' logs from Fluent Bit.
+	ApplicationLogGroup = "observability-logs-application"
+)
+
+// TargetGroup returns the composition resource name of an application's ALB target group.
+func TargetGroup(app string) string { return "edge-tg-" + app }
+
+// ClusterName returns the EKS cluster's AWS name. Several domains need it (log group names, tags, the
+// load balancer controller's values), so it is derived here, once.
+func (e *Env) ClusterName() string { return e.AWSName(RuleEKS, "eks") }
+
+// ApplicationLogGroupName is the log group Fluent Bit ships container logs to; the EKS control plane
+// logs to /aws/eks/<cluster>/cluster (AWS's fixed name).
+func (e *Env) ApplicationLogGroupName() string { return "/aws/eks/" + e.ClusterName() + "/application" }

@@ -1,0 +1,7 @@
+package v1alpha1
+
+// EmailSpec is filled in by its domain.
+type EmailSpec struct{}
+
+// EmailOutputs is filled in by its domain.
+type EmailOutputs struct{}
