@@ -10,8 +10,11 @@ crossplane=$1 fn=$2 example=$3 observed=${4:-} address=${5:-}
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 if [[ -z $address ]]; then
-  # Ask the kernel for a free port, so renders may run side by side.
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  # A random loopback port that nothing answers on, so renders may run side by side.
+  while :; do
+    port=$((20000 + RANDOM % 30000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+  done
   address=127.0.0.1:$port
 fi
 
