@@ -182,3 +182,5 @@ func firstDiff(a, b string) string {
 	}
 	return fmt.Sprintf("lengths differ: %d vs %d lines", len(al), len(bl))
 }
+
+func nopLogger() logging.Logger { return logging.NewNopLogger() }

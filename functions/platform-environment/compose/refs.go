@@ -60,6 +60,17 @@ const (
 	ApplicationLogGroup = "observability-logs-application"
 )
 
+// Resources of the edge and DNS domains that other domains read. They exist only when spec.domain is set:
+// without a domain there is no certificate, so no HTTPS entry, no zone and no target groups.
+const (
+	// Certificate is the ACM certificate of the domain (apex, *.domain, api.domain); the dns domain reads
+	// its observed domainValidationOptions to write the validation records.
+	Certificate = "edge-certificate"
+	// HostedZone is the Route 53 zone of spec.domain (created, or an existing one observed only). Records
+	// of other domains (e.g. SES DKIM) refer to it with zoneIdRef.
+	HostedZone = "dns-zone"
+)
+
 // TargetGroup returns the composition resource name of an application's ALB target group.
 func TargetGroup(app string) string { return "edge-tg-" + app }
 

@@ -1,0 +1,48 @@
+package compose
+
+import "strings"
+
+// AccountID returns the AWS account the environment lives in, read from the first observed ARN that
+// names one (resources in name order, so the answer is stable). Nothing in the spec says which account
+// the ProviderConfig's credentials reach, yet key policies (whose root principal is the account) and
+// confused-deputy conditions (aws:SourceAccount, aws:SourceArn) need it; the first resource AWS creates
+// tells it. Builders that need it wait until then.
+func (o Observed) AccountID() (string, bool) {
+	for _, name := range sortedKeys(o) {
+		arn, ok := o.ARN(name)
+		if !ok {
+			continue
+		}
+		if a := ARNAccount(arn); a != "" {
+			return a, true
+		}
+	}
+	return "", false
+}
+
+// ARNAccount returns the account field of an ARN (arn:partition:service:region:account:resource) when it
+// is 12 digits, and "" otherwise (S3 bucket ARNs, for one, name no account).
+func ARNAccount(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || len(parts[4]) != 12 {
+		return ""
+	}
+	for _, r := range parts[4] {
+		if r < '0' || r > '9' {
+			return ""
+		}
+	}
+	return parts[4]
+}
+
+// Names returns the composition resource names the results render, for builders that adapt to what
+// other domains rendered in the same pass (alarms and dashboards cover the resources that exist).
+func Names(results ...Result) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range results {
+		for _, res := range r.Resources {
+			out[res.Name] = true
+		}
+	}
+	return out
+}

@@ -1,0 +1,146 @@
+package compose
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func observedReady(kind string, ready bool) map[string]any {
+	st := "False"
+	if ready {
+		st = "True"
+	}
+	return map[string]any{
+		"apiVersion": "ec2.aws.m.upbound.io/v1beta1",
+		"kind":       kind,
+		"metadata": map[string]any{
+			"name":        "prod-" + kind,
+			"annotations": map[string]any{"crossplane.io/external-name": "id-" + kind, "other": "dropped"},
+		},
+		"spec":   map[string]any{"forProvider": map[string]any{"region": "us-east-1"}},
+		"status": map[string]any{"conditions": []any{map[string]any{"type": "Ready", "status": st}}},
+	}
+}
+
+func TestAssemble(t *testing.T) {
+	env := func(obs Observed) *Env { return &Env{Name: "prod", Namespace: "ns", Observed: obs} }
+	res := func(name string) *Resource {
+		return &Resource{Name: name, Object: map[string]any{"apiVersion": "v1", "kind": "X"}}
+	}
+	type want struct {
+		names      []string
+		ready      map[string]bool
+		kept       []string
+		components []ComponentState
+	}
+	cases := map[string]struct {
+		reason   string
+		observed Observed
+		results  []Result
+		want     want
+	}{
+		"ReadinessFromObserved": {
+			reason:   "A resource is ready only when observed with Ready=True.",
+			observed: Observed{"network-vpc": observedReady("VPC", true), "network-igw": observedReady("IGW", false)},
+			results:  []Result{{Resources: []*Resource{res("network-vpc"), res("network-igw"), res("network-subnet")}}},
+			want: want{
+				names: []string{"network-vpc", "network-igw", "network-subnet"},
+				ready: map[string]bool{"network-vpc": true},
+				components: []ComponentState{{Name: "network", Resources: 3, ReadyResources: 1,
+					Message: "network-igw: waiting for Ready"}},
+			},
+		},
+		"KeepObserved": {
+			reason:   "An observed resource that no builder rendered stays in desired state, as observed.",
+			observed: Observed{"cluster-eks": observedReady("Cluster", true)},
+			results:  []Result{{Resources: []*Resource{res("network-vpc")}}},
+			want: want{
+				names: []string{"network-vpc", "cluster-eks"},
+				ready: map[string]bool{"cluster-eks": true},
+				kept:  []string{"cluster-eks"},
+				components: []ComponentState{
+					{Name: "network", Resources: 1, Message: "network-vpc: being created"},
+					{Name: "cluster", Resources: 1, ReadyResources: 1, Ready: true},
+				},
+			},
+		},
+		"RetiredIsDropped": {
+			reason: "Only what the spec retired leaves desired state.",
+			observed: Observed{
+				"apps-backend-deployment": observedReady("Object", true),
+				"apps-frontend-service":   observedReady("Object", true),
+			},
+			results: []Result{{Retired: []string{"apps-backend-"}}},
+			want: want{
+				names: []string{"apps-frontend-service"},
+				ready: map[string]bool{"apps-frontend-service": true},
+				kept:  []string{"apps-frontend-service"},
+				components: []ComponentState{
+					{Name: "apps", Resources: 1, ReadyResources: 1, Ready: true},
+				},
+			},
+		},
+		"WaitingKeepsComponentUnready": {
+			reason:   "A component that waits on a gate is not ready even when what it rendered is.",
+			observed: Observed{"nodes-role": observedReady("Role", true)},
+			results: []Result{{
+				Resources: []*Resource{res("nodes-role")},
+				Waiting:   map[string]string{"nodes": "waiting for the cluster"},
+			}},
+			want: want{
+				names: []string{"nodes-role"},
+				ready: map[string]bool{"nodes-role": true},
+				components: []ComponentState{
+					{Name: "nodes", Resources: 1, ReadyResources: 1, Message: "waiting for the cluster"},
+				},
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			a, err := Assemble(env(tc.observed), tc.results...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names, kept []string
+			ready := map[string]bool{}
+			for _, r := range a.Resources {
+				names = append(names, r.Name)
+				if r.Ready {
+					ready[r.Name] = true
+				}
+				if r.Kept {
+					kept = append(kept, r.Name)
+				}
+			}
+			got := want{names: names, ready: ready, kept: kept, components: a.Components}
+			if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(want{})); diff != "" {
+				t.Errorf("%s\n-want +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestKeepAsObserved(t *testing.T) {
+	got := keepAsObserved(observedReady("VPC", true))
+	want := map[string]any{
+		"apiVersion": "ec2.aws.m.upbound.io/v1beta1",
+		"kind":       "VPC",
+		"metadata": map[string]any{
+			"name":        "prod-VPC",
+			"annotations": map[string]any{"crossplane.io/external-name": "id-VPC"},
+		},
+		"spec": map[string]any{"forProvider": map[string]any{"region": "us-east-1"}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("keepAsObserved keeps identity, external name and spec, nothing else:\n%s", diff)
+	}
+}
+
+func TestAssembleDuplicate(t *testing.T) {
+	r := &Resource{Name: "network-vpc", Object: map[string]any{}}
+	if _, err := Assemble(&Env{}, Result{Resources: []*Resource{r}}, Result{Resources: []*Resource{r}}); err == nil {
+		t.Error("two builders rendering one name must be an error")
+	}
+}

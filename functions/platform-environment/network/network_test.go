@@ -1,0 +1,221 @@
+package network
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	"github.com/cloudpartner/platform-environment/test/validate"
+)
+
+func seedEnv() *compose.Env {
+	return &compose.Env{
+		Name: "prod", Namespace: "cloud-consulting", Region: "us-east-1", Profile: "prod",
+		ProviderConfig: compose.ProviderConfigRef{Kind: "ProviderConfig", Name: "default"},
+		Zones:          []string{"us-east-1a", "us-east-1b", "us-east-1c"},
+		Observed:       compose.Observed{},
+	}
+}
+
+func resolved(t *testing.T, profile string, zones int) v1alpha1.ResolvedNetwork {
+	t.Helper()
+	spec := v1alpha1.NetworkSpec{AvailabilityZones: []string{"us-east-1a", "us-east-1b", "us-east-1c"}[:zones]}
+	r, err := Resolve(spec, "us-east-1", profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func kinds(res []*compose.Resource) map[string]int {
+	out := map[string]int{}
+	for _, r := range res {
+		out[r.Object["kind"].(string)]++
+	}
+	return out
+}
+
+func forProvider(r *compose.Resource) map[string]any {
+	return r.Object["spec"].(map[string]any)["forProvider"].(map[string]any)
+}
+
+func find(t *testing.T, res []*compose.Resource, name string) *compose.Resource {
+	t.Helper()
+	for _, r := range res {
+		if r.Name == name {
+			return r
+		}
+	}
+	t.Fatalf("no resource %q", name)
+	return nil
+}
+
+func TestBuildKinds(t *testing.T) {
+	cases := map[string]struct {
+		reason  string
+		profile string
+		zones   int
+		want    map[string]int
+	}{
+		"Seed": {
+			reason:  "The seed: 9 subnets, 3 NAT gateways, 5 route tables, 9 rules, flow logs.",
+			profile: "prod", zones: 3,
+			want: map[string]int{
+				"VPC": 1, "InternetGateway": 1, "Subnet": 9, "EIP": 3, "NATGateway": 3,
+				"RouteTable": 5, "Route": 4, "RouteTableAssociation": 9,
+				"VPCEndpoint": 1, "VPCEndpointRouteTableAssociation": 4,
+				"DefaultSecurityGroup": 1, "SecurityGroup": 4, "SecurityGroupIngressRule": 7, "SecurityGroupEgressRule": 2,
+				"Group": 1, "Role": 1, "RolePolicy": 1, "FlowLog": 1,
+			},
+		},
+		"DevTwoZones": {
+			reason:  "dev: one NAT gateway, route tables for two zones.",
+			profile: "dev", zones: 2,
+			want: map[string]int{
+				"VPC": 1, "InternetGateway": 1, "Subnet": 6, "EIP": 1, "NATGateway": 1,
+				"RouteTable": 4, "Route": 3, "RouteTableAssociation": 6,
+				"VPCEndpoint": 1, "VPCEndpointRouteTableAssociation": 3,
+				"DefaultSecurityGroup": 1, "SecurityGroup": 4, "SecurityGroupIngressRule": 7, "SecurityGroupEgressRule": 2,
+				"Group": 1, "Role": 1, "RolePolicy": 1, "FlowLog": 1,
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			env := seedEnv()
+			r := resolved(t, tc.profile, tc.zones)
+			env.Zones = r.AvailabilityZones
+			out := Build(env, r)
+			if diff := cmp.Diff(tc.want, kinds(out.Resources)); diff != "" {
+				t.Errorf("%s\n-want +got:\n%s", tc.reason, diff)
+			}
+			v := validate.Shared(t)
+			for _, res := range out.Resources {
+				for _, e := range v.Object(res.Object) {
+					t.Errorf("%s: %s", res.Name, e)
+				}
+			}
+		})
+	}
+}
+
+// TestSecurityGroupRules pins the seed's rules and nothing wider.
+func TestSecurityGroupRules(t *testing.T) {
+	out := Build(seedEnv(), resolved(t, "prod", 3))
+	var got []string
+	for _, r := range out.Resources {
+		k := r.Object["kind"]
+		if k != "SecurityGroupIngressRule" && k != "SecurityGroupEgressRule" {
+			continue
+		}
+		fp := forProvider(r)
+		dir := "in"
+		if k == "SecurityGroupEgressRule" {
+			dir = "out"
+		}
+		peer, _ := fp["cidrIpv4"].(string)
+		if ref, ok := fp["referencedSecurityGroupIdRef"].(map[string]any); ok {
+			peer = ref["name"].(string)
+		}
+		ports := "all"
+		if fp["ipProtocol"] != "-1" {
+			ports = fmt.Sprintf("%s/%v-%v", fp["ipProtocol"], fp["fromPort"], fp["toPort"])
+		}
+		got = append(got, fmt.Sprintf("%s %s %s %s", fp["securityGroupIdRef"].(map[string]any)["name"], dir, ports, peer))
+	}
+	sort.Strings(got)
+	want := []string{
+		"prod-network-sg-alb in tcp/443-443 0.0.0.0/0",
+		"prod-network-sg-alb in tcp/80-80 0.0.0.0/0",
+		"prod-network-sg-alb out all prod-network-sg-nodes",
+		"prod-network-sg-cache in tcp/6379-6379 prod-network-sg-nodes",
+		"prod-network-sg-database in tcp/5432-5432 prod-network-sg-nodes",
+		"prod-network-sg-nodes in all prod-network-sg-nodes",
+		"prod-network-sg-nodes in tcp/30000-32767 prod-network-sg-alb",
+		"prod-network-sg-nodes in tcp/443-443 prod-network-sg-alb",
+		"prod-network-sg-nodes out all 0.0.0.0/0",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("security group rules -want +got:\n%s", diff)
+	}
+	def := forProvider(find(t, out.Resources, "network-sg-default"))
+	if len(def["ingress"].([]any)) != 0 || len(def["egress"].([]any)) != 0 {
+		t.Errorf("the default security group must have no rules: %v", def)
+	}
+}
+
+// TestRouting pins where each subnet's traffic leaves the VPC.
+func TestRouting(t *testing.T) {
+	cases := map[string]struct {
+		profile string
+		want    map[string]string // route → target
+	}{
+		"PerZone": {profile: "prod", want: map[string]string{
+			"network-route-public-default":    "gatewayIdRef=prod-network-igw",
+			"network-route-private-a-default": "natGatewayIdRef=prod-network-nat-a",
+			"network-route-private-b-default": "natGatewayIdRef=prod-network-nat-b",
+			"network-route-private-c-default": "natGatewayIdRef=prod-network-nat-c",
+		}},
+		"Single": {profile: "dev", want: map[string]string{
+			"network-route-public-default":    "gatewayIdRef=prod-network-igw",
+			"network-route-private-a-default": "natGatewayIdRef=prod-network-nat-a",
+			"network-route-private-b-default": "natGatewayIdRef=prod-network-nat-a",
+			"network-route-private-c-default": "natGatewayIdRef=prod-network-nat-a",
+		}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			out := Build(seedEnv(), resolved(t, tc.profile, 3))
+			got := map[string]string{}
+			for _, r := range out.Resources {
+				if r.Object["kind"] != "Route" {
+					continue
+				}
+				fp := forProvider(r)
+				for _, k := range []string{"gatewayIdRef", "natGatewayIdRef"} {
+					if ref, ok := fp[k].(map[string]any); ok {
+						got[r.Name] = k + "=" + ref["name"].(string)
+					}
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("routes -want +got:\n%s", diff)
+			}
+			// The database tier has a route table but no route out.
+			for _, r := range out.Resources {
+				if r.Object["kind"] == "Route" && forProvider(r)["routeTableIdRef"].(map[string]any)["name"] == "prod-"+databaseRouteTable {
+					t.Errorf("database route table must have no routes, found %s", r.Name)
+				}
+			}
+		})
+	}
+}
+
+// TestFlowLogPolicy checks the flow-log role may write to its own log group only.
+func TestFlowLogPolicy(t *testing.T) {
+	out := Build(seedEnv(), resolved(t, "prod", 3))
+	var doc compose.PolicyDocument
+	if err := json.Unmarshal([]byte(forProvider(find(t, out.Resources, flowLogPolicy))["policy"].(string)), &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"arn:aws:logs:us-east-1:*:log-group:/aws/vpc/flow-logs/cloud-consulting/prod",
+		"arn:aws:logs:us-east-1:*:log-group:/aws/vpc/flow-logs/cloud-consulting/prod:*",
+	}
+	if len(doc.Statement) != 1 || !cmp.Equal(doc.Statement[0].Resource, want) {
+		t.Errorf("flow-log policy resources = %v, want %v", doc.Statement, want)
+	}
+	fl := forProvider(find(t, out.Resources, flowLog))
+	if fl["trafficType"] != "ALL" {
+		t.Errorf("flow logs must capture all traffic, got %v", fl["trafficType"])
+	}
+	group := find(t, out.Resources, flowLogGroup)
+	if forProvider(group)["retentionInDays"] != int32(365) {
+		t.Errorf("prod flow-log retention = %v, want 365", forProvider(group)["retentionInDays"])
+	}
+}
