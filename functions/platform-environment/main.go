@@ -18,8 +18,8 @@ type CLI struct {
 	Insecure    bool   `help:"Run without mTLS credentials. If you supply this flag --tls-certs-dir will be ignored."`
 	// The SDK serves metrics on :8080 by default, the port Crossplane's own metrics use: when both run on
 	// one host (development, the e2e test), move it or switch it off with --metrics-address="".
-	MetricsAddress string `default:":8080" help:"Address of the Prometheus metrics server; empty disables it." name:"metrics-address"`
-	MaxRecvMessageSize int `default:"4" help:"Maximum size of received messages in MB."`
+	MetricsAddress     string `default:":8080" help:"Address of the Prometheus metrics server; empty disables it." name:"metrics-address"`
+	MaxRecvMessageSize int    `default:"4" help:"Maximum size of received messages in MB."`
 }
 
 // Run this function.
