@@ -13,8 +13,8 @@ CROSSPLANE_VERSION := v2.2.1
 
 EXAMPLE  ?= examples/seed-production.yaml
 # OBSERVED defaults to the example's last golden stage (everything observed and Ready). Set OBSERVED=
-# (empty) for the first reconcile, or to any observed-state file.
-OBSERVED ?= $(patsubst examples/%.yaml,test/observed/%/ready.yaml,$(EXAMPLE))
+# (empty) for the first reconcile, or to any observed-state file. Files outside examples/ default to empty.
+OBSERVED ?= $(if $(filter examples/%.yaml,$(EXAMPLE)),$(patsubst examples/%.yaml,test/observed/%/ready.yaml,$(EXAMPLE)))
 FUNCTION_ADDRESS ?= 127.0.0.1:9443
 
 TEST_EXTRA :=
@@ -50,6 +50,7 @@ render: $(CROSSPLANE) $(BIN)/function ## Render EXAMPLE (default: the seed) at O
 
 .PHONY: golden
 golden: $(CROSSPLANE) $(BIN)/function ## Rewrite the render golden files (read every diff before committing).
+	UPDATE_GOLDEN=1 $(GO) test ./functions/platform-environment/ -run TestObservedStages -count=1
 	UPDATE_GOLDEN=1 CROSSPLANE=$(CROSSPLANE) FUNCTION_BIN=$(BIN)/function $(GO) test ./test/golden/ -run TestRenderGolden -count=1
 
 .PHONY: go-test
