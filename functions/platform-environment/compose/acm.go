@@ -1,0 +1,66 @@
+package compose
+
+import (
+	"sort"
+	"strings"
+)
+
+// ValidationRecord is one DNS record ACM asks for to validate a certificate's domain names.
+type ValidationRecord struct {
+	// Name is the record's fully qualified name without the trailing dot, e.g.
+	// _1f0c….example.com.
+	Name string
+	// Type is the record type ACM asks for (CNAME).
+	Type string
+	// Value is the record's value, e.g. _a79….acm-validations.aws. (as ACM gives it).
+	Value string
+	// Domains are the certificate's names this record validates, sorted: an apex and its wildcard share
+	// one record.
+	Domains []string
+}
+
+// CertificateValidationRecords reads the validation records of an observed ACM certificate from its
+// status.atProvider.domainValidationOptions, de-duplicated (the apex and *.apex share one record) and
+// sorted by name. It returns ok=false until the certificate is observed with complete options for every
+// domain name: a record rendered from half an answer would have to be replaced later.
+func (o Observed) CertificateValidationRecords(name string) ([]ValidationRecord, bool) {
+	v, ok := o.Value(name, "status.atProvider.domainValidationOptions")
+	if !ok {
+		return nil, false
+	}
+	opts, ok := v.([]any)
+	if !ok || len(opts) == 0 {
+		return nil, false
+	}
+	byName := map[string]*ValidationRecord{}
+	for _, x := range opts {
+		m, ok := x.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		domain, _ := m["domainName"].(string)
+		rn, _ := m["resourceRecordName"].(string)
+		rt, _ := m["resourceRecordType"].(string)
+		rv, _ := m["resourceRecordValue"].(string)
+		if domain == "" || rn == "" || rt == "" || rv == "" {
+			return nil, false
+		}
+		rn = strings.TrimSuffix(strings.ToLower(rn), ".")
+		r, seen := byName[rn]
+		if !seen {
+			r = &ValidationRecord{Name: rn, Type: rt, Value: rv}
+			byName[rn] = r
+		} else if r.Type != rt || r.Value != rv {
+			// Two answers for one name: ACM never does this; do not guess which one is right.
+			return nil, false
+		}
+		r.Domains = append(r.Domains, domain)
+	}
+	out := make([]ValidationRecord, 0, len(byName))
+	for _, n := range sortedKeys(byName) {
+		r := byName[n]
+		sort.Strings(r.Domains)
+		out = append(out, *r)
+	}
+	return out, true
+}
