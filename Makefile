@@ -15,7 +15,8 @@ EXAMPLE  ?= examples/seed-production.yaml
 # OBSERVED defaults to the example's last golden stage (everything observed and Ready). Set OBSERVED=
 # (empty) for the first reconcile, or to any observed-state file. Files outside examples/ default to empty.
 OBSERVED ?= $(if $(filter examples/%.yaml,$(EXAMPLE)),$(patsubst examples/%.yaml,test/observed/%/ready.yaml,$(EXAMPLE)))
-FUNCTION_ADDRESS ?= 127.0.0.1:9443
+# FUNCTION_ADDRESS: where the local function listens; empty picks a free loopback port.
+FUNCTION_ADDRESS ?=
 
 TEST_EXTRA :=
 # Included before the rules below so that their TEST_EXTRA additions reach `test`.

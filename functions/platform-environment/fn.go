@@ -58,7 +58,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		obs[string(name)] = o.Resource.Object
 	}
 
-	desired, status, err := render(xr, obs)
+	desired, status, err := renderEnvironment(xr, obs)
 	if err != nil {
 		response.Fatal(rsp, err)
 		return rsp, nil
@@ -71,6 +71,9 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	response.ConditionTrue(rsp, "FunctionSuccess", "Success").TargetComposite()
 	return rsp, nil
 }
+
+// renderEnvironment is render, as a variable so a test can make it panic.
+var renderEnvironment = render
 
 // decode reads the observed XR into the API types. Unknown fields are ignored (Crossplane adds its
 // own under spec.crossplane); a field of the wrong type is reported with its path.

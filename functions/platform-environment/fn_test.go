@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/test/validate"
 )
 
@@ -153,5 +155,21 @@ func TestSeedRenders(t *testing.T) {
 	resolved := status["resolved"].(map[string]any)
 	if resolved["deletionProtection"] != true {
 		t.Errorf("status.resolved.deletionProtection = %v, want true for the seed", resolved["deletionProtection"])
+	}
+}
+
+// TestPanicIsFatal: a bug in a builder must end in a Fatal result, not a crashed function, and the
+// desired state it was given goes back untouched.
+func TestPanicIsFatal(t *testing.T) {
+	renderEnvironment = func(*v1alpha1.PlatformEnvironment, compose.Observed) (*compose.Assembled, v1alpha1.PlatformEnvironmentStatus, error) {
+		panic("boom")
+	}
+	t.Cleanup(func() { renderEnvironment = render })
+	rsp := run(t, readXR(t, "seed-production"), nil)
+	if msg := fatal(rsp); !strings.Contains(msg, "internal error") || !strings.Contains(msg, "boom") {
+		t.Errorf("want a Fatal about the internal error, got %q", msg)
+	}
+	if n := len(rsp.GetDesired().GetResources()); n != 0 {
+		t.Errorf("a recovered panic must return the desired state it was given (none), got %d resources", n)
 	}
 }
