@@ -6,7 +6,7 @@ import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 // PostgreSQL, Redis, HTTPS edge, DNS, e-mail, observability and the team's applications inside the cluster.
 //
 // +kubebuilder:object:root=true
-// +kubebuilder:resource:scope=Namespaced,categories={crossplane,composite,platform},shortName=penv
+// +kubebuilder:resource:scope=Namespaced,categories={crossplane,platform},shortName=penv
 // +kubebuilder:printcolumn:name="PROFILE",type=string,JSONPath=".spec.profile"
 // +kubebuilder:printcolumn:name="REGION",type=string,JSONPath=".spec.region"
 type PlatformEnvironment struct {
@@ -32,6 +32,7 @@ type PlatformEnvironmentSpec struct {
 
 	// Region is the AWS region of the environment, e.g. us-east-1. It cannot change after creation.
 	// +kubebuilder:validation:Pattern=`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$`
+	// +kubebuilder:validation:MaxLength=32
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.region is immutable: an environment cannot move between regions; create a new environment instead"
 	Region string `json:"region"`
 
