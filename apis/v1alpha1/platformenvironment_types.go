@@ -107,6 +107,9 @@ type PlatformEnvironmentSpec struct {
 
 	// Applications are the team's workloads, deployed into the new cluster.
 	// +kubebuilder:validation:MaxItems=20
+	// +kubebuilder:validation:XValidation:rule="self.filter(a, has(a.route) && has(a.route.default) && a.route.default).size() <= 1",message="spec.applications: at most one application may have route.default: true (the load balancer has one default action)"
+	// +kubebuilder:validation:XValidation:rule="self.all(a, !has(a.route) || !has(a.route.pathPatterns) || a.route.pathPatterns.all(p, self.filter(b, has(b.route) && has(b.route.pathPatterns) && p in b.route.pathPatterns).size() == 1))",message="spec.applications: two applications cannot route the same path pattern; give each pattern to one application"
+	// +kubebuilder:validation:XValidation:rule="self.all(a, !has(a.route) || !has(a.route.priority) || self.filter(b, has(b.route) && has(b.route.priority) && b.route.priority == a.route.priority).size() == 1)",message="spec.applications: two applications cannot share a route.priority"
 	// +listType=map
 	// +listMapKey=name
 	// +optional
