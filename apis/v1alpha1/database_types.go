@@ -137,6 +137,9 @@ type ResolvedDatabase struct {
 	FinalSnapshotIdentifier string `json:"finalSnapshotIdentifier,omitempty"`
 	// +optional
 	SnapshotIdentifier string `json:"snapshotIdentifier,omitempty"`
+	// AllowMajorVersionUpgrade is passed to RDS while the spec allows a major upgrade.
+	// +optional
+	AllowMajorVersionUpgrade bool `json:"allowMajorVersionUpgrade,omitempty"`
 }
 
 // DatabaseOutputs are the database's endpoints and identifiers, filled once observed. The master

@@ -14,6 +14,10 @@ type Env struct {
 	// Name and Namespace of the PlatformEnvironment.
 	Name      string
 	Namespace string
+	// UID is the PlatformEnvironment's metadata.uid (empty where there is none, e.g. `crossplane
+	// render`). Names that must differ between two lives of an environment with the same name (final
+	// snapshots, which outlive it) include it.
+	UID string
 	// Region of every regional AWS resource.
 	Region string
 	// Profile is dev, staging or prod.

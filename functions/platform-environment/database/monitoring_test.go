@@ -1,0 +1,32 @@
+package database
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+)
+
+func TestMonitoringRole(t *testing.T) {
+	res := monitoring(env("prod", nil), account)
+	var trust compose.PolicyDocument
+	if err := json.Unmarshal([]byte(forProvider(find(t, res.Resources, monitoringRole))["assumeRolePolicy"].(string)), &trust); err != nil {
+		t.Fatal(err)
+	}
+	want := compose.Policy(compose.Statement{
+		Effect:    "Allow",
+		Principal: map[string]any{"Service": "monitoring.rds.amazonaws.com"},
+		Action:    []string{"sts:AssumeRole"},
+		Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": account}},
+	})
+	if diff := cmp.Diff(want, trust); diff != "" {
+		t.Errorf("only RDS enhanced monitoring of our own account may assume the role; -want +got:\n%s", diff)
+	}
+	att := forProvider(find(t, res.Resources, monitoringPolicy))
+	if att["policyArn"] != "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole" {
+		t.Errorf("policy %v", att["policyArn"])
+	}
+	validObjects(t, res.Resources)
+}

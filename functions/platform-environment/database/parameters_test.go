@@ -1,0 +1,74 @@
+package database
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+)
+
+func TestParameterGroup(t *testing.T) {
+	e := env("prod", nil)
+	res := parameterGroup(e, resolve(t, e, v1alpha1.DatabaseSpec{SlowQueryThresholdMs: ptr(int32(250))}))
+	pg := find(t, res.Resources, "database-params-postgres17")
+	fp := forProvider(pg)
+	if fp["family"] != "postgres17" {
+		t.Errorf("family %v", fp["family"])
+	}
+	got := map[string]string{}
+	for _, p := range fp["parameter"].([]any) {
+		m := p.(map[string]any)
+		got[m["name"].(string)] = m["value"].(string)
+	}
+	want := map[string]string{
+		"rds.force_ssl": "1", "log_connections": "1", "log_disconnections": "1", "log_lock_waits": "1",
+		"log_min_duration_statement": "250", "log_statement": "ddl", "log_temp_files": "10240",
+		"log_autovacuum_min_duration": "10000",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("-want +got:\n%s", diff)
+	}
+	validObjects(t, res.Resources)
+}
+
+// TestParameterGroupRetire: after a major upgrade the old family's group stays until the instance runs
+// on the new one, then it is retired.
+func TestParameterGroupRetire(t *testing.T) {
+	spec := v1alpha1.DatabaseSpec{EngineVersion: "18", AllowMajorVersionUpgrade: true}
+	old := withARN("arn:aws:rds:us-east-1:123456789012:pg:old")
+	cases := map[string]struct {
+		reason string
+		inUse  string
+		want   []string
+	}{
+		"Upgrading": {
+			reason: "The instance still uses the postgres17 group: nothing is retired (it is kept as observed).",
+			inUse:  "cloud-consulting-prod-pg-postgres17-x",
+		},
+		"Upgraded": {
+			reason: "The instance reports the postgres18 group: the postgres17 group is retired.",
+			inUse:  "", // filled below with the new group's AWS name
+			want:   []string{"database-params-postgres17"},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			e := env("prod", nil)
+			r := resolve(t, e, spec)
+			inUse := tc.inUse
+			if inUse == "" {
+				inUse = e.AWSName(compose.RuleRDS, "pg-postgres18")
+			}
+			inst := observedInstance("17", "17.6")
+			inst["status"].(map[string]any)["atProvider"].(map[string]any)["parameterGroupName"] = inUse
+			e.Observed = compose.Observed{compose.Database: inst, "database-params-postgres17": old, "database-params-postgres18": old}
+			// The observed instance is on 17; the spec raises it with the flag.
+			res := parameterGroup(e, r)
+			if diff := cmp.Diff(tc.want, res.Retired); diff != "" {
+				t.Errorf("%s\n-want +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
