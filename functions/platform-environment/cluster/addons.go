@@ -1,0 +1,109 @@
+package cluster
+
+import (
+	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+)
+
+// Workload roles of the add-ons that call AWS.
+const (
+	vpcCNIRole    = "addons-vpc-cni-role"
+	ebsCSIRole    = "addons-ebs-csi-role"
+	ebsCSIAccount = "ebs-csi-controller-sa"
+)
+
+// addonName returns an add-on's composition resource name.
+func addonName(addon string) string {
+	switch addon {
+	case AddonEBSCSIDriver:
+		return "addons-ebs-csi"
+	case AddonPodIdentityAgent:
+		return compose.PodIdentityAgent
+	default:
+		return "addons-" + addon
+	}
+}
+
+// addons renders the EKS add-ons and the roles of those that call AWS.
+//
+//   - vpc-cni and kube-proxy come before the nodes (the cluster is created without EKS's unmanaged
+//     copies, and nodes are not Ready without them); vpc-cni assumes its own role through the cluster's
+//     OIDC provider (IRSA) instead of the nodes' role, so pods cannot borrow its network rights.
+//   - coredns and the Pod Identity agent need nodes to run on and wait for the node group.
+//   - the EBS CSI driver gets its role through Pod Identity, so it also waits for the agent.
+//
+// Conflicts: OVERWRITE on create adopts whatever a previous install left; PRESERVE on update keeps
+// settings made in the cluster when the version moves.
+func addons(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan) compose.Result {
+	var res compose.Result
+	clusterReady := readyCond(env, compose.Cluster)
+	nodesReady := readyCond(env, compose.NodeGroup)
+
+	// vpc-cni's role trusts the service account aws-node through the OIDC provider.
+	trust, trustOK := env.IRSATrustPolicy("kube-system", "aws-node")
+	if gate(env, &res, vpcCNIRole, cond{trustOK, "the cluster's OIDC provider (" + compose.OIDCProvider + ")"}) {
+		mr := env.NewAWS(vpcCNIRole, iamAPI, "Role").
+			ExternalName(env.AWSName(compose.RuleIAM, "eks-vpc-cni")).
+			ForProvider(map[string]any{"description": "Amazon VPC CNI (aws-node) of " + env.Namespace + "/" + env.Name})
+		if trustOK {
+			mr.ForProvider(map[string]any{"assumeRolePolicy": mustJSON(trust)})
+		} else if p, ok := env.Observed.String(vpcCNIRole, "spec.forProvider.assumeRolePolicy"); ok {
+			mr.ForProvider(map[string]any{"assumeRolePolicy": p})
+		}
+		res.Add(mr)
+		res.Add(attach(env, vpcCNIRole+"-policy", vpcCNIRole, "AmazonEKS_CNI_Policy"))
+	}
+
+	if gate(env, &res, addonName(AddonVPCCNI), clusterReady, readyCond(env, vpcCNIRole)) {
+		res.Add(addon(env, r, plan, AddonVPCCNI, map[string]any{"serviceAccountRoleArnRef": env.Ref(vpcCNIRole)}))
+	}
+	if gate(env, &res, addonName(AddonKubeProxy), clusterReady) {
+		res.Add(addon(env, r, plan, AddonKubeProxy, nil))
+	}
+	if gate(env, &res, addonName(AddonCoreDNS), nodesReady) {
+		res.Add(addon(env, r, plan, AddonCoreDNS, nil))
+	}
+	if gate(env, &res, addonName(AddonPodIdentityAgent), nodesReady) {
+		res.Add(addon(env, r, plan, AddonPodIdentityAgent, nil))
+	}
+
+	res.Add(role(env, ebsCSIRole, "eks-ebs-csi", "Amazon EBS CSI driver", compose.PodIdentityTrustPolicy()))
+	res.Add(attach(env, ebsCSIRole+"-policy", ebsCSIRole, "service-role/AmazonEBSCSIDriverPolicy"))
+	roleARN, roleOK := env.Observed.ARN(ebsCSIRole)
+	if gate(env, &res, addonName(AddonEBSCSIDriver),
+		nodesReady,
+		readyCond(env, addonName(AddonPodIdentityAgent)),
+		cond{roleOK, "its role's ARN (" + ebsCSIRole + ")"}) {
+		extra := map[string]any{}
+		if roleOK {
+			extra["podIdentityAssociation"] = []any{map[string]any{"roleArn": roleARN, "serviceAccount": ebsCSIAccount}}
+		} else if pia, ok := env.Observed.Value(addonName(AddonEBSCSIDriver), "spec.forProvider.podIdentityAssociation"); ok {
+			extra["podIdentityAssociation"] = pia
+		}
+		res.Add(addon(env, r, plan, AddonEBSCSIDriver, extra))
+	}
+
+	if !plan.AddonsAtTarget && len(r.AddonVersions) > 0 {
+		res.Wait("addons", "pinned add-on versions apply once the node group runs "+r.Version)
+	}
+	return res
+}
+
+// addon renders one EKS add-on at the version AddonVersion decides.
+func addon(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan, name string, extra map[string]any) *compose.MR {
+	n := addonName(name)
+	observed, _ := env.Observed.String(n, "status.atProvider.addonVersion")
+	fp := map[string]any{
+		"clusterNameRef":           env.Ref(compose.Cluster),
+		"addonName":                name,
+		"resolveConflictsOnCreate": "OVERWRITE",
+		"resolveConflictsOnUpdate": "PRESERVE",
+	}
+	if v := AddonVersion(r.AddonVersions[name], observed, env.Observed.Exists(n), plan.AddonsAtTarget); v != "" {
+		fp["addonVersion"] = v
+	}
+	for k, v := range extra {
+		fp[k] = v
+	}
+	return env.NewAWS(n, eksAPI, "Addon").ForProvider(fp)
+}

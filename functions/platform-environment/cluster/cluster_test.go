@@ -1,0 +1,145 @@
+package cluster
+
+import (
+	"sort"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+)
+
+// stageResources are the composition resources each stage renders for the seed, cumulatively.
+var (
+	firstPass = []string{
+		"addons-ebs-csi-role", "addons-ebs-csi-role-policy",
+		"cluster-kms-alias", "cluster-kms-key", "cluster-logs", "cluster-role", "cluster-role-policy",
+		"nodes-role", "nodes-role-ecr", "nodes-role-ssm", "nodes-role-worker",
+	}
+	clusterStage = append(append([]string{}, firstPass...),
+		"addons-kube-proxy", "addons-vpc-cni-role", "addons-vpc-cni-role-policy",
+		"cluster-access-admin-" + AdminAccessName(testAdmin)[len(adminAccessPrefix):],
+		"cluster-access-admin-" + AdminAccessName(testAdmin)[len(adminAccessPrefix):] + "-policy",
+		"cluster-access-provider", "cluster-access-provider-policy",
+		"cluster-auth", "cluster-eks", "cluster-oidc",
+		"nodes-launch-template",
+	)
+	readyStage = append(append([]string{}, clusterStage...),
+		"addons-coredns", "addons-ebs-csi", "addons-pod-identity-agent", "addons-vpc-cni",
+		"nodes-group",
+	)
+)
+
+// TestStages walks the seed's cluster through the golden stages and checks what each renders, what
+// each waits for, that everything observed at one stage is still desired at the next (keep-observed) and
+// that every object is valid for its CRD.
+func TestStages(t *testing.T) {
+	type stage struct {
+		reason string
+		ready  func(string) bool
+		want   []string
+		// waiting is each component's wait message at the fixed point ("" = none).
+		waiting map[string]string
+	}
+	stages := []struct {
+		name string
+		stage
+	}{
+		{"network", stage{
+			reason: "Nothing of the cluster is Ready: roles, key and log group exist; the cluster waits for the log group.",
+			ready:  func(string) bool { return false },
+			want:   firstPass,
+			waiting: map[string]string{
+				"cluster": "cluster-eks waits for cluster-logs to be Ready",
+				"nodes":   "nodes-launch-template waits for the cluster security group EKS creates (cluster-eks)",
+				"addons":  "addons-vpc-cni-role waits for the cluster's OIDC provider (cluster-oidc)",
+			},
+		}},
+		{"cluster", stage{
+			reason: "The control plane is Ready with its issuer: access, kubeconfig, OIDC provider, vpc-cni role, kube-proxy and launch template; vpc-cni waits for its role.",
+			ready:  func(n string) bool { return compose.Component(n) == "cluster" },
+			want:   clusterStage,
+			waiting: map[string]string{
+				"nodes":  "nodes-group waits for addons-vpc-cni to be Ready",
+				"addons": "addons-vpc-cni waits for addons-vpc-cni-role to be Ready",
+			},
+		}},
+		{"ready", stage{
+			reason:  "Everything Ready: node group and all five add-ons.",
+			ready:   func(string) bool { return true },
+			want:    readyStage,
+			waiting: map[string]string{},
+		}},
+	}
+	network := networkObserved(t)
+	observed := compose.Observed{}
+	for _, s := range stages {
+		t.Run(s.name, func(t *testing.T) {
+			before := observed
+			got, out := walk(t, "prod", network, observed, s.ready)
+			if diff := cmp.Diff(sorted(s.want), names(out.Resources)); diff != "" {
+				t.Errorf("%s\nrendered (-want +got):\n%s", s.reason, diff)
+			}
+			if diff := cmp.Diff(s.waiting, out.Waiting, cmpEmptyMap); diff != "" {
+				t.Errorf("%s\nwaiting (-want +got):\n%s", s.reason, diff)
+			}
+			for name := range before {
+				if _, ok := got[name]; !ok {
+					t.Errorf("%s was observed before the stage and is no longer desired", name)
+				}
+			}
+			validateAll(t, out.Resources)
+			observed = got
+		})
+	}
+}
+
+var cmpEmptyMap = cmp.Transformer("nilmap", func(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+})
+
+// TestKeepObserved checks that a gate never drops a resource that exists: with the cluster observed not
+// Ready again (an update in progress), everything that depends on it is still rendered.
+func TestKeepObserved(t *testing.T) {
+	observed, _ := walk(t, "prod", networkObserved(t), nil, func(string) bool { return true })
+	// The cluster goes back to not Ready, and the OIDC provider's and the KMS key's ARNs vanish.
+	observed = withCondition(observed, compose.Cluster, "False")
+	delete(observed[compose.OIDCProvider]["status"].(map[string]any)["atProvider"].(map[string]any), "arn")
+	delete(observed[kmsKey]["status"].(map[string]any)["atProvider"].(map[string]any), "arn")
+	env := testEnv("prod", observed)
+	out, err := Build(env, resolveSeed(t, env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(sorted(readyStage), names(out.Resources)); diff != "" {
+		t.Errorf("rendered (-want +got):\n%s", diff)
+	}
+	enc := forProvider(find(t, out.Resources, compose.Cluster))["encryptionConfig"].(map[string]any)
+	if enc["provider"].(map[string]any)["keyArn"] == "" {
+		t.Errorf("the cluster lost its key ARN: %v", enc)
+	}
+}
+
+func withCondition(o compose.Observed, name, status string) compose.Observed {
+	out := compose.Observed{}
+	for k, v := range o {
+		out[k] = v
+	}
+	obj := jsonCopy(o[name])
+	for _, c := range obj["status"].(map[string]any)["conditions"].([]any) {
+		if m := c.(map[string]any); m["type"] == "Ready" {
+			m["status"] = status
+		}
+	}
+	out[name] = obj
+	return out
+}
+
+func sorted(s []string) []string {
+	out := append([]string{}, s...)
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,167 @@
+package cluster
+
+import (
+	"fmt"
+
+	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+)
+
+// NodePolicies are the AWS managed policies of the nodes' role, by composition resource name suffix:
+// the kubelet's EC2 reads and the Pod Identity agent's calls, image pulls from ECR (pull only, the
+// narrower successor of ContainerRegistryReadOnly) and Session Manager instead of SSH (the seed's
+// enableSsm). The VPC CNI's rights are not here: vpc-cni has its own role (see addons).
+var NodePolicies = []struct{ Suffix, Policy string }{
+	{"worker", "AmazonEKSWorkerNodePolicy"},
+	{"ecr", "AmazonEC2ContainerRegistryPullOnly"},
+	{"ssm", "AmazonSSMManagedInstanceCore"},
+}
+
+// nodes renders the nodes' role, their launch template and the managed node group.
+func nodes(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan) compose.Result {
+	var res compose.Result
+	res.Add(role(env, nodeRole, "eks-nodes", "EKS nodes", compose.AssumeRolePolicy("ec2.amazonaws.com")))
+	for _, p := range NodePolicies {
+		res.Add(attach(env, nodeRole+"-"+p.Suffix, nodeRole, p.Policy))
+	}
+	res.Merge(nodeLaunchTemplate(env, r.NodeGroup))
+	res.Merge(nodeGroup(env, r, plan))
+	return res
+}
+
+// nodeLaunchTemplate renders the nodes' launch template: IMDSv2 only, an encrypted gp3 root volume and
+// the security groups the nodes need. Setting security groups in a launch template replaces the one EKS
+// would attach, so both are listed: the network's nodes group (NodePorts and HTTPS from the ALB, node
+// to node, and the database and cache allow it) and the cluster security group EKS created (control
+// plane ↔ nodes). The latter is known only from the observed cluster, so the template waits for it.
+func nodeLaunchTemplate(env *compose.Env, ng v1alpha1.ResolvedNodeGroup) compose.Result {
+	var res compose.Result
+	nodesSG, nodesOK := env.Observed.ID(compose.SecurityGroupNodes)
+	clusterSG, clusterOK := clusterSecurityGroupID(env)
+	if !gate(env, &res, launchTemplate,
+		cond{nodesOK, "the nodes security group's ID (" + compose.SecurityGroupNodes + ")"},
+		cond{clusterOK, "the cluster security group EKS creates (" + compose.Cluster + ")"}) {
+		return res
+	}
+	fp := map[string]any{
+		"name":                 env.AWSName(compose.RuleGeneric, "eks-nodes"),
+		"description":          "EKS nodes of " + env.Namespace + "/" + env.Name,
+		"updateDefaultVersion": true,
+		"metadataOptions": map[string]any{
+			"httpEndpoint":            "enabled",
+			"httpTokens":              "required", // IMDSv2 only (FSBP EC2.8)
+			"httpPutResponseHopLimit": ng.MetadataHopLimit,
+			"instanceMetadataTags":    "disabled",
+		},
+		"blockDeviceMappings": []any{map[string]any{
+			// The AL2023 EKS image's root device. EBS default keys (aws/ebs) encrypt it: a customer key
+			// would need a key policy for the Auto Scaling service-linked role of the account.
+			"deviceName": "/dev/xvda",
+			"ebs": map[string]any{
+				"volumeSize":          ng.DiskSizeGiB,
+				"volumeType":          "gp3",
+				"encrypted":           "true",
+				"deleteOnTermination": "true",
+			},
+		}},
+		// Instances and volumes carry the environment's tags too (the template's own tags do not
+		// propagate).
+		"tagSpecifications": []any{
+			map[string]any{"resourceType": "instance", "tags": instanceTags(env)},
+			map[string]any{"resourceType": "volume", "tags": instanceTags(env)},
+		},
+	}
+	if nodesOK && clusterOK {
+		fp["vpcSecurityGroupIds"] = []any{nodesSG, clusterSG}
+	} else if ids, ok := env.Observed.Value(launchTemplate, "spec.forProvider.vpcSecurityGroupIds"); ok {
+		fp["vpcSecurityGroupIds"] = ids // exists; keep what it has until both IDs are observed again
+	}
+	res.Add(env.NewAWS(launchTemplate, ec2API, "LaunchTemplate").ForProvider(fp))
+	return res
+}
+
+// instanceTags are the tags of the nodes' instances and volumes: the environment's, plus the component.
+func instanceTags(env *compose.Env) map[string]any {
+	t := map[string]any{}
+	for k, v := range env.Tags {
+		t[k] = v
+	}
+	t["environment"] = env.Namespace + "/" + env.Name
+	t["component"] = "nodes"
+	t["managed-by"] = "crossplane"
+	return t
+}
+
+// nodeGroup renders the managed node group. It waits for the cluster, the launch template's ID and
+// latest version (a new template version rolls the nodes) and the vpc-cni and kube-proxy add-ons
+// (bootstrapSelfManagedAddons is off: without them nodes never become Ready).
+func nodeGroup(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan) compose.Result {
+	var res compose.Result
+	ltID, idOK := env.Observed.ID(launchTemplate)
+	ltVersion, verOK := latestVersion(env)
+	if !gate(env, &res, compose.NodeGroup,
+		readyCond(env, compose.Cluster),
+		cond{idOK && verOK, "the launch template's ID and latest version (" + launchTemplate + ")"},
+		readyCond(env, addonName(AddonVPCCNI)),
+		readyCond(env, addonName(AddonKubeProxy))) {
+		return res
+	}
+	ng := r.NodeGroup
+	types := make([]any, len(ng.InstanceTypes))
+	for i, t := range ng.InstanceTypes {
+		types[i] = t
+	}
+	fp := map[string]any{
+		"clusterNameRef": env.Ref(compose.Cluster),
+		"nodeRoleArnRef": env.Ref(nodeRole),
+		"subnetIdRefs":   env.Refs(env.Subnets(compose.TierPrivate)...),
+		"version":        plan.NodeGroup,
+		"amiType":        ng.AMIType,
+		"capacityType":   "ON_DEMAND",
+		"instanceTypes":  types,
+		// desiredSize is set at creation only (initProvider below): the cluster autoscaler owns it.
+		"scalingConfig": map[string]any{"minSize": ng.MinSize, "maxSize": ng.MaxSize},
+		"updateConfig":  map[string]any{"maxUnavailablePercentage": ng.MaxUnavailablePercentage},
+		// EKS replaces nodes that report unhealthy (kubelet, disk, network) instead of leaving them.
+		"nodeRepairConfig": map[string]any{"enabled": true},
+	}
+	if idOK && verOK {
+		fp["launchTemplate"] = map[string]any{"id": ltID, "version": ltVersion}
+	} else if lt, ok := env.Observed.Value(compose.NodeGroup, "spec.forProvider.launchTemplate"); ok {
+		fp["launchTemplate"] = lt // exists; keep the template it has until the template is observed again
+	}
+	if len(ng.Labels) > 0 {
+		labels := make(map[string]any, len(ng.Labels))
+		for k, v := range ng.Labels {
+			labels[k] = v
+		}
+		fp["labels"] = labels
+	}
+	res.Add(env.NewAWS(compose.NodeGroup, eksAPI, "NodeGroup").
+		ExternalName(env.AWSName(compose.RuleEKS, "nodes")).
+		ForProvider(fp).
+		InitProvider(map[string]any{"scalingConfig": map[string]any{"desiredSize": ng.DesiredSize}}))
+	if plan.NodeGroup != r.Version && observedVersion(env, compose.Cluster) != "" {
+		res.Wait("nodes", fmt.Sprintf("the node group stays at %s until the control plane reaches %s", plan.NodeGroup, r.Version))
+	}
+	return res
+}
+
+// latestVersion is the launch template's observed latest version, as the node group wants it (a string).
+func latestVersion(env *compose.Env) (string, bool) {
+	v, ok := env.Observed.Value(launchTemplate, "status.atProvider.latestVersion")
+	if !ok {
+		return "", false
+	}
+	switch n := v.(type) {
+	case float64:
+		return fmt.Sprintf("%d", int64(n)), n >= 1
+	case int64:
+		return fmt.Sprintf("%d", n), n >= 1
+	case int:
+		return fmt.Sprintf("%d", n), n >= 1
+	case string:
+		return n, n != ""
+	}
+	return "", false
+}

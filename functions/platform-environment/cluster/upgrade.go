@@ -1,0 +1,108 @@
+package cluster
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+)
+
+// maxKubeletSkew is how many minor versions kubelets may lag behind the API server (Kubernetes' version
+// skew policy since 1.28). The node group follows the control plane only once the control plane reached
+// the target, so a target further than this from the nodes' version would break the nodes on the way.
+const maxKubeletSkew = 3
+
+// Plan is the versions to render in one reconcile, in the safe upgrade order: the control plane steps one
+// minor version at a time (EKS allows nothing else), the node group follows once the control plane is at
+// the target, and pinned add-on versions follow once the node group is there too.
+type Plan struct {
+	// ControlPlane is the version to render on the cluster.
+	ControlPlane string
+	// NodeGroup is the version to render on the node group.
+	NodeGroup string
+	// AddonsAtTarget is true when pinned add-on versions may be applied; until then, add-ons that exist
+	// keep the version they run.
+	AddonsAtTarget bool
+	// Step describes the upgrade step in progress; empty when nothing is being upgraded.
+	Step string
+}
+
+// PlanVersions decides the versions to render from the target and the observed versions (empty when
+// not observed yet). A new environment is created at the target directly.
+func PlanVersions(target, observedCP, observedNG string) (Plan, error) {
+	const field = "spec.cluster.version"
+	t, err := minor(target)
+	if err != nil {
+		return Plan{}, compose.Invalid(field, "use a version such as "+DefaultVersion, "%q: %v", target, err)
+	}
+	if observedCP == "" {
+		// Nothing runs yet: create everything at the target.
+		return Plan{ControlPlane: target, NodeGroup: target, AddonsAtTarget: true}, nil
+	}
+	cp, err := minor(observedCP)
+	if err != nil {
+		// AWS reports versions as "1.35"; anything else is not something to step from.
+		return Plan{}, fmt.Errorf("cannot read the cluster's observed version %q: %w", observedCP, err)
+	}
+	if cp > t {
+		return Plan{}, compose.Invalid(field, "set it back to "+observedCP+" or later",
+			"%q is older than the %s the control plane runs; EKS cannot downgrade", target, observedCP)
+	}
+	if observedNG != "" {
+		ng, err := minor(observedNG)
+		if err != nil {
+			return Plan{}, fmt.Errorf("cannot read the node group's observed version %q: %w", observedNG, err)
+		}
+		if t-ng > maxKubeletSkew {
+			return Plan{}, compose.Invalid(field, fmt.Sprintf("upgrade to 1.%d first, then on", ng+maxKubeletSkew),
+				"%q is more than %d minor versions ahead of the node group's %s (Kubernetes' kubelet skew limit)", target, maxKubeletSkew, observedNG)
+		}
+	}
+
+	p := Plan{ControlPlane: target}
+	if cp < t {
+		p.ControlPlane = fmt.Sprintf("1.%d", cp+1)
+		p.Step = fmt.Sprintf("control plane %s → %s (target %s); the node group and add-ons follow", observedCP, p.ControlPlane, target)
+	}
+	switch {
+	case cp == t:
+		p.NodeGroup = target
+	case observedNG != "":
+		p.NodeGroup = observedNG // hold until the control plane is at the target
+	default:
+		p.NodeGroup = observedCP
+	}
+	if cp == t && observedNG != "" && observedNG != target {
+		p.Step = fmt.Sprintf("node group %s → %s; add-ons follow", observedNG, target)
+	}
+	p.AddonsAtTarget = cp == t && (observedNG == "" || observedNG == target)
+	return p, nil
+}
+
+// minor returns the minor version of "1.N".
+func minor(v string) (int, error) {
+	major, m, ok := strings.Cut(v, ".")
+	if !ok || major != "1" {
+		return 0, fmt.Errorf("not a Kubernetes 1.N version")
+	}
+	n, err := strconv.Atoi(m)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("not a Kubernetes 1.N version")
+	}
+	return n, nil
+}
+
+// AddonVersion is the version to render for an add-on: unpinned add-ons get none (EKS picks its default
+// at creation and the add-on stays there); a pinned add-on is created at its pin, and an existing one
+// moves to a new pin only once the node group reached the cluster's version.
+func AddonVersion(pinned, observed string, exists, atTarget bool) string {
+	switch {
+	case pinned == "":
+		return ""
+	case !exists || atTarget || observed == "":
+		return pinned
+	default:
+		return observed
+	}
+}
