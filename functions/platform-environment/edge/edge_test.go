@@ -1,0 +1,213 @@
+package edge
+
+import (
+	"sort"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	"github.com/cloudpartner/platform-environment/test/observe"
+	"github.com/cloudpartner/platform-environment/test/validate"
+)
+
+const testDomain = "cloudpartner.pro"
+
+// testEnv is the seed's environment with the given observed state.
+func testEnv(observed compose.Observed) *compose.Env {
+	return &compose.Env{
+		Name: "prod", Namespace: "cloud-consulting", Region: "us-east-1", Profile: "prod",
+		ProviderConfig:     compose.ProviderConfigRef{Kind: "ProviderConfig", Name: "default"},
+		DeletionProtection: true,
+		Zones:              []string{"us-east-1a", "us-east-1b", "us-east-1c"},
+		Observed:           observed,
+	}
+}
+
+// seedRoutes are the seed's applications: backend on /api/* with /health, frontend by default.
+func seedRoutes() []Route {
+	return []Route{
+		{App: "backend", Port: 8061, PathPatterns: []string{"/api/*"}, HealthPath: "/health"},
+		{App: "frontend", Port: 80, Default: true},
+	}
+}
+
+// seedInput resolves the seed's edge.
+func seedInput(t *testing.T) Input {
+	t.Helper()
+	r, routes, err := Resolve(v1alpha1.EdgeSpec{}, testDomain, "prod", seedRoutes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Input{Domain: testDomain, Spec: r, Routes: routes}
+}
+
+// network is the observed VPC that tells the account ID.
+func network() compose.Observed {
+	return compose.Observed{compose.VPC: observe.Resource(compose.VPC, map[string]any{
+		"apiVersion": "ec2.aws.m.upbound.io/v1beta1", "kind": "VPC",
+		"metadata": map[string]any{"name": "prod-network-vpc"},
+	}, observe.Options{Namespace: "cloud-consulting", Region: "us-east-1"})}
+}
+
+// observeAll returns base plus every resource of the result observed, Ready where ready says so.
+func observeAll(base compose.Observed, res compose.Result, ready func(string) bool) compose.Observed {
+	out := compose.Observed{}
+	for k, v := range base {
+		out[k] = v
+	}
+	for _, r := range res.Resources {
+		out[r.Name] = observe.Resource(r.Name, r.Object, observe.Options{Namespace: "cloud-consulting", Region: "us-east-1", Ready: ready})
+	}
+	return out
+}
+
+func names(res compose.Result) []string {
+	var out []string
+	for _, r := range res.Resources {
+		out = append(out, r.Name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func find(t *testing.T, res compose.Result, name string) map[string]any {
+	t.Helper()
+	for _, r := range res.Resources {
+		if r.Name == name {
+			return r.Object
+		}
+	}
+	t.Fatalf("%s is not rendered; rendered: %v", name, names(res))
+	return nil
+}
+
+func forProvider(t *testing.T, res compose.Result, name string) map[string]any {
+	t.Helper()
+	return find(t, res, name)["spec"].(map[string]any)["forProvider"].(map[string]any)
+}
+
+// validateAll checks every rendered object against the provider CRDs.
+func validateAll(t *testing.T, res compose.Result) {
+	t.Helper()
+	v := validate.Shared(t)
+	for _, r := range res.Resources {
+		if problems := v.Object(r.Object); len(problems) > 0 {
+			t.Errorf("%s does not validate:\n%v", r.Name, problems)
+		}
+	}
+}
+
+var allReady = func(string) bool { return true }
+var noneReady = func(string) bool { return false }
+
+// TestBuildPasses walks the seed's edge through the passes in which AWS's answers arrive and checks what
+// each pass renders and waits for; every object of every pass must pass CRD validation.
+func TestBuildPasses(t *testing.T) {
+	in := seedInput(t)
+	always := []string{
+		"edge-certificate", "edge-listener-http",
+		"edge-logs-bucket", "edge-logs-encryption", "edge-logs-lifecycle", "edge-logs-ownership", "edge-logs-public-access",
+		"edge-tg-backend", "edge-tg-frontend", "edge-waf",
+	}
+	with := func(extra ...string) []string {
+		out := append(append([]string{}, always...), extra...)
+		sort.Strings(out)
+		return out
+	}
+
+	// Pass 1: nothing observed.
+	out1 := Build(testEnv(compose.Observed{}), in)
+	validateAll(t, out1.Result)
+	if diff := cmp.Diff(with(), names(out1.Result)); diff != "" {
+		t.Errorf("pass 1 (nothing observed): -want +got:\n%s", diff)
+	}
+	if got := out1.Waiting[component]; got == "" {
+		t.Errorf("pass 1: the edge must say what it waits for")
+	}
+
+	// Pass 2: the network (account) and pass 1 observed, nothing Ready yet: the bucket policy and the
+	// certificate validation appear; the load balancer waits for the policy, the HTTPS listener for ACM.
+	obs2 := observeAll(network(), out1.Result, noneReady)
+	out2 := Build(testEnv(obs2), in)
+	validateAll(t, out2.Result)
+	if diff := cmp.Diff(with("edge-certificate-validation", "edge-logs-policy"), names(out2.Result)); diff != "" {
+		t.Errorf("pass 2: -want +got:\n%s", diff)
+	}
+	if got, want := out2.Waiting[component], "waiting for edge-logs-policy to be Ready before creating the load balancer (AWS checks that it may write the access logs)"; got != want {
+		t.Errorf("pass 2: waiting = %q, want %q", got, want)
+	}
+
+	// Pass 3: everything of pass 2 Ready (policy, certificate issued and validated): the load balancer,
+	// the HTTPS listener and its rules appear; the web ACL association waits for the LB's ARN.
+	obs3 := observeAll(network(), out2.Result, allReady)
+	out3 := Build(testEnv(obs3), in)
+	validateAll(t, out3.Result)
+	if diff := cmp.Diff(with("edge-certificate-validation", "edge-logs-policy", "edge-lb", "edge-listener-https", "edge-rule-host-api", "edge-rule-path-backend"), names(out3.Result)); diff != "" {
+		t.Errorf("pass 3: -want +got:\n%s", diff)
+	}
+	if got, want := out3.Waiting[component], "waiting for the ARN of edge-lb to associate the web ACL"; got != want {
+		t.Errorf("pass 3: waiting = %q, want %q", got, want)
+	}
+
+	// Pass 4: the load balancer observed: the association appears and nothing waits.
+	obs4 := observeAll(network(), out3.Result, allReady)
+	out4 := Build(testEnv(obs4), in)
+	validateAll(t, out4.Result)
+	if diff := cmp.Diff(with("edge-certificate-validation", "edge-logs-policy", "edge-lb", "edge-listener-https", "edge-rule-host-api", "edge-rule-path-backend", "edge-waf-association"), names(out4.Result)); diff != "" {
+		t.Errorf("pass 4: -want +got:\n%s", diff)
+	}
+	if len(out4.Waiting) != 0 {
+		t.Errorf("pass 4: nothing may wait, got %v", out4.Waiting)
+	}
+
+	// The outputs come from the observed resources.
+	obs5 := observeAll(network(), out4.Result, allReady)
+	got := Build(testEnv(obs5), in).Outputs
+	lbARN, _ := obs5.ARN(compose.LoadBalancer)
+	dns, _ := obs5.String(compose.LoadBalancer, "status.atProvider.dnsName")
+	certARN, _ := obs5.ARN(compose.Certificate)
+	aclARN, _ := obs5.ARN(webACL)
+	be, _ := obs5.ARN(compose.TargetGroup("backend"))
+	fe, _ := obs5.ARN(compose.TargetGroup("frontend"))
+	want := &v1alpha1.EdgeOutputs{
+		LoadBalancerDNSName: dns, LoadBalancerARN: lbARN, CertificateARN: certARN, CertificateStatus: "ISSUED",
+		TargetGroupARNs: map[string]string{"backend": be, "frontend": fe}, WebACLARN: aclARN, URL: "https://cloudpartner.pro",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("outputs: -want +got:\n%s", diff)
+	}
+	if dns == "" || certARN == "" {
+		t.Errorf("the observe hooks must publish the LB's dnsName and the certificate's ARN")
+	}
+}
+
+// TestBuildKeepsGatedResources checks that a gate closing again (a policy or validation observed not
+// Ready after a restart) never takes back what exists: the resources stay rendered.
+func TestBuildKeepsGatedResources(t *testing.T) {
+	in := seedInput(t)
+	obs := observeAll(network(), Build(testEnv(compose.Observed{}), in).Result, allReady)
+	for range 3 {
+		obs = observeAll(network(), Build(testEnv(obs), in).Result, allReady)
+	}
+	// Every edge resource observed; now observe them all not Ready.
+	stale := observeAll(network(), Build(testEnv(obs), in).Result, noneReady)
+	out := Build(testEnv(stale), in)
+	for _, n := range []string{compose.LoadBalancer, compose.LoadBalancerHTTPS, "edge-rule-path-backend", "edge-rule-host-api", webACLAssociation, certificateValidation} {
+		find(t, out.Result, n)
+	}
+}
+
+func TestBuildWithoutDomain(t *testing.T) {
+	out := Build(testEnv(compose.Observed{}), Input{})
+	if len(out.Resources) != 0 {
+		t.Errorf("without a domain the edge renders nothing, got %v", names(out.Result))
+	}
+	if diff := cmp.Diff([]string{"edge-"}, out.Retired); diff != "" {
+		t.Errorf("without a domain everything an earlier domain made is retired: -want +got:\n%s", diff)
+	}
+	if out.Outputs != nil {
+		t.Errorf("without a domain there are no edge outputs, got %+v", out.Outputs)
+	}
+}
