@@ -46,3 +46,16 @@ func Names(results ...Result) map[string]bool {
 	}
 	return out
 }
+
+// Kinds returns the kind of every composition resource the results render, by name, for builders that
+// look for one kind of another domain's resources (e.g. every target group).
+func Kinds(results ...Result) map[string]string {
+	out := map[string]string{}
+	for _, r := range results {
+		for _, res := range r.Resources {
+			k, _ := res.Object["kind"].(string)
+			out[res.Name] = k
+		}
+	}
+	return out
+}

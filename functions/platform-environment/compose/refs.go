@@ -81,3 +81,10 @@ func (e *Env) ClusterName() string { return e.AWSName(RuleEKS, "eks") }
 // ApplicationLogGroupName is the log group Fluent Bit ships container logs to; the EKS control plane
 // logs to /aws/eks/<cluster>/cluster (AWS's fixed name).
 func (e *Env) ApplicationLogGroupName() string { return "/aws/eks/" + e.ClusterName() + "/application" }
+
+// EmailIdentity returns the composition resource name of the SES domain identity in a region (the
+// email domain sends from the primary region and, optionally, a fallback region).
+func EmailIdentity(region string) string { return EmailRegionPrefix(region) + "identity" }
+
+// EmailRegionPrefix starts the composition resource names of the email domain's resources in a region.
+func EmailRegionPrefix(region string) string { return "email-" + region + "-" }
