@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/cluster"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/network"
 )
@@ -27,7 +28,18 @@ func render(xr *v1alpha1.PlatformEnvironment, observed compose.Observed) (*compo
 	netOut := network.Build(env, net)
 	outputs.Network = netOut.Outputs
 
-	assembled, err := compose.Assemble(env, netOut.Result)
+	cl, err := cluster.Resolve(spec.Cluster, env)
+	if err != nil {
+		return nil, status, err
+	}
+	resolved.Cluster = &cl
+	clOut, err := cluster.Build(env, cl)
+	if err != nil {
+		return nil, status, err
+	}
+	outputs.Cluster = clOut.Outputs
+
+	assembled, err := compose.Assemble(env, netOut.Result, clOut.Result)
 	if err != nil {
 		return nil, status, err
 	}

@@ -23,8 +23,6 @@ const mrapFile = "package/configuration/managedresourceactivationpolicy.yaml"
 // may only shrink: TestDependsOnMatchesComposed fails when a pending provider is composed (remove it here) and when a
 // declared provider is neither composed nor pending.
 var pendingProviders = map[string]string{
-	"xpkg.upbound.io/upbound/provider-aws-eks":                  "issue 3: EKS cluster, node group, add-ons",
-	"xpkg.upbound.io/upbound/provider-aws-kms":                  "issue 3: KMS keys",
 	"xpkg.upbound.io/upbound/provider-aws-rds":                  "issue 3: RDS",
 	"xpkg.upbound.io/upbound/provider-aws-elasticache":          "issue 3: ElastiCache",
 	"xpkg.upbound.io/upbound/provider-aws-secretsmanager":       "issue 3/5: secrets",
