@@ -1,0 +1,349 @@
+package observability
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+)
+
+// Alarm periods and thresholds. The seed's two alarms are kept exactly (RDS CPUUtilization average > 80 %
+// and ALB HTTPCode_Target_5XX_Count sum > 10, both 300 s × 2); the others follow AWS's recommended alarms
+// for each service.
+const (
+	seedPeriod  = 300
+	seedPeriods = 2
+	gib         = 1 << 30
+	// postgresBytesPerConnection is RDS for PostgreSQL's default max_connections divisor:
+	// LEAST(DBInstanceClassMemory / 9531392, 5000).
+	postgresBytesPerConnection = 9531392
+	postgresMaxConnections     = 5000
+)
+
+// alarmDef is one CloudWatch metric alarm.
+type alarmDef struct {
+	// part names the alarm: composition resource alarmPrefix+part, AWS name <ns>-<xr>-<part>-<hash>.
+	part        string
+	description string
+	namespace   string
+	metric      string
+	// statistic (Average, Sum, Maximum, ...) or extended (a percentile such as p99): exactly one is set.
+	statistic  string
+	extended   string
+	period     int
+	periods    int
+	threshold  float64
+	comparison string
+	// missing is treatMissingData: notBreaching for counts that are absent when nothing happens.
+	missing    string
+	dimensions map[string]string
+}
+
+// alarmPlan is what the alarms of this pass are: those whose dimensions are observed, and those that
+// wait, with the reason.
+type alarmPlan struct {
+	ready   []alarmDef
+	pending []string
+}
+
+func (p *alarmPlan) wait(reason string, parts ...string) {
+	for _, part := range parts {
+		p.pending = append(p.pending, part+": "+reason)
+	}
+}
+
+// alarmName is an alarm's AWS name.
+func alarmName(env *compose.Env, part string) string { return env.AWSName(compose.RuleGeneric, part) }
+
+// alarmSet decides the alarms of the resources the environment has, with dimensions read from observed
+// state: the load balancer's and target groups' ARN suffixes, the DB instance identifier, the cache's
+// member cluster ids.
+func alarmSet(env *compose.Env, t targets) alarmPlan {
+	var p alarmPlan
+	lbSuffix, lbOK := env.Observed.String(compose.LoadBalancer, "status.atProvider.arnSuffix")
+	if t.loadBalancer {
+		if lbOK {
+			p.ready = append(p.ready, loadBalancerAlarms(lbSuffix)...)
+		} else {
+			p.wait("waits for the load balancer's ARN suffix", "high-error-rate", "lb-5xx", "lb-p99-response-time")
+		}
+	}
+	for _, app := range t.targetGroups {
+		part := "tg-unhealthy-hosts-" + app
+		tgSuffix, ok := env.Observed.String(compose.TargetGroup(app), "status.atProvider.arnSuffix")
+		switch {
+		case !ok:
+			p.wait("waits for the target group's ARN suffix", part)
+		case !lbOK:
+			p.wait("waits for the load balancer's ARN suffix", part)
+		default:
+			p.ready = append(p.ready, alarmDef{
+				part:        part,
+				description: "Target group of " + app + " has unhealthy targets",
+				namespace:   "AWS/ApplicationELB", metric: "UnHealthyHostCount", statistic: "Maximum",
+				period: 60, periods: 5, threshold: 0, comparison: "GreaterThanThreshold", missing: "notBreaching",
+				dimensions: map[string]string{"TargetGroup": tgSuffix, "LoadBalancer": lbSuffix},
+			})
+		}
+	}
+	if t.database {
+		databaseAlarms(env, &p)
+	}
+	if t.cache {
+		cacheAlarms(env, &p)
+	}
+	if t.email {
+		p.ready = append(p.ready, sesAlarms()...)
+	}
+	sort.Slice(p.ready, func(i, j int) bool { return p.ready[i].part < p.ready[j].part })
+	sort.Strings(p.pending)
+	return p
+}
+
+// loadBalancerAlarms: the seed's error-rate alarm, 5xx answered by the load balancer itself (no healthy
+// target, for one) and the 99th percentile of the targets' response time.
+func loadBalancerAlarms(lb string) []alarmDef {
+	dims := map[string]string{"LoadBalancer": lb}
+	return []alarmDef{
+		{
+			part: "high-error-rate", description: "Seed HighErrorRate: more than 10 target 5xx responses in 5 minutes, twice in a row",
+			namespace: "AWS/ApplicationELB", metric: "HTTPCode_Target_5XX_Count", statistic: "Sum",
+			period: seedPeriod, periods: seedPeriods, threshold: 10, comparison: "GreaterThanThreshold", missing: "notBreaching", dimensions: dims,
+		},
+		{
+			part: "lb-5xx", description: "The load balancer itself answers 5xx (no healthy target, target connection errors)",
+			namespace: "AWS/ApplicationELB", metric: "HTTPCode_ELB_5XX_Count", statistic: "Sum",
+			period: seedPeriod, periods: seedPeriods, threshold: 10, comparison: "GreaterThanThreshold", missing: "notBreaching", dimensions: dims,
+		},
+		{
+			part: "lb-p99-response-time", description: "99th percentile of the targets' response time above 2 s",
+			namespace: "AWS/ApplicationELB", metric: "TargetResponseTime", extended: "p99",
+			period: seedPeriod, periods: seedPeriods, threshold: 2, comparison: "GreaterThanThreshold", missing: "notBreaching", dimensions: dims,
+		},
+	}
+}
+
+// databaseAlarms: the seed's CPU alarm, free storage below 10 % of the allocated storage, freeable memory
+// below 10 % of the instance class's memory and connections above 80 % of PostgreSQL's default
+// max_connections for the class.
+func databaseAlarms(env *compose.Env, p *alarmPlan) {
+	id, ok := env.Observed.String(compose.Database, "status.atProvider.identifier")
+	if !ok {
+		p.wait("waits for the DB instance identifier", "high-cpu-utilization", "db-free-storage", "db-freeable-memory", "db-connections")
+		return
+	}
+	dims := map[string]string{"DBInstanceIdentifier": id}
+	p.ready = append(p.ready, alarmDef{
+		part: "high-cpu-utilization", description: "Seed HighCPUUtilization: database CPU above 80 % on average for 5 minutes, twice in a row",
+		namespace: "AWS/RDS", metric: "CPUUtilization", statistic: "Average",
+		period: seedPeriod, periods: seedPeriods, threshold: 80, comparison: "GreaterThanThreshold", missing: "missing", dimensions: dims,
+	})
+	if gb, ok := observedNumber(env, compose.Database, "status.atProvider.allocatedStorage", "spec.forProvider.allocatedStorage"); ok && gb > 0 {
+		p.ready = append(p.ready, alarmDef{
+			part: "db-free-storage", description: fmt.Sprintf("Free storage below 10 %% of the %g GiB allocated", gb),
+			namespace: "AWS/RDS", metric: "FreeStorageSpace", statistic: "Minimum",
+			period: seedPeriod, periods: seedPeriods, threshold: gb * gib / 10, comparison: "LessThanThreshold", missing: "missing", dimensions: dims,
+		})
+	} else {
+		p.wait("waits for the database's allocated storage", "db-free-storage")
+	}
+	class, _ := observedString(env, compose.Database, "status.atProvider.instanceClass", "spec.forProvider.instanceClass")
+	memGiB, known := instanceMemoryGiB(class)
+	memThreshold, memWhy := 256.0*(1<<20), "Freeable memory below 256 MiB (instance class "+class+" not in the function's table)"
+	if known {
+		memThreshold, memWhy = math.Floor(memGiB*gib/10), fmt.Sprintf("Freeable memory below 10 %% of the %g GiB of %s", memGiB, class)
+	}
+	p.ready = append(p.ready, alarmDef{
+		part: "db-freeable-memory", description: memWhy,
+		namespace: "AWS/RDS", metric: "FreeableMemory", statistic: "Average",
+		period: seedPeriod, periods: seedPeriods, threshold: memThreshold, comparison: "LessThanThreshold", missing: "missing", dimensions: dims,
+	})
+	if known {
+		maxConn := math.Floor(memGiB * gib / postgresBytesPerConnection)
+		if maxConn > postgresMaxConnections {
+			maxConn = postgresMaxConnections
+		}
+		limit := math.Floor(maxConn * 0.8)
+		p.ready = append(p.ready, alarmDef{
+			part: "db-connections", description: fmt.Sprintf("Connections above 80 %% of PostgreSQL's default max_connections for %s (%d)", class, int(maxConn)),
+			namespace: "AWS/RDS", metric: "DatabaseConnections", statistic: "Maximum",
+			period: seedPeriod, periods: seedPeriods, threshold: limit, comparison: "GreaterThanThreshold", missing: "missing", dimensions: dims,
+		})
+	}
+}
+
+// cacheAlarms: per member cluster of the replication group, Redis engine CPU above 90 %, memory use above
+// 80 % and any eviction (the cache holds sessions: an evicted key logs a user out).
+func cacheAlarms(env *compose.Env, p *alarmPlan) {
+	v, ok := env.Observed.Value(compose.CacheReplicationGroup, "status.atProvider.memberClusters")
+	list, _ := v.([]any)
+	if !ok || len(list) == 0 {
+		p.wait("waits for the cache's member cluster ids", "cache-engine-cpu", "cache-memory", "cache-evictions")
+		return
+	}
+	rg, _ := env.Observed.ID(compose.CacheReplicationGroup)
+	members := make([]string, 0, len(list))
+	for _, m := range list {
+		if s, ok := m.(string); ok && s != "" {
+			members = append(members, s)
+		}
+	}
+	sort.Strings(members)
+	for _, m := range members {
+		// Member ids are <replication group id>-001, -002, ...: the suffix names the alarm.
+		suffix := m
+		if rg != "" && strings.HasPrefix(m, rg+"-") {
+			suffix = strings.TrimPrefix(m, rg+"-")
+		}
+		dims := map[string]string{"CacheClusterId": m}
+		p.ready = append(p.ready,
+			alarmDef{
+				part: "cache-engine-cpu-" + suffix, description: "Redis engine CPU of " + m + " above 90 %",
+				namespace: "AWS/ElastiCache", metric: "EngineCPUUtilization", statistic: "Average",
+				period: seedPeriod, periods: seedPeriods, threshold: 90, comparison: "GreaterThanThreshold", missing: "missing", dimensions: dims,
+			},
+			alarmDef{
+				part: "cache-memory-" + suffix, description: "Redis memory use of " + m + " above 80 %",
+				namespace: "AWS/ElastiCache", metric: "DatabaseMemoryUsagePercentage", statistic: "Average",
+				period: seedPeriod, periods: seedPeriods, threshold: 80, comparison: "GreaterThanThreshold", missing: "missing", dimensions: dims,
+			},
+			alarmDef{
+				part: "cache-evictions-" + suffix, description: "Redis of " + m + " evicts keys (sessions are lost)",
+				namespace: "AWS/ElastiCache", metric: "Evictions", statistic: "Sum",
+				period: seedPeriod, periods: seedPeriods, threshold: 0, comparison: "GreaterThanThreshold", missing: "notBreaching", dimensions: dims,
+			},
+		)
+	}
+}
+
+// sesAlarms watch the account's sending reputation in the primary region: SES reviews an account at 5 %
+// bounces or 0.1 % complaints and may pause its sending at 10 % and 0.5 %.
+func sesAlarms() []alarmDef {
+	return []alarmDef{
+		{
+			part: "ses-bounce-rate", description: "SES bounce rate above 5 % (SES reviews the account; sending may be paused at 10 %)",
+			namespace: "AWS/SES", metric: "Reputation.BounceRate", statistic: "Maximum",
+			period: 3600, periods: 1, threshold: 0.05, comparison: "GreaterThanOrEqualToThreshold", missing: "notBreaching",
+		},
+		{
+			part: "ses-complaint-rate", description: "SES complaint rate above 0.1 % (SES reviews the account; sending may be paused at 0.5 %)",
+			namespace: "AWS/SES", metric: "Reputation.ComplaintRate", statistic: "Maximum",
+			period: 3600, periods: 1, threshold: 0.001, comparison: "GreaterThanOrEqualToThreshold", missing: "notBreaching",
+		},
+	}
+}
+
+// renderAlarms renders the ready alarms, each notifying the topic on ALARM and on OK. Alarms wait until
+// the topic is rendered or observed. Observed alarms that are neither ready nor pending (their resource
+// is gone) are retired; pending ones are kept as observed.
+func renderAlarms(env *compose.Env, p alarmPlan, topicAvailable bool) compose.Result {
+	var res compose.Result
+	want := map[string]bool{}
+	for _, a := range p.ready {
+		want[alarmPrefix+a.part] = true
+	}
+	for _, s := range p.pending {
+		want[alarmPrefix+s[:strings.IndexByte(s, ':')]] = true
+	}
+	if len(p.pending) > 0 {
+		res.Wait(component, fmt.Sprintf("%d alarm(s) wait: %s", len(p.pending), strings.Join(p.pending, "; ")))
+	}
+	if !topicAvailable {
+		if len(p.ready) > 0 {
+			res.Wait(component, "alarms wait for the alarm topic")
+		}
+	} else {
+		for _, a := range p.ready {
+			res.Add(alarmResource(env, a))
+		}
+	}
+	for _, n := range observedNames(env, alarmPrefix, "MetricAlarm") {
+		if !want[n] {
+			res.Retire(n)
+		}
+	}
+	return res
+}
+
+func alarmResource(env *compose.Env, a alarmDef) *compose.MR {
+	fp := map[string]any{
+		"alarmDescription":   a.description,
+		"namespace":          a.namespace,
+		"metricName":         a.metric,
+		"period":             a.period,
+		"evaluationPeriods":  a.periods,
+		"datapointsToAlarm":  a.periods,
+		"threshold":          a.threshold,
+		"comparisonOperator": a.comparison,
+		"treatMissingData":   a.missing,
+		"actionsEnabled":     true,
+		"alarmActionsRefs":   env.Refs(compose.AlarmTopic),
+		"okActionsRefs":      env.Refs(compose.AlarmTopic),
+	}
+	if a.extended != "" {
+		fp["extendedStatistic"] = a.extended
+	} else {
+		fp["statistic"] = a.statistic
+	}
+	if len(a.dimensions) > 0 {
+		d := make(map[string]any, len(a.dimensions))
+		for k, v := range a.dimensions {
+			d[k] = v
+		}
+		fp["dimensions"] = d
+	}
+	return env.NewAWS(alarmPrefix+a.part, apiCloudWatch, "MetricAlarm").ExternalName(alarmName(env, a.part)).ForProvider(fp)
+}
+
+// instanceMemoryGiB returns the memory of an RDS instance class of the burstable (t), general purpose (m)
+// and memory optimized (r) families, Graviton or Intel: t sizes by name, m 8 GiB and r 16 GiB per "large".
+func instanceMemoryGiB(class string) (float64, bool) {
+	parts := strings.Split(class, ".")
+	if len(parts) != 3 || parts[0] != "db" || len(parts[1]) < 2 {
+		return 0, false
+	}
+	family, size := parts[1][0], parts[2]
+	if family == 't' {
+		m, ok := map[string]float64{"micro": 1, "small": 2, "medium": 4, "large": 8, "xlarge": 16, "2xlarge": 32}[size]
+		return m, ok
+	}
+	base := map[byte]float64{'m': 8, 'r': 16}[family]
+	mult, ok := map[string]float64{"large": 1, "xlarge": 2, "2xlarge": 4, "4xlarge": 8, "8xlarge": 16, "12xlarge": 24, "16xlarge": 32, "24xlarge": 48}[size]
+	if base == 0 || !ok {
+		return 0, false
+	}
+	return base * mult, true
+}
+
+// observedNumber returns the first number found at the paths of an observed resource.
+func observedNumber(env *compose.Env, name string, paths ...string) (float64, bool) {
+	for _, p := range paths {
+		v, ok := env.Observed.Value(name, p)
+		if !ok {
+			continue
+		}
+		switch n := v.(type) {
+		case float64:
+			return n, true
+		case int64:
+			return float64(n), true
+		case int:
+			return float64(n), true
+		case int32:
+			return float64(n), true
+		}
+	}
+	return 0, false
+}
+
+// observedString returns the first non-empty string found at the paths of an observed resource.
+func observedString(env *compose.Env, name string, paths ...string) (string, bool) {
+	for _, p := range paths {
+		if s, ok := env.Observed.String(name, p); ok {
+			return s, true
+		}
+	}
+	return "", false
+}

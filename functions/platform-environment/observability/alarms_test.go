@@ -1,0 +1,217 @@
+package observability
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+)
+
+// TestSeedAlarms pins the seed's two alarms exactly.
+func TestSeedAlarms(t *testing.T) {
+	env := testEnv(otherObserved())
+	p := alarmSet(env, findTargets(env, otherDomains))
+	res := renderAlarms(env, p, true)
+	got := byName(res.Resources)
+	cases := map[string]struct {
+		name string
+		want map[string]any
+	}{
+		"HighCPUUtilization": {
+			name: alarmPrefix + "high-cpu-utilization",
+			want: map[string]any{
+				"namespace": "AWS/RDS", "metricName": "CPUUtilization", "statistic": "Average",
+				"period": 300, "evaluationPeriods": 2, "datapointsToAlarm": 2, "threshold": 80.0, "comparisonOperator": "GreaterThanThreshold",
+				"dimensions": map[string]any{"DBInstanceIdentifier": "team-prod-db-1a2b3c4d"},
+			},
+		},
+		"HighErrorRate": {
+			name: alarmPrefix + "high-error-rate",
+			want: map[string]any{
+				"namespace": "AWS/ApplicationELB", "metricName": "HTTPCode_Target_5XX_Count", "statistic": "Sum",
+				"period": 300, "evaluationPeriods": 2, "datapointsToAlarm": 2, "threshold": 10.0, "comparisonOperator": "GreaterThanThreshold",
+				"dimensions": map[string]any{"LoadBalancer": "app/team-prod-lb/50dc6c495c0c9188"},
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			a := got[tc.name]
+			if a == nil {
+				t.Fatalf("%s not rendered", tc.name)
+			}
+			fp := forProvider(t, a)
+			for k, v := range tc.want {
+				if diff := cmp.Diff(v, fp[k]); diff != "" {
+					t.Errorf("%s (-want +got):\n%s", k, diff)
+				}
+			}
+			topicRef := []any{map[string]any{"name": env.ResourceName(compose.AlarmTopic)}}
+			if diff := cmp.Diff(topicRef, fp["alarmActionsRefs"]); diff != "" {
+				t.Errorf("alarm actions (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(topicRef, fp["okActionsRefs"]); diff != "" {
+				t.Errorf("OK actions (-want +got):\n%s", diff)
+			}
+		})
+	}
+	validateAll(t, res.Resources)
+}
+
+// TestAlarmGating checks which alarms wait for which observed dimension.
+func TestAlarmGating(t *testing.T) {
+	without := func(name, path string) compose.Observed {
+		o := otherObserved()
+		ap := o[name]["status"].(map[string]any)["atProvider"].(map[string]any)
+		delete(ap, path)
+		return o
+	}
+	cases := map[string]struct {
+		reason      string
+		observed    compose.Observed
+		domains     map[string]string
+		wantPending []string
+		wantReady   []string // a subset that must be ready
+		wantAbsent  []string // parts that must be neither ready nor pending
+	}{
+		"AllObserved": {
+			reason: "Every dimension observed: nothing waits.", observed: otherObserved(), domains: otherDomains,
+			wantReady: []string{"high-cpu-utilization", "high-error-rate", "cache-evictions-001", "tg-unhealthy-hosts-frontend"},
+		},
+		"NoLoadBalancerSuffix": {
+			reason:   "The load balancer's and the target groups' alarms wait for the LB's ARN suffix.",
+			observed: without(compose.LoadBalancer, "arnSuffix"), domains: otherDomains,
+			wantPending: []string{"high-error-rate", "lb-5xx", "lb-p99-response-time", "tg-unhealthy-hosts-backend", "tg-unhealthy-hosts-frontend"},
+			wantReady:   []string{"high-cpu-utilization"},
+		},
+		"NoDatabaseIdentifier": {
+			reason: "The database's alarms wait for its identifier.", observed: without(compose.Database, "identifier"), domains: otherDomains,
+			wantPending: []string{"db-connections", "db-free-storage", "db-freeable-memory", "high-cpu-utilization"},
+		},
+		"NoCacheMembers": {
+			reason: "The cache's alarms wait for its member cluster ids.", observed: without(compose.CacheReplicationGroup, "memberClusters"), domains: otherDomains,
+			wantPending: []string{"cache-engine-cpu", "cache-evictions", "cache-memory"},
+		},
+		"NothingElse": {
+			reason:   "An environment without edge, database or cache has no alarms for them, and none waits.",
+			observed: compose.Observed{compose.VPC: vpc()}, domains: map[string]string{},
+			wantAbsent: []string{"high-cpu-utilization", "high-error-rate", "ses-bounce-rate"},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			env := testEnv(tc.observed)
+			p := alarmSet(env, findTargets(env, tc.domains))
+			var pending []string
+			for _, s := range p.pending {
+				pending = append(pending, s[:strings.IndexByte(s, ':')])
+			}
+			if diff := cmp.Diff(tc.wantPending, pending); diff != "" {
+				t.Errorf("%s\npending (-want +got):\n%s", tc.reason, diff)
+			}
+			ready := map[string]bool{}
+			for _, a := range p.ready {
+				ready[a.part] = true
+				for k, v := range a.dimensions {
+					if v == "" {
+						t.Errorf("%s has an empty %s dimension", a.part, k)
+					}
+				}
+			}
+			for _, r := range tc.wantReady {
+				if !ready[r] {
+					t.Errorf("%s\n%s is not ready", tc.reason, r)
+				}
+			}
+			for _, r := range tc.wantAbsent {
+				if ready[r] {
+					t.Errorf("%s\n%s is rendered", tc.reason, r)
+				}
+			}
+			res := renderAlarms(env, p, true)
+			if len(tc.wantPending) > 0 && !strings.Contains(res.Waiting[component], "wait") {
+				t.Errorf("%s\nthe component does not wait: %v", tc.reason, res.Waiting)
+			}
+			if len(tc.wantPending) == 0 && len(res.Waiting) != 0 {
+				t.Errorf("%s\nthe component waits: %v", tc.reason, res.Waiting)
+			}
+		})
+	}
+}
+
+// TestAlarmsWaitForTopic: without the topic, no alarm renders (its actions would point nowhere).
+func TestAlarmsWaitForTopic(t *testing.T) {
+	env := testEnv(otherObserved())
+	res := renderAlarms(env, alarmSet(env, findTargets(env, otherDomains)), false)
+	if len(res.Resources) != 0 || !strings.Contains(res.Waiting[component], "alarm topic") {
+		t.Errorf("rendered %d alarms without a topic; waiting %v", len(res.Resources), res.Waiting)
+	}
+}
+
+func TestDatabaseThresholds(t *testing.T) {
+	cases := map[string]struct {
+		reason      string
+		class       string
+		storage     float64
+		wantMemory  float64
+		wantConns   float64 // 0: no connections alarm
+		wantStorage float64
+	}{
+		"T3Medium": {
+			reason: "db.t3.medium has 4 GiB: 10 % free memory, 80 % of 450 connections.", class: "db.t3.medium", storage: 100,
+			wantMemory: 4 * gib / 10, wantConns: 360, wantStorage: 10 * gib,
+		},
+		"R6gXlarge": {
+			reason: "db.r6g.xlarge has 32 GiB.", class: "db.r6g.xlarge", storage: 20,
+			wantMemory: 32 * gib / 10, wantConns: 2883, wantStorage: 2 * gib,
+		},
+		"M7g16xlarge": {
+			reason: "256 GiB would allow more than 5000 connections; PostgreSQL's default caps there.", class: "db.m7g.16xlarge", storage: 1000,
+			wantMemory: 256 * gib / 10, wantConns: 4000, wantStorage: 100 * gib,
+		},
+		"UnknownClass": {
+			reason: "An unknown class: a fixed 256 MiB memory floor and no connections alarm rather than a guess.", class: "db.x2iedn.xlarge", storage: 50,
+			wantMemory: 256 << 20, wantStorage: 5 * gib,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			o := otherObserved()
+			ap := o[compose.Database]["status"].(map[string]any)["atProvider"].(map[string]any)
+			ap["instanceClass"], ap["allocatedStorage"] = tc.class, tc.storage
+			env := testEnv(o)
+			var p alarmPlan
+			databaseAlarms(env, &p)
+			th := map[string]float64{}
+			for _, a := range p.ready {
+				th[a.part] = a.threshold
+			}
+			want := map[string]float64{"high-cpu-utilization": 80, "db-free-storage": tc.wantStorage, "db-freeable-memory": tc.wantMemory}
+			if tc.wantConns > 0 {
+				want["db-connections"] = tc.wantConns
+			}
+			if diff := cmp.Diff(want, th); diff != "" {
+				t.Errorf("%s\nthresholds (-want +got):\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestCacheAlarmNames(t *testing.T) {
+	env := testEnv(otherObserved())
+	var p alarmPlan
+	cacheAlarms(env, &p)
+	var got []string
+	for _, a := range p.ready {
+		got = append(got, a.part+"="+a.dimensions["CacheClusterId"])
+	}
+	want := []string{
+		"cache-engine-cpu-001=team-prod-cache-001", "cache-memory-001=team-prod-cache-001", "cache-evictions-001=team-prod-cache-001",
+		"cache-engine-cpu-002=team-prod-cache-002", "cache-memory-002=team-prod-cache-002", "cache-evictions-002=team-prod-cache-002",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("cache alarms, named by member suffix, in member order (-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,101 @@
+package observability
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"sort"
+	"strings"
+
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+)
+
+// topicName is the alarm topic's AWS name.
+func topicName(env *compose.Env) string { return env.AWSName(compose.RuleGeneric, "alarms") }
+
+// topic renders the SNS topic every alarm notifies, encrypted with the environment's key, and one e-mail
+// subscription per address of spec.observability.alarmEmails. Subscriptions are named after a hash of the
+// address, so adding or removing one leaves the others alone; removed addresses are retired.
+func topic(env *compose.Env, account, keyARN string, emails []string) compose.Result {
+	var res compose.Result
+	name := topicName(env)
+	res.Add(env.NewAWS(compose.AlarmTopic, apiSNS, "Topic").ExternalName(name).ForProvider(map[string]any{
+		"displayName":    "Alarms of " + env.Namespace + "/" + env.Name,
+		"kmsMasterKeyId": keyARN,
+		"policy":         mustJSON(topicPolicy(env, account, arn(env, "sns", env.Region, account, name))),
+	}))
+
+	want := map[string]bool{}
+	sorted := append([]string(nil), emails...)
+	sort.Strings(sorted)
+	for _, e := range sorted {
+		n := subscriptionName(e)
+		want[n] = true
+		res.Add(env.NewAWS(n, apiSNS, "TopicSubscription").Untagged().ForProvider(map[string]any{
+			"topicArnRef": env.Ref(compose.AlarmTopic),
+			"protocol":    "email",
+			"endpoint":    e,
+		}))
+	}
+	for _, n := range observedNames(env, subscriptionPrefix, "TopicSubscription") {
+		if !want[n] {
+			res.Retire(n)
+		}
+	}
+	return res
+}
+
+// subscriptionName is the composition resource name of an address's subscription. Addresses are
+// case-insensitive in practice, so the hash is over the lower-cased address.
+func subscriptionName(email string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(email)))
+	return subscriptionPrefix + hex.EncodeToString(sum[:])[:8]
+}
+
+// topicPolicy lets the account use the topic, lets CloudWatch alarms of this account publish to it, and
+// refuses publishing over plain HTTP.
+func topicPolicy(env *compose.Env, account, topicARN string) compose.PolicyDocument {
+	return compose.Policy(
+		compose.Statement{
+			Sid:       "AccountUsesTopic",
+			Effect:    "Allow",
+			Principal: map[string]any{"AWS": "arn:" + env.Partition() + ":iam::" + account + ":root"},
+			Action: []string{
+				"sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission",
+				"sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish",
+			},
+			Resource: []string{topicARN},
+		},
+		compose.Statement{
+			Sid:       "CloudWatchAlarmsPublish",
+			Effect:    "Allow",
+			Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
+			Action:    []string{"sns:Publish"},
+			Resource:  []string{topicARN},
+			Condition: map[string]map[string]any{
+				"StringEquals": {"aws:SourceAccount": account},
+				"ArnLike":      {"aws:SourceArn": arn(env, "cloudwatch", env.Region, account, "alarm:*")},
+			},
+		},
+		compose.Statement{
+			Sid:       "DenyInsecureTransport",
+			Effect:    "Deny",
+			Principal: map[string]any{"AWS": "*"},
+			Action:    []string{"sns:Publish"},
+			Resource:  []string{topicARN},
+			Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
+		},
+	)
+}
+
+// observedNames returns the observed composition resources of one kind whose names start with prefix,
+// sorted.
+func observedNames(env *compose.Env, prefix, kind string) []string {
+	var out []string
+	for name, obj := range env.Observed {
+		if k, _ := obj["kind"].(string); k == kind && strings.HasPrefix(name, prefix) {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
