@@ -22,7 +22,8 @@ type ValidationRecord struct {
 // CertificateValidationRecords reads the validation records of an observed ACM certificate from its
 // status.atProvider.domainValidationOptions, de-duplicated (the apex and *.apex share one record) and
 // sorted by name. It returns ok=false until the certificate is observed with complete options for every
-// domain name: a record rendered from half an answer would have to be replaced later.
+// name its spec asks for (domainName and subjectAlternativeNames): records rendered from half an answer
+// would drop — and delete — the others' records until the rest arrives.
 func (o Observed) CertificateValidationRecords(name string) ([]ValidationRecord, bool) {
 	v, ok := o.Value(name, "status.atProvider.domainValidationOptions")
 	if !ok {
@@ -56,6 +57,17 @@ func (o Observed) CertificateValidationRecords(name string) ([]ValidationRecord,
 		}
 		r.Domains = append(r.Domains, domain)
 	}
+	covered := map[string]bool{}
+	for _, r := range byName {
+		for _, d := range r.Domains {
+			covered[d] = true
+		}
+	}
+	for _, want := range certificateNames(o[name]) {
+		if !covered[want] {
+			return nil, false
+		}
+	}
 	out := make([]ValidationRecord, 0, len(byName))
 	for _, n := range sortedKeys(byName) {
 		r := byName[n]
@@ -63,4 +75,22 @@ func (o Observed) CertificateValidationRecords(name string) ([]ValidationRecord,
 		out = append(out, *r)
 	}
 	return out, true
+}
+
+// certificateNames returns the names an observed certificate's spec asks for.
+func certificateNames(obj map[string]any) []string {
+	spec, _ := obj["spec"].(map[string]any)
+	fp, _ := spec["forProvider"].(map[string]any)
+	var out []string
+	if d, ok := fp["domainName"].(string); ok && d != "" {
+		out = append(out, d)
+	}
+	if sans, ok := fp["subjectAlternativeNames"].([]any); ok {
+		for _, x := range sans {
+			if s, ok := x.(string); ok && s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }

@@ -41,6 +41,28 @@ func TestCertificateValidationRecords(t *testing.T) {
 			},
 			wantOK: true,
 		},
+		"NotEveryName": {
+			reason: "The spec asks for three names but ACM has listed two so far: wait, or the third name's record would be dropped.",
+			observed: Observed{"edge-certificate": {
+				"spec": map[string]any{"forProvider": map[string]any{"domainName": "example.com", "subjectAlternativeNames": []any{"*.example.com", "api.example.com"}}},
+				"status": map[string]any{"atProvider": map[string]any{"domainValidationOptions": []any{
+					dvo("example.com", "_a.example.com.", "_v1.acm-validations.aws."),
+					dvo("*.example.com", "_a.example.com.", "_v1.acm-validations.aws."),
+				}}},
+			}},
+		},
+		"EveryName": {
+			reason: "All names the spec asks for are covered.",
+			observed: Observed{"edge-certificate": {
+				"spec": map[string]any{"forProvider": map[string]any{"domainName": "example.com", "subjectAlternativeNames": []any{"*.example.com"}}},
+				"status": map[string]any{"atProvider": map[string]any{"domainValidationOptions": []any{
+					dvo("example.com", "_a.example.com.", "_v1.acm-validations.aws."),
+					dvo("*.example.com", "_a.example.com.", "_v1.acm-validations.aws."),
+				}}},
+			}},
+			want:   []ValidationRecord{{Name: "_a.example.com", Type: "CNAME", Value: "_v1.acm-validations.aws.", Domains: []string{"*.example.com", "example.com"}}},
+			wantOK: true,
+		},
 		"Conflict": {
 			reason:   "Two values for one record name: do not guess.",
 			observed: cert(dvo("example.com", "_a.example.com.", "_v1."), dvo("*.example.com", "_a.example.com.", "_v2.")),
