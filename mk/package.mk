@@ -23,7 +23,7 @@ xpkg: $(CROSSPLANE) $(IMAGE_TOOL) ## Build the Function (linux/amd64, linux/arm6
 .PHONY: xpkg-test
 xpkg-test: $(CROSSPLANE) $(IMAGE_TOOL) ## Build all packages twice; fail unless every sha256 matches and the contents are right.
 	XPKG_REPRODUCIBLE=1 CROSSPLANE=$(CROSSPLANE) IMAGE_TOOL=$(IMAGE_TOOL) \
-		$(GO) test ./test/packaging/ -run 'TestReproducibleBuild' -count=1 -v -timeout 30m
+		$(GO) test ./test/packaging/ -run 'TestReproducibleBuild' -count=1 -v -timeout 45m
 
 TEST_EXTRA += xpkg-test
 

@@ -72,9 +72,10 @@ cp "$COMPOSITION" "$OUT/stage/configuration/composition.yaml"
 cp "$MRAP" "$OUT/stage/configuration/managedresourceactivationpolicy.yaml"
 shopt -s nullglob
 for f in examples/*.yaml; do
-	grep -q '^kind: PlatformEnvironment$' "$f" && cp "$f" "$OUT/stage/examples/"
+	if grep -q '^kind: PlatformEnvironment$' "$f"; then cp "$f" "$OUT/stage/examples/"; fi
 done
 shopt -u nullglob
+[[ -n $(ls -A "$OUT/stage/examples") ]] || { echo "package/build.sh: no PlatformEnvironment example in examples/*.yaml" >&2; exit 1; }
 "$CROSSPLANE" xpkg build --package-root="$OUT/stage/configuration" --examples-root="$OUT/stage/examples" \
 	-o "$OUT/$CONFIGURATION.xpkg"
 echo "package/build.sh: $CONFIGURATION in $((SECONDS - t))s (depends on $REGISTRY/$FUNCTION >=$VERSION)"

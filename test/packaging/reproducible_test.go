@@ -8,7 +8,6 @@ import (
 	"debug/elf"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"sigs.k8s.io/yaml"
 )
 
 // platforms the function is packaged for, with the ELF machine its binary must carry.
@@ -40,12 +40,18 @@ func TestReproducibleBuild(t *testing.T) {
 		}
 	}
 
+	// Each build runs in its own copy of the sources, at different paths: nothing of the checkout's location may
+	// reach the packages, and edits to the working tree during the minutes of building cannot make the two differ.
+	// (The builds share the Go build cache; that the compiler's output is reproducible is Go's promise for -trimpath
+	// builds, which this does not re-prove.)
+	first := copySources(t, root(t), filepath.Join(t.TempDir(), "src"))
+	trees := [2]string{first, copySources(t, first, filepath.Join(t.TempDir(), "elsewhere", "platform-environment"))}
 	var sums [2]map[string]string
 	outs := [2]string{filepath.Join(t.TempDir(), "one"), filepath.Join(t.TempDir(), "two")}
 	for i, out := range outs {
 		start := time.Now()
-		cmd := exec.Command(filepath.Join(root(t), "package", "build.sh"), out)
-		cmd.Dir = root(t)
+		cmd := exec.Command(filepath.Join(trees[i], "package", "build.sh"), out)
+		cmd.Dir = trees[i]
 		// The registry and version the Configuration's function dependency is rewritten for.
 		cmd.Env = append(os.Environ(), "REGISTRY=ghcr.io/cloudpartner", "VERSION=v0.1.0", "PLATFORMS=amd64 arm64")
 		var log bytes.Buffer
@@ -78,6 +84,41 @@ func TestReproducibleBuild(t *testing.T) {
 	t.Run("configuration", func(t *testing.T) {
 		checkConfigurationPackage(t, filepath.Join(outs[0], "configuration-platform-environment.xpkg"))
 	})
+}
+
+// copySources copies the repository's sources (not bin/, _output/, .git/ or test work directories) to dst.
+func copySources(t *testing.T, src, dst string) string {
+	t.Helper()
+	skip := map[string]bool{"bin": true, "_output": true, ".git": true, filepath.Join("test", "e2e", "_work"): true}
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if skip[rel] {
+			return filepath.SkipDir
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		b, err := os.ReadFile(p) //nolint:gosec // our own sources.
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, info.Mode().Perm())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
 }
 
 // sha256Tree returns the sha256 of every regular file under dir, by relative path.
@@ -275,9 +316,26 @@ func checkConfigurationPackage(t *testing.T, path string) {
 	if diff := cmp.Diff(want, kinds); diff != "" {
 		t.Errorf("package.yaml kinds: -want +got:\n%s", diff)
 	}
-	wantDep := fmt.Sprintf("package: ghcr.io/cloudpartner/function-platform-environment\n      version: \">=%s\"", "v0.1.0")
-	if !strings.Contains(pkg, wantDep) {
-		t.Errorf("package.yaml lacks the function dependency %q", wantDep)
+	// xpkg build re-serializes the objects; read the Configuration back to find the rewritten dependency.
+	var meta metaConfiguration
+	for _, doc := range strings.Split(pkg, "\n---") {
+		if strings.Contains(doc, "\nkind: Configuration\n") {
+			if err := yaml.Unmarshal([]byte(doc), &meta); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	found := false
+	for _, d := range meta.Spec.DependsOn {
+		if d.Kind == "Function" {
+			found = d.Package == "ghcr.io/cloudpartner/function-platform-environment" && d.Version == ">=v0.1.0"
+			if !found {
+				t.Errorf("function dependency %s %s, want ghcr.io/cloudpartner/function-platform-environment >=v0.1.0", d.Package, d.Version)
+			}
+		}
+	}
+	if !found {
+		t.Error("the packaged Configuration has no function dependency")
 	}
 	if n := strings.Count(examples, "kind: PlatformEnvironment"); n == 0 {
 		t.Error(".up/examples.yaml holds no PlatformEnvironment example")

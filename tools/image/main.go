@@ -111,7 +111,8 @@ func run(bin, out, tag, arch, source string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("%s %s linux/%s\n", d, out, arch)
+	// Only what identifies the image: build.sh keeps this line next to the package, and two builds must agree.
+	fmt.Printf("%s linux/%s\n", d, arch)
 	return nil
 }
 
