@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	goruntime "runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -285,6 +286,23 @@ func checkFunctionPackage(t *testing.T, path, arch string, machine elf.Machine) 
 	}
 	if bin.hdr.Mode&0o111 == 0 {
 		t.Errorf("function mode %o is not executable", bin.hdr.Mode)
+	}
+	// On a host of the same architecture, run the packaged binary: it must be our function, with the flags
+	// Crossplane and the docs rely on.
+	if arch == goruntime.GOARCH {
+		exe := filepath.Join(t.TempDir(), "function")
+		if err := os.WriteFile(exe, bin.data, 0o755); err != nil { //nolint:gosec // an executable we just built.
+			t.Fatal(err)
+		}
+		out, err := exec.Command(exe, "--help").CombinedOutput()
+		if err != nil {
+			t.Fatalf("packaged function --help: %v\n%s", err, out)
+		}
+		for _, flag := range []string{"--insecure", "--debug", "--address", "--tls-certs-dir", "--metrics-address"} {
+			if !strings.Contains(string(out), flag) {
+				t.Errorf("packaged function --help does not mention %s:\n%s", flag, out)
+			}
+		}
 	}
 	pkg := string(img.layers[1]["package.yaml"].data)
 	if !strings.Contains(pkg, "kind: Function") || !strings.Contains(pkg, "name: function-platform-environment") {
