@@ -18,8 +18,8 @@ var (
 	}
 	clusterStage = append(append([]string{}, firstPass...),
 		"addons-kube-proxy", "addons-vpc-cni-role", "addons-vpc-cni-role-policy",
-		"cluster-access-admin-" + AdminAccessName(testAdmin)[len(adminAccessPrefix):],
-		"cluster-access-admin-" + AdminAccessName(testAdmin)[len(adminAccessPrefix):] + "-policy",
+		"cluster-access-admin-"+AdminAccessName(testAdmin)[len(adminAccessPrefix):],
+		"cluster-access-admin-"+AdminAccessName(testAdmin)[len(adminAccessPrefix):]+"-policy",
 		"cluster-access-provider", "cluster-access-provider-policy",
 		"cluster-auth", "cluster-eks", "cluster-oidc",
 		"nodes-launch-template",
@@ -142,4 +142,47 @@ func sorted(s []string) []string {
 	out := append([]string{}, s...)
 	sort.Strings(out)
 	return out
+}
+
+// TestSecurityControls checks, for every profile, the controls of the reliability issue that concern
+// these resources: every object valid for its CRD, no IAM statement allowing Action * on Resource *,
+// IMDSv2 on the nodes, encrypted root volumes, secrets encryption, all control-plane log types and a
+// public endpoint that is off or restricted.
+func TestSecurityControls(t *testing.T) {
+	for _, profile := range []string{"prod", "staging", "dev"} {
+		t.Run(profile, func(t *testing.T) {
+			res, _ := readyBuild(t, profile)
+			validateAll(t, res)
+			for _, r := range res {
+				fp := forProvider(r)
+				for _, f := range []string{"assumeRolePolicy", "policy"} {
+					if p, ok := fp[f]; ok {
+						noWildcardAdmin(t, r.Name, policyOf(t, p))
+					}
+				}
+			}
+			lt := forProvider(find(t, res, launchTemplate))
+			if md := lt["metadataOptions"].(map[string]any); md["httpTokens"] != "required" {
+				t.Errorf("IMDSv2 is not required: %v", md)
+			}
+			if ebs := lt["blockDeviceMappings"].([]any)[0].(map[string]any)["ebs"].(map[string]any); ebs["encrypted"] != "true" {
+				t.Errorf("root volume not encrypted: %v", ebs)
+			}
+			cl := forProvider(find(t, res, compose.Cluster))
+			if _, ok := cl["encryptionConfig"]; !ok {
+				t.Error("secrets are not encrypted")
+			}
+			if diff := cmp.Diff(LogTypes, cl["enabledClusterLogTypes"]); diff != "" {
+				t.Errorf("log types (-want +got):\n%s", diff)
+			}
+			vpc := cl["vpcConfig"].(map[string]any)
+			if vpc["endpointPublicAccess"] == true {
+				for _, c := range vpc["publicAccessCidrs"].([]any) {
+					if c == "0.0.0.0/0" {
+						t.Errorf("public endpoint open to the internet")
+					}
+				}
+			}
+		})
+	}
 }

@@ -76,6 +76,12 @@ func networkObserved(t *testing.T) compose.Observed {
 // is the cluster's observed state the stage starts from. It returns the observed state and the last build.
 func walk(t *testing.T, profile string, network, prev compose.Observed, ready func(string) bool) (compose.Observed, Output) {
 	t.Helper()
+	return walkSpec(t, profile, seedSpec(), network, prev, ready)
+}
+
+// walkSpec is walk with another cluster spec.
+func walkSpec(t *testing.T, profile string, spec v1alpha1.ClusterSpec, network, prev compose.Observed, ready func(string) bool) (compose.Observed, Output) {
+	t.Helper()
 	observed := compose.Observed{}
 	for _, o := range []compose.Observed{network, prev} {
 		for k, v := range o {
@@ -84,7 +90,11 @@ func walk(t *testing.T, profile string, network, prev compose.Observed, ready fu
 	}
 	for pass := 0; pass < 20; pass++ {
 		env := testEnv(profile, observed)
-		out, err := Build(env, resolveSeed(t, env))
+		r, err := Resolve(spec, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := Build(env, r)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,193 @@
+package cluster
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	"github.com/cloudpartner/platform-environment/test/observe"
+)
+
+func TestPlanVersions(t *testing.T) {
+	cases := map[string]struct {
+		reason            string
+		target, cp, ng    string
+		want              Plan
+		errField, errSays string
+	}{
+		"Create": {
+			reason: "Nothing observed: everything is created at the target.",
+			target: "1.35",
+			want:   Plan{ControlPlane: "1.35", NodeGroup: "1.35", AddonsAtTarget: true},
+		},
+		"Steady": {
+			reason: "Everything at the target: nothing to do.",
+			target: "1.35", cp: "1.35", ng: "1.35",
+			want: Plan{ControlPlane: "1.35", NodeGroup: "1.35", AddonsAtTarget: true},
+		},
+		"FirstStep": {
+			reason: "Two minors behind: the control plane moves one; nodes and add-ons hold.",
+			target: "1.35", cp: "1.33", ng: "1.33",
+			want: Plan{ControlPlane: "1.34", NodeGroup: "1.33", Step: "control plane 1.33 → 1.34 (target 1.35); the node group and add-ons follow"},
+		},
+		"SecondStep": {
+			reason: "The control plane reached 1.34: it moves on to 1.35; nodes still hold.",
+			target: "1.35", cp: "1.34", ng: "1.33",
+			want: Plan{ControlPlane: "1.35", NodeGroup: "1.33", Step: "control plane 1.34 → 1.35 (target 1.35); the node group and add-ons follow"},
+		},
+		"Nodes": {
+			reason: "The control plane is at the target: the node group follows; add-ons hold.",
+			target: "1.35", cp: "1.35", ng: "1.33",
+			want: Plan{ControlPlane: "1.35", NodeGroup: "1.35", Step: "node group 1.33 → 1.35; add-ons follow"},
+		},
+		"ClusterWithoutNodes": {
+			reason: "A node group created while the control plane is behind gets the control plane's version.",
+			target: "1.35", cp: "1.34",
+			want: Plan{ControlPlane: "1.35", NodeGroup: "1.34", Step: "control plane 1.34 → 1.35 (target 1.35); the node group and add-ons follow"},
+		},
+		"Downgrade": {
+			reason: "EKS cannot downgrade.",
+			target: "1.34", cp: "1.35", ng: "1.35",
+			errField: "spec.cluster.version", errSays: "cannot downgrade",
+		},
+		"TooFarAheadOfNodes": {
+			reason: "The kubelet skew limit: nodes on 1.32 cannot follow a control plane on 1.36.",
+			target: "1.36", cp: "1.32", ng: "1.32",
+			errField: "spec.cluster.version", errSays: "kubelet skew",
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got, err := PlanVersions(tc.target, tc.cp, tc.ng)
+			if tc.errField != "" {
+				if err == nil || !strings.HasPrefix(err.Error(), tc.errField+": ") || !strings.Contains(err.Error(), tc.errSays) {
+					t.Fatalf("%s\nPlanVersions: %v, want an error on %s saying %q", tc.reason, err, tc.errField, tc.errSays)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("%s\nPlanVersions (-want +got):\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestAddonVersion(t *testing.T) {
+	cases := map[string]struct {
+		pinned, observed string
+		exists, atTarget bool
+		want             string
+	}{
+		"Unpinned":           {observed: "v1.0.0-eksbuild.1", exists: true, atTarget: true, want: ""},
+		"CreatePinned":       {pinned: "v1.2.0-eksbuild.1", want: "v1.2.0-eksbuild.1"},
+		"CreateDuringUpdate": {pinned: "v1.2.0-eksbuild.1", atTarget: false, want: "v1.2.0-eksbuild.1"},
+		"HoldDuringUpgrade":  {pinned: "v1.2.0-eksbuild.1", observed: "v1.1.0-eksbuild.1", exists: true, want: "v1.1.0-eksbuild.1"},
+		"ApplyAtTarget":      {pinned: "v1.2.0-eksbuild.1", observed: "v1.1.0-eksbuild.1", exists: true, atTarget: true, want: "v1.2.0-eksbuild.1"},
+	}
+	for name, tc := range cases {
+		if got := AddonVersion(tc.pinned, tc.observed, tc.exists, tc.atTarget); got != tc.want {
+			t.Errorf("%s: AddonVersion = %q, want %q", name, got, tc.want)
+		}
+	}
+}
+
+// TestUpgradeSequence upgrades the seed's running cluster from 1.33 to 1.35 with a new kube-proxy pin,
+// observing after every pass what the builders rendered the way AWS would apply it, and records the
+// versions each pass renders: the control plane one minor at a time, then the node group, then the add-on.
+func TestUpgradeSequence(t *testing.T) {
+	const oldProxy, newProxy = "v1.33.0-eksbuild.2", "v1.35.0-eksbuild.1"
+	spec := seedSpec()
+	spec.Version = "1.33"
+	spec.AddonVersions.KubeProxy = oldProxy
+	network := networkObserved(t)
+	observed, _ := walkSpec(t, "prod", spec, network, nil, func(string) bool { return true })
+
+	spec.Version = "1.35"
+	spec.AddonVersions.KubeProxy = newProxy
+	type step struct{ ControlPlane, NodeGroup, KubeProxy, Upgrade string }
+	var got []step
+	for pass := 0; pass < 10; pass++ {
+		env := testEnv("prod", observed)
+		r, err := Resolve(spec, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := Build(env, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		validateAll(t, out.Resources)
+		s := step{
+			ControlPlane: forProvider(find(t, out.Resources, compose.Cluster))["version"].(string),
+			NodeGroup:    forProvider(find(t, out.Resources, compose.NodeGroup))["version"].(string),
+			KubeProxy:    forProvider(find(t, out.Resources, addonName(AddonKubeProxy)))["addonVersion"].(string),
+			Upgrade:      out.Outputs.Upgrade,
+		}
+		if len(got) > 0 && got[len(got)-1] == s {
+			break
+		}
+		got = append(got, s)
+		// AWS applies what was rendered; the provider reports it.
+		observed = observeOnce(t, env, out, network)
+	}
+	want := []step{
+		{"1.34", "1.33", oldProxy, "control plane 1.33 → 1.34 (target 1.35); the node group and add-ons follow"},
+		{"1.35", "1.33", oldProxy, "control plane 1.34 → 1.35 (target 1.35); the node group and add-ons follow"},
+		{"1.35", "1.35", oldProxy, "node group 1.33 → 1.35; add-ons follow"},
+		{"1.35", "1.35", newProxy, ""},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("upgrade steps (-want +got):\n%s", diff)
+	}
+}
+
+// TestUpgradeWaits checks the components' wait messages during the first upgrade step.
+func TestUpgradeWaits(t *testing.T) {
+	spec := seedSpec()
+	spec.Version = "1.33"
+	spec.AddonVersions.CoreDNS = "v1.11.4-eksbuild.2"
+	observed, _ := walkSpec(t, "prod", spec, networkObserved(t), nil, func(string) bool { return true })
+	spec.Version = "1.35"
+	spec.AddonVersions.CoreDNS = "v1.12.1-eksbuild.2"
+	env := testEnv("prod", observed)
+	r, err := Resolve(spec, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Build(env, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"cluster": "upgrading: control plane 1.33 → 1.34 (target 1.35); the node group and add-ons follow",
+		"nodes":   "the node group stays at 1.33 until the control plane reaches 1.35",
+		"addons":  "pinned add-on versions apply once the node group runs 1.35",
+	}
+	if diff := cmp.Diff(want, out.Waiting); diff != "" {
+		t.Errorf("waiting (-want +got):\n%s", diff)
+	}
+}
+
+// observeOnce observes one build as if AWS applied it at once and everything is Ready.
+func observeOnce(t *testing.T, env *compose.Env, out Output, network compose.Observed) compose.Observed {
+	t.Helper()
+	a, err := compose.Assemble(env, out.Result)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := compose.Observed{}
+	for k, v := range network {
+		next[k] = v
+	}
+	for _, r := range a.Resources {
+		if _, ok := network[r.Name]; !ok {
+			next[r.Name] = observe.Resource(r.Name, r.Object, observe.Options{Namespace: env.Namespace, Region: env.Region})
+		}
+	}
+	return next
+}
