@@ -1,0 +1,226 @@
+package apps
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+)
+
+// Composition resource name prefixes of the test Jobs: one Job per rollout (see rollout).
+const (
+	smokeTestPrefix = "apps-smoke-test-"
+	loadTestPrefix  = "apps-load-test-"
+)
+
+// loadTestMargin is the time a load test may take beyond its stages (image pull, start, summary).
+const loadTestMargin = 300
+
+// rollout identifies what is deployed: every application's Deployment manifest and the endpoints. A new
+// rollout (a new version, config or replica setting) gets new test Jobs; the previous rollout's are
+// retired like a superseded migration Job. ok is false until every Deployment exists and is rolled out.
+func (b *builder) rollout() (string, bool) {
+	parts := []string{}
+	for i := range b.r.Apps {
+		a := &b.r.Apps[i]
+		name := deploymentObject(a.Name)
+		m, ok := b.observedManifest(name)
+		if !ok || !b.env.Observed.Ready(name) {
+			return "", false
+		}
+		parts = append(parts, a.Name, mustJSON(m))
+	}
+	e := b.endpoints()
+	parts = append(parts, e.dbHost, e.rdsHost)
+	return hash(parts...), true
+}
+
+// tests renders the smoke test after every rollout and, when enabled, the load test after the smoke test
+// succeeded. When the rollout is not settled, the Jobs there are stay as they are.
+func (b *builder) tests() compose.Result {
+	var res compose.Result
+	if !b.r.Addons.SmokeTest && b.r.Addons.LoadTest == nil {
+		return res
+	}
+	if b.r.Addons.SmokeTest && b.r.Addons.ExternalSecrets.Enabled {
+		res.Merge(b.appSecret(secretSmokeTest, PlatformNamespace, []string{SecretRedisURL}))
+	}
+	smoke, load, ok := b.testNames()
+	if !ok {
+		b.keepPrefix(&res, smokeTestPrefix)
+		b.keepPrefix(&res, loadTestPrefix)
+		res.Wait(appsComponent, "the tests wait for every application to be rolled out")
+		return res
+	}
+	if b.r.Addons.SmokeTest {
+		res.Merge(b.smokeTest(smoke, smoke[len(smokeTestPrefix):]))
+	}
+	if lt := b.r.Addons.LoadTest; lt != nil {
+		after := cond{true, ""}
+		if b.r.Addons.SmokeTest {
+			after = cond{b.env.Observed.Ready(smoke), "the smoke test " + smoke + " to succeed"}
+		}
+		res.Merge(b.loadTest(load, lt, after))
+	}
+	return res
+}
+
+// testNames are the composition resource names of the current rollout's smoke and load test Jobs.
+func (b *builder) testNames() (smoke, load string, ok bool) {
+	id, ok := b.rollout()
+	if !ok {
+		return "", "", false
+	}
+	smoke = smokeTestPrefix + id
+	if lt := b.r.Addons.LoadTest; lt != nil {
+		load = loadTestPrefix + hash(id, mustJSON(lt))
+	}
+	return smoke, load, true
+}
+
+// smokeTest renders the seed's infrastructure checks as a Job in the platform namespace: pg_isready
+// against the database, a Redis PING over TLS with the AUTH token (from the namespace's app-secrets, never
+// printed), and an HTTP GET of every routed application's health path through its Service. Each check
+// is a container that runs after the previous one succeeded; the Job's outcome is the environment's
+// status.outputs.applications.smokeTest.
+func (b *builder) smokeTest(name, id string) compose.Result {
+	var res compose.Result
+	e := b.endpoints()
+	conds := []cond{b.inCluster(), b.namespaceExists(PlatformNamespace), known(e.dbOK, "the database's address"), known(e.rdsOK, "the cache's endpoint")}
+	withCache := b.r.Addons.ExternalSecrets.Enabled
+	if withCache {
+		conds = append(conds, b.ready(secretSmokeTest))
+	}
+	if !b.gate(&res, name, conds...) {
+		return res
+	}
+	small := map[string]string{"cpu": "50m", "memory": "32Mi"}
+	limit := map[string]string{"memory": "64Mi"}
+	steps := []any{container(containerOptions{
+		name:     "database",
+		image:    postgresImage,
+		command:  []string{"pg_isready", "-h", e.dbHost, "-p", itoa(e.dbPort), "-d", e.dbName, "-t", "10"},
+		requests: small, limits: limit,
+	})}
+	if withCache {
+		steps = append(steps, container(containerOptions{
+			name:  "cache",
+			image: redisImage,
+			command: []string{"/bin/sh", "-c", `set -eu
+reply=$(redis-cli --no-auth-warning --tls --cacert /etc/ssl/certs/ca-certificates.crt -u "$REDIS_URL" PING)
+test "$reply" = PONG && echo "cache: PONG"`},
+			env: []any{map[string]any{"name": "REDIS_URL", "valueFrom": map[string]any{"secretKeyRef": map[string]any{
+				"name": appSecretName, "key": SecretRedisURL,
+			}}}},
+			requests: small, limits: limit,
+		}))
+	}
+	var urls []string
+	for _, a := range b.r.Apps {
+		if a.Route == nil {
+			continue
+		}
+		urls = append(urls, fmt.Sprintf("http://%s.%s.svc.cluster.local:%d%s", a.Name, a.Namespace, a.Port, a.Route.HealthCheckPath))
+	}
+	if len(urls) > 0 {
+		steps = append(steps, container(containerOptions{
+			name:     "http",
+			image:    postgresImage,
+			command:  []string{"/bin/sh", "-c", "set -eu\nfor u in \"$@\"; do wget -q -T 10 -O /dev/null \"$u\"; echo \"http: $u OK\"; done", "http"},
+			args:     urls,
+			requests: small, limits: limit,
+		}))
+	}
+	// The last step is the Job's container; the others run before it as init containers, in order.
+	last := steps[len(steps)-1]
+	pod := podSpec(podOptions{restartPolicy: "Never", initContainers: steps[:len(steps)-1], containers: []any{last}, runAsUser: 70})
+	m := manifest("batch/v1", "Job", PlatformNamespace, "smoke-test-"+id, map[string]any{"app.kubernetes.io/component": "smoke-test"})
+	m["spec"] = map[string]any{
+		"backoffLimit":          1,
+		"activeDeadlineSeconds": 300,
+		"template":              map[string]any{"spec": pod},
+	}
+	res.Add(b.object(name, m, completed))
+	return res
+}
+
+// loadTest renders the k6 load test: the seed's script (GET of https://api.<domain><path>, checks on
+// status 200 and response time) with its stages, as a ConfigMap and a Job bounded by the stages' length
+// plus a margin. Thresholds on the checks make k6, and so the Job, fail when they do not hold.
+func (b *builder) loadTest(name string, lt *LoadTest, after cond) compose.Result {
+	var res compose.Result
+	path := lt.Path
+	if path == "" {
+		path = b.apiHealthPath()
+	}
+	url := "https://api." + b.r.Domain + path
+	var stages []string
+	total := int64(0)
+	for _, s := range lt.Stages {
+		stages = append(stages, fmt.Sprintf("    { duration: '%dm', target: %d },", s.Minutes, s.Target))
+		total += int64(s.Minutes) * 60
+	}
+	script := fmt.Sprintf(`import http from 'k6/http';
+import { check } from 'k6';
+
+export const options = {
+  stages: [
+%s
+  ],
+  thresholds: {
+    checks: ['rate>0.99'],
+    http_req_duration: ['p(95)<%d'],
+  },
+};
+
+export default function () {
+  const response = http.get('%s');
+  check(response, {
+    'status is 200': (r) => r.status === 200,
+    'response time < %dms': (r) => r.timings.duration < %d,
+  });
+}
+`, strings.Join(stages, "\n"), lt.MaxResponseMs, url, lt.MaxResponseMs, lt.MaxResponseMs)
+
+	suffix := name[len(loadTestPrefix):]
+	script_ := name + "-script"
+	if b.gate(&res, script_, b.inCluster(), b.namespaceExists(PlatformNamespace), after) {
+		cm := manifest("v1", "ConfigMap", PlatformNamespace, "load-test-script-"+suffix, nil)
+		cm["data"] = map[string]any{"script.js": script}
+		res.Add(b.object(script_, cm, onCreate))
+	}
+	if !b.gate(&res, name, b.inCluster(), b.exists(script_), after) {
+		return res
+	}
+	pod := podSpec(podOptions{
+		restartPolicy: "Never",
+		containers: []any{container(containerOptions{
+			name:     "k6",
+			image:    k6Image,
+			command:  []string{"k6", "run", "--quiet", "/scripts/script.js"},
+			requests: map[string]string{"cpu": "500m", "memory": "256Mi"},
+			limits:   map[string]string{"memory": "1Gi"},
+			mounts:   []any{map[string]any{"name": "script", "mountPath": "/scripts", "readOnly": true}},
+		})},
+		volumes:   []any{map[string]any{"name": "script", "configMap": map[string]any{"name": "load-test-script-" + suffix}}},
+		runAsUser: 12345, // the k6 image's user
+	})
+	m := manifest("batch/v1", "Job", PlatformNamespace, "load-test-"+suffix, map[string]any{"app.kubernetes.io/component": "load-test"})
+	m["spec"] = map[string]any{
+		"backoffLimit":          0,
+		"activeDeadlineSeconds": total + loadTestMargin,
+		"template":              map[string]any{"spec": pod},
+	}
+	res.Add(b.object(name, m, completed))
+	return res
+}
+
+// apiHealthPath is the health path of the application that serves /api/* (the seed's backend), else /.
+func (b *builder) apiHealthPath() string {
+	for _, a := range b.r.Apps {
+		if a.Route != nil && containsStr(a.Route.PathPatterns, "/api/*") {
+			return a.Route.HealthCheckPath
+		}
+	}
+	return "/"
+}

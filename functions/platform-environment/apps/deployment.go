@@ -1,0 +1,137 @@
+package apps
+
+import (
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+)
+
+// deployment renders the application's Deployment. A new version rolls out only once its migration (if
+// any) succeeded: until then the Deployment is rendered as observed, at the version it runs. The first
+// version waits for everything the pods need (service account, ConfigMap, secret, IAM binding, migration).
+func (b *builder) deployment(a *App) compose.Result {
+	var res compose.Result
+	name := deploymentObject(a.Name)
+	if mig, ok := b.migrationJob(a); ok && !b.env.Observed.Ready(mig) && b.env.Observed.Exists(name) {
+		if held, ok := b.observedManifest(name); ok {
+			res.Add(b.object(name, held, rolledOut))
+			return res
+		}
+	}
+	conds := []cond{b.inCluster(), b.namespaceExists(a.Namespace), b.exists(accountObject(a.Name)), b.secretsReady(a), b.migrated(a)}
+	if len(a.Config) > 0 {
+		conds = append(conds, b.exists(configObject(a.Name)))
+	}
+	if len(a.IAM) > 0 {
+		conds = append(conds, b.identityReady(appIdentity(a)))
+	}
+	if !b.gate(&res, name, conds...) {
+		return res
+	}
+	res.Add(b.object(name, b.deploymentManifest(a), rolledOut))
+	return res
+}
+
+func (b *builder) deploymentManifest(a *App) map[string]any {
+	vols, mounts := a.volumes()
+	c := container(containerOptions{
+		name:      a.Name,
+		image:     a.Image,
+		command:   a.Command,
+		args:      a.Args,
+		env:       a.env(),
+		envFrom:   a.envFrom(),
+		requests:  a.Requests,
+		limits:    a.Limits,
+		ports:     []any{map[string]any{"name": "http", "containerPort": a.Port, "protocol": "TCP"}},
+		liveness:  probe(a.Liveness),
+		readiness: probe(a.Readiness),
+		mounts:    mounts,
+	})
+	pod := podSpec(podOptions{
+		serviceAccount:    a.Name,
+		containers:        []any{c},
+		runAsUser:         a.RunAsUser,
+		volumes:           vols,
+		unprivilegedPorts: a.Port < 1024,
+	})
+	// Spread the replicas over zones, so a zone's loss leaves the others serving.
+	pod["topologySpreadConstraints"] = []any{map[string]any{
+		"maxSkew":           1,
+		"topologyKey":       "topology.kubernetes.io/zone",
+		"whenUnsatisfiable": "ScheduleAnyway",
+		"labelSelector":     map[string]any{"matchLabels": selector(a)},
+	}}
+	template := map[string]any{
+		"metadata": map[string]any{
+			"labels": b.labels(a),
+			// A changed ConfigMap rolls the pods: variables from it are read at start only.
+			"annotations": map[string]any{"checksum/config": hashMap(a.Config)},
+		},
+		"spec": pod,
+	}
+	spec := map[string]any{
+		"revisionHistoryLimit": 5,
+		"selector":             map[string]any{"matchLabels": selector(a)},
+		"strategy": map[string]any{
+			"type":          "RollingUpdate",
+			"rollingUpdate": map[string]any{"maxSurge": "25%", "maxUnavailable": 0},
+		},
+		"template": template,
+	}
+	// With an autoscaler the replica count is the autoscaler's: a replicas field here would reset it on
+	// every apply.
+	if a.Autoscaling == nil {
+		spec["replicas"] = a.Replicas
+	}
+	m := manifest("apps/v1", "Deployment", a.Namespace, a.Name, b.labels(a))
+	m["spec"] = spec
+	return m
+}
+
+// probe is a container probe: HTTP GET when a path is set, else a TCP connect.
+func probe(p *Probe) map[string]any {
+	if p == nil {
+		return nil
+	}
+	out := map[string]any{
+		"periodSeconds":    p.PeriodSeconds,
+		"timeoutSeconds":   p.TimeoutSeconds,
+		"failureThreshold": p.FailureThreshold,
+	}
+	if p.InitialDelaySeconds > 0 {
+		out["initialDelaySeconds"] = p.InitialDelaySeconds
+	}
+	if p.Path != "" {
+		out["httpGet"] = map[string]any{"path": p.Path, "port": p.Port}
+	} else {
+		out["tcpSocket"] = map[string]any{"port": p.Port}
+	}
+	return out
+}
+
+// deployedImage is the image the application's Deployment runs now, from the cluster's report, else from
+// its desired manifest.
+func (b *builder) deployedImage(a *App) string {
+	for _, m := range []func(string) (map[string]any, bool){b.remote, b.observedManifest} {
+		obj, ok := m(deploymentObject(a.Name))
+		if !ok {
+			continue
+		}
+		if img := firstImage(obj); img != "" {
+			return img
+		}
+	}
+	return ""
+}
+
+func firstImage(deploy map[string]any) string {
+	spec, _ := deploy["spec"].(map[string]any)
+	tpl, _ := spec["template"].(map[string]any)
+	pod, _ := tpl["spec"].(map[string]any)
+	cs, _ := pod["containers"].([]any)
+	if len(cs) == 0 {
+		return ""
+	}
+	c, _ := cs[0].(map[string]any)
+	img, _ := c["image"].(string)
+	return img
+}

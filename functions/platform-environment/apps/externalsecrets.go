@@ -1,0 +1,99 @@
+package apps
+
+import (
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+)
+
+const esoServiceAccount = "external-secrets"
+
+var esoIdentity = identity{
+	prefix: esoRelease, awsPart: "external-secrets", description: "External Secrets Operator",
+	namespace: ExternalSecretsNamespace, sa: esoServiceAccount,
+}
+
+// externalSecrets renders the External Secrets Operator. Its role reads this environment's secrets (the
+// names under compose.SecretsPrefix and RDS's managed master secret, with the database key to decrypt
+// it) and writes only the values it generates there (PushSecret, see secrets.go). The cluster belongs to
+// this one environment, so the operator's own identity is the stores' identity: no per-namespace roles.
+func (b *builder) externalSecrets() compose.Result {
+	var res compose.Result
+	res.Merge(b.workloadIdentity(esoIdentity, b.externalSecretsPolicy))
+	if b.gate(&res, esoRelease, append(b.releaseConds(), b.identityReady(esoIdentity))...) {
+		res.Add(b.release(esoRelease, externalSecretsChart, b.r.Addons.ExternalSecrets.Version, map[string]any{
+			"installCRDs":  true,
+			"replicaCount": b.replicas(),
+			"leaderElect":  b.replicas() > 1,
+			"serviceAccount": map[string]any{
+				"create": true,
+				"name":   esoServiceAccount,
+			},
+			// Only the kinds this environment uses: no cluster-wide ExternalSecrets or PushSecrets.
+			"processClusterExternalSecret": false,
+			"processClusterPushSecret":     false,
+			"securityContext":              restrictedContainer(),
+		}))
+	}
+	res.Merge(b.releaseUsages(esoRelease, esoIdentity))
+	return res
+}
+
+// externalSecretsPolicy is the operator's policy: read and fill the environment's secrets, read the RDS
+// master secret (once the database reports it) and decrypt it with its key.
+func (b *builder) externalSecretsPolicy() (compose.PolicyDocument, bool, string) {
+	acct, ok := b.account()
+	if !ok {
+		return compose.PolicyDocument{}, false, "the AWS account (from any observed ARN)"
+	}
+	own := b.env.SecretsARNPattern(acct)
+	read := []string{own}
+	var stmts []compose.Statement
+	if b.r.UsesSecret(SecretDatabaseURL) {
+		master, ok := b.masterSecretARN()
+		if !ok {
+			return compose.PolicyDocument{}, false, "the database's master user secret (" + compose.Database + ")"
+		}
+		read = append(read, master)
+		// The master secret is encrypted with the database's key. Decrypt is allowed only through Secrets
+		// Manager and only for that secret (its ARN is the encryption context Secrets Manager passes), so
+		// the key ARN is not needed; it narrows the resource once RDS reports it.
+		key, ok := b.env.Observed.String(compose.Database, "status.atProvider.masterUserSecret[0].kmsKeyId")
+		if !ok {
+			key = b.arn("kms", "key/*")
+		}
+		stmts = append(stmts, compose.Statement{
+			Sid:      "DecryptDatabaseSecret",
+			Effect:   "Allow",
+			Action:   []string{"kms:Decrypt"},
+			Resource: []string{key},
+			Condition: map[string]map[string]any{"StringEquals": {
+				"kms:ViaService":                  "secretsmanager." + b.env.Region + ".amazonaws.com",
+				"kms:EncryptionContext:SecretARN": master,
+			}},
+		})
+	}
+	stmts = append([]compose.Statement{
+		{
+			Sid:      "ReadEnvironmentSecrets",
+			Effect:   "Allow",
+			Action:   []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"},
+			Resource: read,
+		},
+		{
+			// PushSecret fills the secrets Crossplane created (tagged managed-by: external-secrets) with the
+			// values the operator generates; it never creates or deletes secrets.
+			Sid:      "FillGeneratedSecrets",
+			Effect:   "Allow",
+			Action:   []string{"secretsmanager:PutSecretValue", "secretsmanager:TagResource", "secretsmanager:UntagResource"},
+			Resource: []string{own},
+		},
+	}, stmts...)
+	return compose.Policy(stmts...), true, ""
+}
+
+// masterSecretARN is the Secrets Manager secret RDS keeps the master credentials in.
+func (b *builder) masterSecretARN() (string, bool) {
+	return b.env.Observed.String(compose.Database, "status.atProvider.masterUserSecret[0].secretArn")
+}
+
+// esoReady is the condition that the operator runs, so that its kinds exist in the cluster.
+func (b *builder) esoReady() cond { return b.ready(esoRelease) }

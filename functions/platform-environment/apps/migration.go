@@ -1,0 +1,117 @@
+package apps
+
+import (
+	"strings"
+
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+)
+
+// migrationJob is the composition resource name of the migration Job of the application's spec version:
+// one Job per version (application image, migration image and command), since a Job runs once and its
+// template cannot change. ok is false without a migration.
+func (b *builder) migrationJob(a *App) (string, bool) {
+	if a.Migration == nil {
+		return "", false
+	}
+	m := a.Migration
+	return migrationPrefix(a.Name) + hash(a.Image, m.Image, strings.Join(m.Command, "\x00")), true
+}
+
+// migrated is the condition that the spec version's migration succeeded (true without a migration).
+func (b *builder) migrated(a *App) cond {
+	name, ok := b.migrationJob(a)
+	if !ok {
+		return cond{true, ""}
+	}
+	return cond{b.env.Observed.Ready(name), "the migration Job " + name + " to succeed"}
+}
+
+// migration renders the Job of the spec version's migration step. It runs with the application's
+// environment (ConfigMap, env, secrets: DATABASE_URL is the application's own role, which then owns the
+// schema) and service account, after the database setup created that role. The previous version's Job is
+// not rendered any more, so Build retires it: the one exception to keep-observed, since a finished Job of a
+// superseded version has nothing left to do and a Job cannot be updated to a new version.
+func (b *builder) migration(a *App) compose.Result {
+	var res compose.Result
+	name, ok := b.migrationJob(a)
+	if !ok {
+		return res
+	}
+	conds := []cond{b.inCluster(), b.namespaceExists(a.Namespace), b.exists(accountObject(a.Name)), b.secretsReady(a)}
+	if len(a.Config) > 0 {
+		conds = append(conds, b.exists(configObject(a.Name)))
+	}
+	if a.usesSecret(SecretDatabaseURL) {
+		conds = append(conds, b.databaseReady())
+	}
+	if len(a.IAM) > 0 {
+		conds = append(conds, b.identityReady(appIdentity(a)))
+	}
+	if !b.gate(&res, name, conds...) {
+		return res
+	}
+	m := a.Migration
+	vols, mounts := a.volumes()
+	pod := podSpec(podOptions{
+		serviceAccount: a.Name,
+		restartPolicy:  "Never",
+		containers: []any{container(containerOptions{
+			name:     "migrate",
+			image:    m.Image,
+			command:  m.Command,
+			env:      a.env(),
+			envFrom:  a.envFrom(),
+			requests: a.Requests,
+			limits:   a.Limits,
+			mounts:   mounts,
+		})},
+		runAsUser: a.RunAsUser,
+		volumes:   vols,
+	})
+	labels := b.labels(a)
+	labels["app.kubernetes.io/component"] = "migration"
+	job := manifest("batch/v1", "Job", a.Namespace, a.Name+"-migrate-"+name[len(migrationPrefix(a.Name)):], labels)
+	job["spec"] = map[string]any{
+		"backoffLimit":          m.BackoffLimit,
+		"activeDeadlineSeconds": m.TimeoutSeconds,
+		"template": map[string]any{
+			"metadata": map[string]any{"labels": labels},
+			"spec":     pod,
+		},
+	}
+	res.Add(b.object(name, job, completed))
+	return res
+}
+
+// jobPhase reads a Job's phase from the cluster's report: Succeeded, Failed, Running or Pending.
+func (b *builder) jobPhase(name string) (string, string) {
+	job, ok := b.remote(name)
+	if !ok {
+		if b.env.Observed.Exists(name) {
+			return "Pending", ""
+		}
+		return "", ""
+	}
+	st, _ := job["status"].(map[string]any)
+	conds, _ := st["conditions"].([]any)
+	for _, c := range conds {
+		m, _ := c.(map[string]any)
+		if m["status"] != "True" {
+			continue
+		}
+		switch m["type"] {
+		case "Complete", "SuccessCriteriaMet":
+			return "Succeeded", ""
+		case "Failed", "FailureTarget":
+			msg, _ := m["message"].(string)
+			return "Failed", msg
+		}
+	}
+	if n, ok := st["succeeded"].(float64); ok && n > 0 {
+		return "Succeeded", ""
+	}
+	if n, ok := st["active"].(float64); ok && n > 0 {
+		return "Running", ""
+	}
+	return "Pending", ""
+}

@@ -1,0 +1,57 @@
+package apps
+
+import (
+	"strconv"
+
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+)
+
+// scaling renders the application's HorizontalPodAutoscaler and PodDisruptionBudget.
+func (b *builder) scaling(a *App) compose.Result {
+	var res compose.Result
+	base := []cond{b.inCluster(), b.namespaceExists(a.Namespace)}
+	if as := a.Autoscaling; as != nil && b.gate(&res, hpaObject(a.Name), append(base, b.exists(deploymentObject(a.Name)))...) {
+		metrics := []any{resourceMetric("cpu", as.CPU)}
+		if as.Memory > 0 {
+			metrics = append(metrics, resourceMetric("memory", as.Memory))
+		}
+		m := manifest("autoscaling/v2", "HorizontalPodAutoscaler", a.Namespace, a.Name, b.labels(a))
+		m["spec"] = map[string]any{
+			"scaleTargetRef": map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "name": a.Name},
+			"minReplicas":    as.Min,
+			"maxReplicas":    as.Max,
+			"metrics":        metrics,
+		}
+		res.Add(b.object(hpaObject(a.Name), m, onCreate))
+	}
+	if d := a.Disruption; d != nil && b.gate(&res, pdbObject(a.Name), base...) {
+		spec := map[string]any{"selector": map[string]any{"matchLabels": selector(a)}}
+		if d.MaxUnavailable != "" {
+			spec["maxUnavailable"] = intOrPercent(d.MaxUnavailable)
+		} else {
+			spec["minAvailable"] = intOrPercent(d.MinAvailable)
+		}
+		m := manifest("policy/v1", "PodDisruptionBudget", a.Namespace, a.Name, b.labels(a))
+		m["spec"] = spec
+		res.Add(b.object(pdbObject(a.Name), m, onCreate))
+	}
+	return res
+}
+
+func resourceMetric(name string, utilization int32) map[string]any {
+	return map[string]any{
+		"type": "Resource",
+		"resource": map[string]any{
+			"name":   name,
+			"target": map[string]any{"type": "Utilization", "averageUtilization": utilization},
+		},
+	}
+}
+
+// intOrPercent is a count as a number or a percentage as a string, as Kubernetes' IntOrString wants.
+func intOrPercent(s string) any {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	return s
+}

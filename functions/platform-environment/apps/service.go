@@ -1,0 +1,60 @@
+package apps
+
+import (
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+)
+
+// service renders the application's Service: NodePort, because the load balancer's target groups are of
+// target type instance (the nodes' security group admits the NodePort range from the load balancer only).
+func (b *builder) service(a *App) compose.Result {
+	var res compose.Result
+	if !b.gate(&res, serviceObject(a.Name), b.inCluster(), b.namespaceExists(a.Namespace)) {
+		return res
+	}
+	m := manifest("v1", "Service", a.Namespace, a.Name, b.labels(a))
+	m["spec"] = map[string]any{
+		"type":     "NodePort",
+		"selector": selector(a),
+		"ports": []any{map[string]any{
+			"name":       "http",
+			"port":       a.Port,
+			"targetPort": "http",
+			"protocol":   "TCP",
+		}},
+	}
+	res.Add(b.object(serviceObject(a.Name), m, onCreate))
+	return res
+}
+
+// binding renders the TargetGroupBinding that registers the nodes, on the Service's NodePort, in the
+// application's target group (edge domain), once the target group reports its ARN and the load balancer
+// controller runs. Usages keep the controller (whose finalizer deregisters the targets) and the target
+// group until the binding is gone.
+func (b *builder) binding(a *App) compose.Result {
+	var res compose.Result
+	name := bindingObject(a.Name)
+	routed := a.Route != nil && b.r.Domain != "" && b.r.Addons.LoadBalancerController.Enabled
+	if !routed {
+		return res
+	}
+	tg := compose.TargetGroup(a.Name)
+	arn, arnOK := b.env.Observed.ARN(tg)
+	if b.gate(&res, name, b.inCluster(), b.namespaceExists(a.Namespace), b.exists(serviceObject(a.Name)),
+		known(arnOK, "the target group's ARN ("+tg+")"), b.ready(lbcRelease)) {
+		m := manifest("elbv2.k8s.aws/v1beta1", "TargetGroupBinding", a.Namespace, a.Name, b.labels(a))
+		m["spec"] = map[string]any{
+			"targetGroupARN": arn,
+			"targetType":     "instance",
+			"serviceRef":     map[string]any{"name": a.Name, "port": a.Port},
+		}
+		if !arnOK {
+			if obs, ok := b.observedManifest(name); ok {
+				m = obs
+			}
+		}
+		res.Add(b.object(name, m, onCreate))
+	}
+	res.Merge(b.usage(name+"-uses-lbc", lbcRelease, name))
+	res.Merge(b.usage(name+"-uses-target-group", tg, name))
+	return res
+}
