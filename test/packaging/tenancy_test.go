@@ -2,8 +2,11 @@ package packaging
 
 import (
 	"slices"
+	"sort"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 )
@@ -53,6 +56,30 @@ func TestTenancy(t *testing.T) {
 		if slices.Contains(r.Verbs, "*") || slices.Contains(r.APIGroups, "*") {
 			t.Errorf("rule %+v uses a wildcard verb or group", r)
 		}
+	}
+	// Teams can read the managed resources of every provider the Configuration depends on (so trace works for all
+	// of them) and of no other group.
+	var readable []string
+	for _, r := range role.Rules {
+		if slices.Contains(r.Resources, "*") {
+			readable = append(readable, r.APIGroups...)
+		}
+	}
+	var want []string
+	for _, p := range declaredProviders(t, readConfiguration(t)) {
+		switch {
+		case strings.HasPrefix(p, "xpkg.upbound.io/upbound/provider-aws-"):
+			want = append(want, strings.TrimPrefix(p, "xpkg.upbound.io/upbound/provider-aws-")+".aws.m.upbound.io")
+		case strings.HasSuffix(p, "/provider-kubernetes"):
+			want = append(want, "kubernetes.m.crossplane.io")
+		case strings.HasSuffix(p, "/provider-helm"):
+			want = append(want, "helm.m.crossplane.io")
+		}
+	}
+	sort.Strings(readable)
+	sort.Strings(want)
+	if diff := cmp.Diff(want, readable); diff != "" {
+		t.Errorf("groups teams may read vs the Configuration's providers: -providers +ClusterRole:\n%s", diff)
 	}
 
 	team := docs(t, "examples/install/tenancy/team-a.yaml")
