@@ -1,7 +1,8 @@
 # Packaging (issue 7): Function and Configuration xpkgs built offline, without Docker, reproducibly. See docs/packaging.md.
 #
 #   make xpkg                       Function xpkg per platform + Configuration xpkg into _output/
-#   make xpkg-test                  build twice, compare every package's sha256, inspect their contents (in `make test`)
+#   make xpkg-test                  build twice, compare every package's sha256, inspect their contents, publish them to
+#                                   an in-memory registry on loopback and read the multi-platform index back (in `make test`)
 #   make mrap                       regenerate the ManagedResourceActivationPolicy from the render goldens
 #   make publish REGISTRY=... VERSION=...   build for REGISTRY and push (one multi-platform index for the function)
 
@@ -9,11 +10,17 @@ XPKG_OUT   ?= $(ROOT)/_output
 REGISTRY   ?= ghcr.io/cloudpartner
 VERSION    ?= v0.1.0
 IMAGE_TOOL := $(BIN)/image
+# An in-memory OCI registry on loopback, for testing `make publish` end to end (tools/image/registry).
+REGISTRY_TOOL := $(BIN)/oci-registry
 
 # The image builder is its own module (tools/image) so go-containerregistry stays out of the project's go.mod.
 $(IMAGE_TOOL): tools/image/go.mod tools/image/go.sum tools/image/main.go
 	@mkdir -p $(BIN)
 	cd tools/image && $(GO) build -trimpath -o $(IMAGE_TOOL) .
+
+$(REGISTRY_TOOL): tools/image/go.mod tools/image/go.sum tools/image/registry/main.go
+	@mkdir -p $(BIN)
+	cd tools/image && $(GO) build -trimpath -o $(REGISTRY_TOOL) ./registry
 
 .PHONY: xpkg
 xpkg: $(CROSSPLANE) $(IMAGE_TOOL) ## Build the Function (linux/amd64, linux/arm64) and Configuration packages into _output/.
@@ -21,9 +28,9 @@ xpkg: $(CROSSPLANE) $(IMAGE_TOOL) ## Build the Function (linux/amd64, linux/arm6
 		package/build.sh $(XPKG_OUT)
 
 .PHONY: xpkg-test
-xpkg-test: $(CROSSPLANE) $(IMAGE_TOOL) ## Build all packages twice; fail unless every sha256 matches and the contents are right.
-	XPKG_REPRODUCIBLE=1 CROSSPLANE=$(CROSSPLANE) IMAGE_TOOL=$(IMAGE_TOOL) \
-		$(GO) test ./test/packaging/ -run 'TestReproducibleBuild' -count=1 -v -timeout 45m
+xpkg-test: $(CROSSPLANE) $(IMAGE_TOOL) $(REGISTRY_TOOL) ## Build all packages twice (sha256 must match), inspect them, publish to a loopback registry.
+	XPKG_REPRODUCIBLE=1 CROSSPLANE=$(CROSSPLANE) IMAGE_TOOL=$(IMAGE_TOOL) REGISTRY_TOOL=$(REGISTRY_TOOL) \
+		$(GO) test ./test/packaging/ -run 'TestReproducibleBuild|TestPublish' -count=1 -v -timeout 45m
 
 TEST_EXTRA += xpkg-test
 

@@ -80,6 +80,6 @@ shopt -u nullglob
 	-o "$OUT/$CONFIGURATION.xpkg"
 echo "package/build.sh: $CONFIGURATION in $((SECONDS - t))s (depends on $REGISTRY/$FUNCTION >=$VERSION)"
 
-printf 'REGISTRY=%s\nVERSION=%s\nPLATFORMS=%s\n' "$REGISTRY" "$VERSION" "$PLATFORMS" >"$OUT/build.env"
+printf 'REGISTRY=%q\nVERSION=%q\nPLATFORMS=%q\n' "$REGISTRY" "$VERSION" "$PLATFORMS" >"$OUT/build.env"
 (cd "$OUT" && sha256sum -- *.xpkg >SHA256SUMS && cat SHA256SUMS)
 echo "package/build.sh: all packages in $((SECONDS - t0))s"
