@@ -21,7 +21,7 @@ func TestXRDRejects(t *testing.T) {
 			cluster: map[string]any{
 				"version": "1.35", "endpointPublicAccessCidrs": []any{"198.51.100.0/24"},
 				"adminPrincipalArns": []any{testAdmin}, "providerPrincipalArn": testProvider,
-				"nodeGroup": map[string]any{"instanceTypes": []any{"t3.medium"}, "minSize": 2, "desiredSize": 3, "maxSize": 10, "diskSizeGiB": 50},
+				"nodeGroup":     map[string]any{"instanceTypes": []any{"t3.medium"}, "minSize": 2, "desiredSize": 3, "maxSize": 10, "diskSizeGiB": 50},
 				"addonVersions": map[string]any{"vpcCni": "v1.20.4-eksbuild.2"},
 			},
 		},
