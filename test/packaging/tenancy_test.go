@@ -1,12 +1,16 @@
 package packaging
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/google/cel-go/cel"
 	"github.com/google/go-cmp/cmp"
+	admissionv1 "k8s.io/api/admissionregistration/v1"
+	"sigs.k8s.io/yaml"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 )
@@ -172,4 +176,71 @@ func TestArgoCDApplicationSet(t *testing.T) {
 	if !found {
 		t.Error("ignoreDifferences must cover PlatformEnvironment /spec/crossplane (written by Crossplane)")
 	}
+}
+
+// TestTenantAdmissionPolicy evaluates the ValidatingAdmissionPolicy's CEL (cel-go, as kube-apiserver does) on
+// PlatformEnvironments: a team environment may use its namespace's ProviderConfig, never a ClusterProviderConfig.
+func TestTenantAdmissionPolicy(t *testing.T) {
+	var vap admissionv1.ValidatingAdmissionPolicy
+	decodeStrict(t, byKind(docs(t, "examples/install/tenancy/validatingadmissionpolicy.yaml"), "ValidatingAdmissionPolicy")[0], &vap)
+	if len(vap.Spec.Validations) != 1 {
+		t.Fatalf("%d validations, want 1", len(vap.Spec.Validations))
+	}
+	v := vap.Spec.Validations[0]
+	env, err := cel.NewEnv(cel.Variable("object", cel.DynType))
+	if err != nil {
+		t.Fatal(err)
+	}
+	program := func(expr string) cel.Program {
+		ast, iss := env.Compile(expr)
+		if iss.Err() != nil {
+			t.Fatalf("%q does not compile: %v", expr, iss.Err())
+		}
+		p, err := env.Program(ast)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	rule, msg := program(v.Expression), program(v.MessageExpression)
+
+	cases := map[string]struct {
+		reason string
+		spec   string
+		allow  bool
+	}{
+		"Default":           {"No providerConfigRef: the XRD's default, the namespace's ProviderConfig.", "profile: dev\n", true},
+		"OwnProviderConfig": {"The namespace's own ProviderConfig by name.", "providerConfigRef:\n  kind: ProviderConfig\n  name: default\n", true},
+		"KindOmitted":       {"A name without kind: the XRD defaults kind to ProviderConfig.", "providerConfigRef:\n  name: default\n", true},
+		"ClusterIdentity":   {"A ClusterProviderConfig is not the team's identity.", "providerConfigRef:\n  kind: ClusterProviderConfig\n  name: shared\n", false},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			obj := map[string]any{}
+			if err := yaml.Unmarshal([]byte("apiVersion: platform.cloudpartner.pro/v1alpha1\nkind: PlatformEnvironment\nspec:\n"+indent(tc.spec)), &obj); err != nil {
+				t.Fatal(err)
+			}
+			out, _, err := rule.Eval(map[string]any{"object": obj})
+			if err != nil {
+				t.Fatalf("%s\nevaluation: %v", tc.reason, err)
+			}
+			if got := out.Value() == true; got != tc.allow {
+				t.Errorf("%s\nallowed = %t, want %t", tc.reason, got, tc.allow)
+			}
+			if !tc.allow {
+				m, _, err := msg.Eval(map[string]any{"object": obj})
+				if err != nil || !strings.Contains(fmt.Sprint(m.Value()), "ClusterProviderConfig") {
+					t.Errorf("message %v (error %v): want it to name the refused kind", m, err)
+				}
+			}
+		})
+	}
+}
+
+func indent(s string) string {
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = "  " + l
+	}
+	return strings.Join(lines, "\n") + "\n"
 }
