@@ -54,7 +54,7 @@ func Build(env *compose.Env, r v1alpha1.ResolvedCache) Output {
 	out.Merge(cacheSubnetGroup(env))
 	account, ok := env.Observed.AccountID()
 	if !ok {
-		out.Wait(component, "waiting for the AWS account id (read from the first observed resource's ARN) to write the KMS key policy")
+		out.Wait(component, kmsKey+" waits for the AWS account ID (read from observed ARNs) for its key policy")
 	} else {
 		out.Merge(key(env, account))
 		out.Merge(replicationGroup(env, r))

@@ -19,13 +19,13 @@ func TestBuildGating(t *testing.T) {
 		"Nothing": {
 			reason:  "Before anything is observed: the subnet group only.",
 			want:    []string{subnetGroup},
-			waiting: "waiting for the AWS account id (read from the first observed resource's ARN) to write the KMS key policy",
+			waiting: "cache-kms-key waits for the AWS account ID (read from observed ARNs) for its key policy",
 		},
 		"AccountKnown": {
 			reason:   "The account is known: the key; the group waits for its ARN.",
 			observed: networkObserved(),
 			want:     []string{subnetGroup, kmsKey, kmsAlias},
-			waiting:  "waiting for KMS key prod-cache-kms-key to report its ARN (the replication group's key can only be set at creation)",
+			waiting:  "cache-replication-group waits for cache-kms-key's ARN (ElastiCache reports its key as an ARN, set once at creation)",
 		},
 		"KeyObserved": {
 			reason:   "With the key's ARN, the group.",
@@ -104,4 +104,29 @@ func TestOutputs(t *testing.T) {
 	if diff := cmp.Diff(want, Build(e, r).Outputs); diff != "" {
 		t.Errorf("-want +got:\n%s", diff)
 	}
+}
+
+// TestKeepObserved: a replication group that exists stays in desired state when a render cannot build it
+// (its key's observed status lost the ARN): the assembly keeps it as observed.
+func TestKeepObserved(t *testing.T) {
+	obs := networkObserved()
+	obs[kmsKey] = map[string]any{"apiVersion": apiKMS, "kind": "Key", "status": map[string]any{}}
+	g := observedGroup("redis", "7.1", "7.1.0")
+	g["metadata"] = map[string]any{"name": "prod-cache-replication-group"}
+	obs[compose.CacheReplicationGroup] = g
+	e := env("prod", obs)
+	out := Build(e, resolve(t, e, v1alpha1.CacheSpec{}))
+	a, err := compose.Assemble(e, out.Result)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range a.Resources {
+		if r.Name == compose.CacheReplicationGroup {
+			if !r.Kept {
+				t.Errorf("the group is in desired state but was rendered without its key's ARN")
+			}
+			return
+		}
+	}
+	t.Errorf("the observed replication group left desired state: Crossplane would delete the cache")
 }

@@ -12,8 +12,9 @@ const port = 6379
 // of the VPC), not the default one (FSBP ElastiCache.7). Stateful: a group left in AWS needs it.
 func cacheSubnetGroup(env *compose.Env) compose.Result {
 	var res compose.Result
+	// Subnet group names may have 255 characters: the RDS rule (63, lower case) fits them, unshortened.
 	res.Add(env.NewAWS(subnetGroup, apiElastiCache, "SubnetGroup").
-		ExternalName(env.AWSName(compose.RuleElastiCache, "cache-subnets")).
+		ExternalName(env.AWSName(compose.RuleRDS, "cache-subnets")).
 		Stateful().
 		ForProvider(map[string]any{
 			"description":  "Cache subnets of " + env.Namespace + "/" + env.Name,
@@ -32,7 +33,7 @@ func replicationGroup(env *compose.Env, r v1alpha1.ResolvedCache) compose.Result
 	var res compose.Result
 	keyARN, ok := env.Observed.ARN(kmsKey)
 	if !ok {
-		res.Wait(component, "waiting for KMS key "+env.ResourceName(kmsKey)+" to report its ARN (the replication group's key can only be set at creation)")
+		res.Wait(component, compose.CacheReplicationGroup+" waits for "+kmsKey+"'s ARN (ElastiCache reports its key as an ARN, set once at creation)")
 		return res
 	}
 	fp := map[string]any{

@@ -117,13 +117,14 @@ func resolveEngine(spec v1alpha1.CacheSpec, engine string, observed compose.Obse
 }
 
 // finalSnapshotName names the snapshot ElastiCache takes when the group is deleted; the XR's uid keeps
-// two lives of the same environment apart (snapshots outlive it).
+// two lives of the same environment apart (snapshots outlive it). Snapshot names are not limited to the
+// 40 characters of a replication group id; the RDS rule (63, lower case, letter first) fits them.
 func finalSnapshotName(env *compose.Env) string {
 	part := "redis-final"
 	if uid := strings.ReplaceAll(env.UID, "-", ""); uid != "" {
 		part += "-" + uid[:min(8, len(uid))]
 	}
-	return env.AWSName(compose.RuleElastiCache, part)
+	return env.AWSName(compose.RuleRDS, part)
 }
 
 // majorMinor returns "7.1" of "7.1.0".

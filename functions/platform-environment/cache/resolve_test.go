@@ -55,7 +55,7 @@ func TestResolveDefaults(t *testing.T) {
 			got := resolve(t, e, tc.spec)
 			want := base
 			want.ReplicationGroupID = e.AWSName(compose.RuleElastiCache, "redis")
-			want.FinalSnapshotIdentifier = e.AWSName(compose.RuleElastiCache, "redis-final")
+			want.FinalSnapshotIdentifier = e.AWSName(compose.RuleRDS, "redis-final")
 			if tc.want != nil {
 				tc.want(&want)
 			}

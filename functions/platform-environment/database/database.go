@@ -53,7 +53,7 @@ func Build(env *compose.Env, r v1alpha1.ResolvedDatabase) Output {
 	out.Merge(parameterGroup(env, r))
 	account, ok := env.Observed.AccountID()
 	if !ok {
-		out.Wait(component, "waiting for the AWS account id (read from the first observed resource's ARN) to write the KMS key policy")
+		out.Wait(component, kmsKey+" waits for the AWS account ID (read from observed ARNs) for its key policy")
 	} else {
 		out.Merge(key(env, account))
 		out.Merge(monitoring(env, account))

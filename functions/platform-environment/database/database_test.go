@@ -20,13 +20,13 @@ func TestBuildGating(t *testing.T) {
 		"Nothing": {
 			reason:  "Before anything is observed the account is unknown: only what needs no key policy.",
 			want:    []string{subnetGroup, "database-params-postgres17"},
-			waiting: "waiting for the AWS account id (read from the first observed resource's ARN) to write the KMS key policy",
+			waiting: "database-kms-key waits for the AWS account ID (read from observed ARNs) for its key policy",
 		},
 		"AccountKnown": {
 			reason:   "The network reports ARNs: key, alias and monitoring role; the instance waits for the key's ARN.",
 			observed: networkObserved(),
 			want:     []string{subnetGroup, "database-params-postgres17", kmsKey, kmsAlias, monitoringRole, monitoringPolicy},
-			waiting:  "waiting for KMS key prod-database-kms-key to report its ARN (Performance Insights needs it)",
+			waiting:  "database-instance waits for database-kms-key's ARN (Performance Insights takes only an ARN)",
 		},
 		"KeyObserved": {
 			reason:   "With the key's ARN, the instance is rendered and nothing is waited for.",
@@ -121,4 +121,35 @@ func TestOutputs(t *testing.T) {
 	if got := Build(env("prod", nil), r).Outputs; !cmp.Equal(got, &v1alpha1.DatabaseOutputs{}) {
 		t.Errorf("nothing observed: want empty outputs, got %+v", got)
 	}
+}
+
+// TestKeepObserved: an instance that exists stays in desired state even when a render cannot build it
+// (here its key's observed status lost the ARN): the builder leaves it out, and the assembly keeps it as
+// observed, so Crossplane never deletes a database because of partial observed state.
+func TestKeepObserved(t *testing.T) {
+	obs := networkObserved()
+	obs[kmsKey] = map[string]any{"apiVersion": apiKMS, "kind": "Key", "status": map[string]any{}}
+	inst := observedInstance("17", "17.6")
+	inst["metadata"] = map[string]any{"name": "prod-database-instance"}
+	obs[compose.Database] = inst
+	e := env("prod", obs)
+	out := Build(e, resolve(t, e, v1alpha1.DatabaseSpec{}))
+	for _, r := range out.Resources {
+		if r.Name == compose.Database {
+			t.Fatalf("the instance was rendered without its key's ARN")
+		}
+	}
+	a, err := compose.Assemble(e, out.Result)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range a.Resources {
+		if r.Name == compose.Database {
+			if !r.Kept {
+				t.Errorf("the instance is in desired state but not as kept-observed")
+			}
+			return
+		}
+	}
+	t.Errorf("the observed instance left desired state: Crossplane would delete the database")
 }

@@ -32,7 +32,7 @@ func instance(env *compose.Env, r v1alpha1.ResolvedDatabase) compose.Result {
 	var res compose.Result
 	keyARN, ok := env.Observed.ARN(kmsKey)
 	if !ok {
-		res.Wait(component, "waiting for KMS key "+env.ResourceName(kmsKey)+" to report its ARN (Performance Insights needs it)")
+		res.Wait(component, compose.Database+" waits for "+kmsKey+"'s ARN (Performance Insights takes only an ARN)")
 		return res
 	}
 	fp := map[string]any{
