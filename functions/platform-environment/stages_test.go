@@ -23,7 +23,7 @@ import (
 // The golden stages of every example. Each stage is a fixed point: the function is run, everything it
 // renders is observed (ready or not, as the stage says), and again, until nothing new appears. The
 // observed files under test/observed feed `crossplane render` in the golden test and `make render`.
-var goldenExamples = []string{"seed-production", "dev"}
+var goldenExamples = []string{"seed-production", "dev", "prod"}
 
 type stage struct {
 	name string

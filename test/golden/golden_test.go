@@ -22,7 +22,7 @@ import (
 // Examples and stages. "empty" is the first reconcile (nothing observed); the others read
 // test/observed/<example>/<stage>.yaml, written by TestObservedStages in the function's package.
 var (
-	examples = []string{"seed-production", "dev"}
+	examples = []string{"seed-production", "dev", "prod"}
 	stages   = []string{"empty", "network", "cluster", "ready"}
 )
 
