@@ -107,11 +107,24 @@ func (b *builder) jobPhase(name string) (string, string) {
 			return "Failed", msg
 		}
 	}
-	if n, ok := st["succeeded"].(float64); ok && n > 0 {
+	if number(st["succeeded"]) > 0 {
 		return "Succeeded", ""
 	}
-	if n, ok := st["active"].(float64); ok && n > 0 {
+	if number(st["active"]) > 0 {
 		return "Running", ""
 	}
 	return "Pending", ""
+}
+
+// number reads a JSON number, whichever Go type the decoder chose.
+func number(v any) float64 {
+	switch n := v.(type) {
+	case float64:
+		return n
+	case int64:
+		return float64(n)
+	case int:
+		return float64(n)
+	}
+	return 0
 }

@@ -1,0 +1,236 @@
+package apps
+
+import (
+	"encoding/json"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	"github.com/cloudpartner/platform-environment/test/observe"
+)
+
+const (
+	testNamespace = "cloud-consulting"
+	testRegion    = "us-east-1"
+	testDomain    = "cloudpartner.pro"
+)
+
+func testEnv(profile string, observed compose.Observed) *compose.Env {
+	if observed == nil {
+		observed = compose.Observed{}
+	}
+	return &compose.Env{
+		Name: "prod", Namespace: testNamespace, Region: testRegion, Profile: profile,
+		ProviderConfig:     compose.ProviderConfigRef{Kind: "ProviderConfig", Name: "default"},
+		DeletionProtection: profile == "prod",
+		Zones:              []string{"us-east-1a", "us-east-1b", "us-east-1c"},
+		Observed:           observed,
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// backendSpec and frontendSpec are the seed's applications (examples/seed-production.yaml).
+func backendSpec() v1alpha1.ApplicationSpec {
+	return v1alpha1.ApplicationSpec{
+		Name: "backend", Namespace: testNamespace, Image: "registry.example.com/backend:1.0.0", Port: 8061, Replicas: ptr(int32(3)),
+		Resources: &v1alpha1.ResourcesSpec{
+			Requests: &v1alpha1.ResourceQuantities{CPU: "250m", Memory: "512Mi"},
+			Limits:   &v1alpha1.ResourceQuantities{CPU: "500m", Memory: "1Gi"},
+		},
+		LivenessProbe:  &v1alpha1.ProbeSpec{Path: "/health", InitialDelaySeconds: ptr(int32(30)), PeriodSeconds: ptr(int32(10))},
+		ReadinessProbe: &v1alpha1.ProbeSpec{Path: "/health", InitialDelaySeconds: ptr(int32(5)), PeriodSeconds: ptr(int32(5))},
+		EnvFromSecrets: map[string]string{"DATABASE_URL": "database-url", "REDIS_URL": "redis-url", "JWT_SECRET": "jwt-secret"},
+		Config:         map[string]string{"GIN_MODE": "release", "PORT": "8061"},
+		Route:          &v1alpha1.RouteSpec{PathPatterns: []string{"/api/*"}, Priority: ptr(int32(100)), HealthCheckPath: "/health"},
+		IAM: &v1alpha1.ApplicationIAMSpec{Statements: []v1alpha1.IAMStatement{
+			{Sid: "InvokeNovaLite", Actions: []string{"bedrock:InvokeModel"}, Resources: []string{"arn:$(partition):bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"}},
+			{Sid: "ReadEnvironmentSecrets", Actions: []string{"secretsmanager:GetSecretValue"}, Resources: []string{"arn:$(partition):secretsmanager:$(region):$(account):secret:$(secretsPrefix)*"}},
+		}},
+		Autoscaling:      &v1alpha1.AutoscalingSpec{MaxReplicas: 10},
+		DisruptionBudget: &v1alpha1.DisruptionBudgetSpec{MaxUnavailable: "1"},
+		Migration:        &v1alpha1.MigrationSpec{Image: "registry.example.com/migrations:1.0.0", Command: []string{"/migrate"}},
+	}
+}
+
+func frontendSpec() v1alpha1.ApplicationSpec {
+	return v1alpha1.ApplicationSpec{
+		Name: "frontend", Image: "registry.example.com/frontend:1.0.0", Port: 80, Replicas: ptr(int32(2)),
+		Route: &v1alpha1.RouteSpec{Default: true},
+	}
+}
+
+// resolve resolves applications and add-ons for the tests, failing on error.
+func resolve(t *testing.T, apps []v1alpha1.ApplicationSpec, addons v1alpha1.AddonsSpec) Resolved {
+	t.Helper()
+	r, err := Resolve(apps, addons, testNamespace, testDomain, "consulting")
+	if err != nil {
+		t.Fatalf("Resolve: %v", err)
+	}
+	return r
+}
+
+func seed(t *testing.T) Resolved {
+	return resolve(t, []v1alpha1.ApplicationSpec{backendSpec(), frontendSpec()}, v1alpha1.AddonsSpec{})
+}
+
+// others are the other domains' resources this package reads, as they are observed once they exist.
+func others(ready func(string) bool, apps ...string) map[string]map[string]any {
+	desired := map[string]map[string]any{
+		compose.Cluster:                     aws("eks", "Cluster", map[string]any{"version": "1.35"}),
+		compose.ClusterAuth:                 aws("eks", "ClusterAuth", nil),
+		compose.ClusterProviderAccess:       aws("eks", "AccessEntry", nil),
+		compose.ClusterProviderAccessPolicy: aws("eks", "AccessPolicyAssociation", nil),
+		compose.NodeGroup:                   aws("eks", "NodeGroup", map[string]any{"version": "1.35"}),
+		compose.PodIdentityAgent:            aws("eks", "Addon", nil),
+		compose.VPC:                         aws("ec2", "VPC", nil),
+		compose.ApplicationLogGroup:         aws("cloudwatchlogs", "Group", nil),
+		compose.Database: aws("rds", "Instance", map[string]any{
+			"identifier": "cloud-consulting-prod-db", "dbName": "consulting", "port": 5432, "manageMasterUserPassword": true,
+		}),
+		compose.CacheReplicationGroup: aws("elasticache", "ReplicationGroup", map[string]any{
+			"autoGenerateAuthToken": true,
+			"authTokenSecretRef":    map[string]any{"name": "prod-cache-auth-token", "key": "auth-token"},
+		}),
+	}
+	for _, a := range apps {
+		desired[compose.TargetGroup(a)] = aws("elbv2", "LBTargetGroup", map[string]any{"name": "tg-" + a})
+	}
+	out := map[string]map[string]any{}
+	for name, d := range desired {
+		out[name] = observe.Resource(name, d, observe.Options{Namespace: testNamespace, Region: testRegion, Ready: ready})
+	}
+	return out
+}
+
+func aws(svc, kind string, fp map[string]any) map[string]any {
+	if fp == nil {
+		fp = map[string]any{}
+	}
+	b, _ := json.Marshal(map[string]any{
+		"apiVersion": svc + ".aws.m.upbound.io/v1beta1", "kind": kind,
+		"metadata": map[string]any{"name": "x"}, "spec": map[string]any{"forProvider": fp},
+	})
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	return m
+}
+
+func all(string) bool { return true }
+
+// walk builds, observes what was built (ready or not, as ready says), and builds again until nothing
+// changes, as the golden stages do. It returns the last output and the observed state it was built from.
+func walk(t *testing.T, profile string, r Resolved, ready func(string) bool, base map[string]map[string]any) (Output, compose.Observed) {
+	t.Helper()
+	observed := compose.Observed{}
+	for k, v := range base {
+		observed[k] = v
+	}
+	for pass := 0; pass < 40; pass++ {
+		out := Build(testEnv(profile, observed), r)
+		next := compose.Observed{}
+		for k, v := range base {
+			next[k] = v
+		}
+		for _, res := range out.Resources {
+			next[res.Name] = observe.Resource(res.Name, jsonCopy(t, res.Object), observe.Options{Namespace: testNamespace, Region: testRegion, Ready: ready})
+		}
+		if reflect.DeepEqual(next, observed) {
+			return out, observed
+		}
+		observed = next
+	}
+	t.Fatal("no fixed point after 40 passes")
+	return Output{}, nil
+}
+
+func jsonCopy(t *testing.T, m map[string]any) map[string]any {
+	t.Helper()
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// find returns the rendered resource of that composition resource name.
+func find(t *testing.T, out Output, name string) *compose.Resource {
+	t.Helper()
+	for _, r := range out.Resources {
+		if r.Name == name {
+			return r
+		}
+	}
+	t.Fatalf("%s is not rendered; rendered: %s", name, strings.Join(names(out), ", "))
+	return nil
+}
+
+func has(out Output, name string) bool {
+	for _, r := range out.Resources {
+		if r.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func names(out Output) []string {
+	var n []string
+	for _, r := range out.Resources {
+		n = append(n, r.Name)
+	}
+	sort.Strings(n)
+	return n
+}
+
+// manifestOf is an Object's manifest, JSON-shaped.
+func manifestOf(t *testing.T, r *compose.Resource) map[string]any {
+	t.Helper()
+	m := jsonCopy(t, r.Object)
+	spec, _ := m["spec"].(map[string]any)
+	fp, _ := spec["forProvider"].(map[string]any)
+	man, ok := fp["manifest"].(map[string]any)
+	if !ok {
+		t.Fatalf("%s has no manifest", r.Name)
+	}
+	return man
+}
+
+// get reads a dotted path (list indexes as numbers) from a JSON-shaped object.
+func get(v any, path string) any {
+	for _, p := range strings.Split(path, ".") {
+		switch t := v.(type) {
+		case map[string]any:
+			v = t[p]
+		case []any:
+			i := 0
+			for _, c := range p {
+				i = i*10 + int(c-'0')
+			}
+			if i >= len(t) {
+				return nil
+			}
+			v = t[i]
+		default:
+			return nil
+		}
+	}
+	return v
+}
+
+func policyOf(t *testing.T, r *compose.Resource) compose.PolicyDocument {
+	t.Helper()
+	s, _ := get(jsonCopy(t, r.Object), "spec.forProvider.policy").(string)
+	var p compose.PolicyDocument
+	if err := json.Unmarshal([]byte(s), &p); err != nil {
+		t.Fatalf("%s: policy does not parse: %v", r.Name, err)
+	}
+	return p
+}
