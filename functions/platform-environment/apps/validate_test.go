@@ -20,9 +20,11 @@ func TestRenderedObjectsValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	stages := map[string]func(string) bool{
-		"cluster": func(n string) bool { return !strings.HasPrefix(n, "nodes-") && !strings.HasPrefix(n, "releases-") && !strings.HasPrefix(n, "apps-") },
-		"nodes":   func(n string) bool { return !strings.HasPrefix(n, "releases-") && !strings.HasPrefix(n, "apps-") },
-		"ready":   all,
+		"cluster": func(n string) bool {
+			return !strings.HasPrefix(n, "nodes-") && !strings.HasPrefix(n, "releases-") && !strings.HasPrefix(n, "apps-")
+		},
+		"nodes": func(n string) bool { return !strings.HasPrefix(n, "releases-") && !strings.HasPrefix(n, "apps-") },
+		"ready": all,
 	}
 	specs := map[string]Resolved{
 		"seed":     seed(t),
