@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/logging"
@@ -90,6 +91,9 @@ func decode(obj map[string]any) (*v1alpha1.PlatformEnvironment, error) {
 		}
 		return nil, errors.Wrap(err, "cannot decode the PlatformEnvironment")
 	}
+	// DNS names are case-insensitive, and Route 53, ACM and SES keep them in lower case: a mixed-case
+	// spec.domain would be a difference the providers never close.
+	xr.Spec.Domain = strings.ToLower(xr.Spec.Domain)
 	return xr, nil
 }
 

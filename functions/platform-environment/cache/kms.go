@@ -23,7 +23,7 @@ func key(env *compose.Env, account string) compose.Result {
 		}))
 	res.Add(env.NewAWS(kmsAlias, apiKMS, "Alias").
 		Untagged().
-		ExternalName("alias/platform/" + env.Namespace + "/" + env.Name + "/cache").
+		ExternalName(env.KMSAlias("cache")).
 		ForProvider(map[string]any{"targetKeyIdRef": env.Ref(kmsKey)}))
 	return res
 }

@@ -138,7 +138,7 @@ func nodeGroup(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan) compose.
 		fp["labels"] = labels
 	}
 	res.Add(env.NewAWS(compose.NodeGroup, eksAPI, "NodeGroup").
-		ExternalName(env.AWSName(compose.RuleEKS, "nodes")).
+		ExternalName(env.AWSName(compose.RuleEKSNodeGroup, "nodes")).
 		ForProvider(fp).
 		InitProvider(map[string]any{"scalingConfig": map[string]any{"desiredSize": ng.DesiredSize}}))
 	if plan.NodeGroup != r.Version && observedVersion(env, compose.Cluster) != "" {

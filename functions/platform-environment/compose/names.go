@@ -37,12 +37,15 @@ type NameRule struct {
 	Lower bool
 	// LetterFirst requires the name to start with a letter (RDS, ElastiCache).
 	LetterFirst bool
+	// Reserved are prefixes AWS refuses (a load balancer named internal-…, a security group named sg-…);
+	// a name that would start with one gets an "x" in front, like LetterFirst.
+	Reserved []string
 }
 
 // AWS name rules used across domains. Limits from the AWS API references.
 var (
 	// RuleALB: load balancer and target group names: 32 alphanumerics or hyphens, no hyphen at either end.
-	RuleALB = NameRule{Max: 32, Allowed: isDNSLabelRune, Lower: true}
+	RuleALB = NameRule{Max: 32, Allowed: isDNSLabelRune, Lower: true, Reserved: []string{"internal-"}}
 	// RuleRDS: DB identifiers: 63 lower-case letters, digits or hyphens, letter first, no "--", no trailing hyphen.
 	RuleRDS = NameRule{Max: 63, Allowed: isDNSLabelRune, Lower: true, LetterFirst: true}
 	// RuleElastiCache: replication group ids: 40 lower-case letters, digits or hyphens, letter first.
@@ -51,10 +54,12 @@ var (
 	RuleIAM = NameRule{Max: 64, Allowed: func(r rune) bool { return isAlnum(r) || strings.ContainsRune("+=,.@_-", r) }}
 	// RuleEKS: cluster and node group names: 100 alphanumerics, hyphens or underscores, alphanumeric first.
 	RuleEKS = NameRule{Max: 100, Allowed: func(r rune) bool { return isAlnum(r) || r == '-' || r == '_' }, LetterFirst: true}
+	// RuleEKSNodeGroup: node group names: 63 characters of the cluster name's alphabet.
+	RuleEKSNodeGroup = NameRule{Max: 63, Allowed: RuleEKS.Allowed, LetterFirst: true}
 	// RuleSecurityGroup: security group names: 255 characters; we keep them DNS-like.
-	RuleSecurityGroup = NameRule{Max: 255, Allowed: isDNSLabelRune}
+	RuleSecurityGroup = NameRule{Max: 255, Allowed: isDNSLabelRune, Reserved: []string{"sg-"}}
 	// RuleS3: bucket names: 63 lower-case letters, digits or hyphens (no dots: they break virtual-host TLS).
-	RuleS3 = NameRule{Max: 63, Allowed: isDNSLabelRune, Lower: true, LetterFirst: true}
+	RuleS3 = NameRule{Max: 63, Allowed: isDNSLabelRune, Lower: true, LetterFirst: true, Reserved: []string{"xn--", "sthree-", "amzn-s3-demo-"}}
 	// RuleGeneric: names of kinds with generous limits (SNS topics 256, KMS aliases 256, alarms 255,
 	// dashboards 255, WebACLs 128, launch templates 128, parameter groups 255): 128 DNS-like characters.
 	RuleGeneric = NameRule{Max: 128, Allowed: isDNSLabelRune}
@@ -73,6 +78,11 @@ func (e *Env) AWSName(rule NameRule, part string) string {
 	base = sanitize(base, rule.Allowed)
 	if rule.LetterFirst && (base == "" || !isLetter(rune(base[0]))) {
 		base = "x" + base
+	}
+	for _, p := range rule.Reserved {
+		if strings.HasPrefix(base, p) {
+			base = "x" + base
+		}
 	}
 	h := shortHash(e.Namespace, e.Name, part)
 	keep := rule.Max - hashLen - 1
@@ -119,3 +129,11 @@ func isAlnum(r rune) bool  { return isLetter(r) || (r >= '0' && r <= '9') }
 
 // isDNSLabelRune allows what a DNS label allows, in lower case.
 func isDNSLabelRune(r rune) bool { return (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r == '-' }
+
+// KMSAlias returns "alias/platform/<namespace>/<xr>/<purpose>", the alias of a key of the environment.
+// KMS alias names take letters, digits, "/", "_", "-" and ":" only: an XR name may hold dots (it is a DNS
+// subdomain), which become "_" — a character no Kubernetes name holds, so no two environments' aliases
+// meet. Names without dots are unchanged.
+func (e *Env) KMSAlias(purpose string) string {
+	return "alias/platform/" + e.Namespace + "/" + strings.ReplaceAll(e.Name, ".", "_") + "/" + purpose
+}

@@ -29,8 +29,6 @@ func key(env *compose.Env, account string) compose.Result {
 	return res
 }
 
-// aliasName is "alias/platform/<namespace>/<name>/<purpose>": namespace and XR names are DNS labels,
-// which alias names accept, and slashes keep two environments' aliases apart.
-func aliasName(env *compose.Env, purpose string) string {
-	return "alias/platform/" + env.Namespace + "/" + env.Name + "/" + purpose
-}
+// aliasName is "alias/platform/<namespace>/<name>/<purpose>": slashes keep two environments' aliases
+// apart (compose.KMSAlias makes a dotted XR name valid).
+func aliasName(env *compose.Env, purpose string) string { return env.KMSAlias(purpose) }
