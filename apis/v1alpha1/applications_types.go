@@ -354,10 +354,14 @@ type ApplicationsOutputs struct {
 
 // AddonStatus is one add-on release.
 type AddonStatus struct {
-	Name    string `json:"name"`
-	Chart   string `json:"chart"`
+	// Name of the chart (and of its release).
+	Name string `json:"name"`
+	// Repository is the chart repository's URL.
+	Repository string `json:"repository"`
+	// Version of the chart installed.
 	Version string `json:"version"`
-	Ready   bool   `json:"ready"`
+	// Ready is true when the release is deployed and its workloads run.
+	Ready bool `json:"ready"`
 }
 
 // ApplicationStatus is one application's rollout.

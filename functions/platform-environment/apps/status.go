@@ -25,7 +25,7 @@ func (b *builder) outputs() *v1alpha1.ApplicationsOutputs {
 		if !r.addon.Enabled {
 			continue
 		}
-		o.Addons = append(o.Addons, v1alpha1.AddonStatus{Name: r.c.Name, Chart: r.c.Repository, Version: r.addon.Version, Ready: b.env.Observed.Ready(r.name)})
+		o.Addons = append(o.Addons, v1alpha1.AddonStatus{Name: r.c.Name, Repository: r.c.Repository, Version: r.addon.Version, Ready: b.env.Observed.Ready(r.name)})
 	}
 	for i := range b.r.Apps {
 		app := &b.r.Apps[i]
