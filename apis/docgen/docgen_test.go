@@ -332,3 +332,21 @@ func leafPaths(prefix string, v any) []string {
 	}
 	return nil
 }
+
+// TestTableCells checks that every row of the reference's tables has as many cells as its header: a pipe
+// the escaping missed would shift the columns (GitHub drops the surplus cells silently).
+func TestTableCells(t *testing.T) {
+	unescapedPipe := regexp.MustCompile(`(^|[^\\])\|`)
+	cells := func(line string) int { return len(unescapedPipe.FindAllString(line, -1)) - 1 }
+	want := 0
+	for i, line := range strings.Split(read(t, referencePath), "\n") {
+		switch {
+		case !strings.HasPrefix(line, "|"):
+			want = 0
+		case want == 0:
+			want = cells(line) // the header row
+		case cells(line) != want:
+			t.Errorf("%s:%d: %d cells, the table has %d: %s", referencePath, i+1, cells(line), want, line)
+		}
+	}
+}

@@ -13,7 +13,7 @@ import (
 // text escapes plain prose (an XRD description, a CEL message) for a Markdown table cell or paragraph:
 // descriptions are Go doc comments, so every character is meant literally. Without this, "<domain>"
 // would vanish as an HTML tag, "a|b" would split the cell, "*.domain ... /api/*" would turn italic and
-// "[a](b)" would become a link.
+// "[a](b)" would become a link, "$(a):$(b)" math and "~a~" struck through.
 // Line breaks become spaces (the YAML wraps long lines); a blank line separates paragraphs.
 func text(s string) string {
 	paras := strings.Split(strings.TrimSpace(s), "\n\n")
@@ -28,7 +28,7 @@ func escape(s string) string {
 	r := []rune(s)
 	for i, c := range r {
 		switch c {
-		case '\\', '`', '*', '|':
+		case '\\', '`', '*', '|', '$', '~':
 			b.WriteRune('\\')
 			b.WriteRune(c)
 		case '(':

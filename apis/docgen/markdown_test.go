@@ -47,6 +47,11 @@ func TestText(t *testing.T) {
 			in:     "one\ntwo  three\n\nfour\n",
 			want:   "one two three<br><br>four",
 		},
+		"MathAndStrike": {
+			reason: "GitHub renders $...$ as math and ~...~ as strikethrough",
+			in:     "arn:$(partition):x:$(region) ~a~",
+			want:   `arn:\$(partition):x:\$(region) \~a\~`,
+		},
 		"Backticks": {
 			reason: "descriptions are plain text: a backtick is literal",
 			in:     "a `b` c & d",
