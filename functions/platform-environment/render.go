@@ -2,9 +2,16 @@ package main
 
 import (
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/apps"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/cache"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/cluster"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/database"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/dns"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/edge"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/email"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/network"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/observability"
 )
 
 // render resolves the profile's defaults and calls every domain's builder in dependency order. It is the
@@ -39,7 +46,75 @@ func render(xr *v1alpha1.PlatformEnvironment, observed compose.Observed) (*compo
 	}
 	outputs.Cluster = clOut.Outputs
 
-	assembled, err := compose.Assemble(env, netOut.Result, clOut.Result)
+	// Every domain above adds its result here: email and observability render last because they cover
+	// what the others rendered (DKIM records go into the hosted zone; alarms and dashboard widgets follow
+	// the load balancer, target groups, database and cache).
+	results := []compose.Result{netOut.Result, clOut.Result}
+
+	// The data tier: RDS PostgreSQL and ElastiCache in the database subnets (refs to the network's subnets
+	// and security groups order their creation).
+	db, err := database.Resolve(spec.Database, env)
+	if err != nil {
+		return nil, status, err
+	}
+	resolved.Database = &db
+	dbOut := database.Build(env, db)
+	outputs.Database = dbOut.Outputs
+	ca, err := cache.Resolve(spec.Cache, env)
+	if err != nil {
+		return nil, status, err
+	}
+	resolved.Cache = &ca
+	caOut := cache.Build(env, ca)
+	outputs.Cache = caOut.Outputs
+	results = append(results, dbOut.Result, caOut.Result)
+
+	// The HTTPS edge and DNS exist only with spec.domain (no certificate without a domain).
+	edgeSpec, routes, err := edge.Resolve(spec.Edge, spec.Domain, env.Profile, edge.Routes(spec.Applications))
+	if err != nil {
+		return nil, status, err
+	}
+	resolved.Edge = edgeSpec
+	edgeOut := edge.Build(env, edge.Input{Domain: spec.Domain, Spec: edgeSpec, Routes: routes})
+	outputs.Edge = edgeOut.Outputs
+	// Route 53 health-check alarms live in us-east-1: there they notify the environment's own alarm topic,
+	// elsewhere a topic of the dns domain in us-east-1.
+	dnsIn := dns.Input{Domain: spec.Domain, Spec: dns.Resolve(spec.DNS), AlarmEmails: spec.Observability.AlarmEmails}
+	if env.Region == "us-east-1" {
+		dnsIn.AlarmTopic = compose.AlarmTopic
+	}
+	dnsOut := dns.Build(env, dnsIn)
+	outputs.DNS = dnsOut.Outputs
+	results = append(results, edgeOut.Result, dnsOut.Result)
+
+	// What runs inside the new cluster: the add-on releases and the applications, deployed through the
+	// cluster's own ProviderConfigs. They read the other domains' resources through observed state only.
+	ap, err := apps.Resolve(spec.Applications, spec.Addons, env.Namespace, spec.Domain, db.DatabaseName)
+	if err != nil {
+		return nil, status, err
+	}
+	apOut := apps.Build(env, ap)
+	outputs.Applications = apOut.Outputs
+	results = append(results, apOut.Result)
+
+	em, err := email.Resolve(spec.Email, spec.Domain, env.Region)
+	if err != nil {
+		return nil, status, err
+	}
+	emOut := email.Build(env, em, compose.Kinds(results...))
+	outputs.Email = emOut.Outputs
+	results = append(results, emOut.Result)
+
+	obs, err := observability.Resolve(spec.Observability, env.Profile)
+	if err != nil {
+		return nil, status, err
+	}
+	resolved.Observability = &obs
+	obsOut := observability.Build(env, obs, spec.Observability, compose.Kinds(results...))
+	outputs.Observability = obsOut.Outputs
+	results = append(results, obsOut.Result)
+
+	assembled, err := compose.Assemble(env, results...)
 	if err != nil {
 		return nil, status, err
 	}
@@ -84,6 +159,7 @@ func newEnv(xr *v1alpha1.PlatformEnvironment, observed compose.Observed) (*compo
 	return &compose.Env{
 		Name:               xr.Name,
 		Namespace:          xr.Namespace,
+		UID:                string(xr.UID),
 		Region:             spec.Region,
 		Profile:            profile,
 		ProviderConfig:     pc,

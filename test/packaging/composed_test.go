@@ -22,23 +22,7 @@ const mrapFile = "package/configuration/managedresourceactivationpolicy.yaml"
 // no render golden composes yet, because the issue that composes them has not landed. Each entry says which. The list
 // may only shrink: TestDependsOnMatchesComposed fails when a pending provider is composed (remove it here) and when a
 // declared provider is neither composed nor pending.
-var pendingProviders = map[string]string{
-	"xpkg.upbound.io/upbound/provider-aws-rds":                  "issue 3: RDS",
-	"xpkg.upbound.io/upbound/provider-aws-elasticache":          "issue 3: ElastiCache",
-	"xpkg.upbound.io/upbound/provider-aws-secretsmanager":       "issue 3/5: secrets",
-	"xpkg.upbound.io/upbound/provider-aws-elbv2":                "issue 4: ALB",
-	"xpkg.upbound.io/upbound/provider-aws-acm":                  "issue 4: ACM",
-	"xpkg.upbound.io/upbound/provider-aws-route53":              "issue 4: Route 53",
-	"xpkg.upbound.io/upbound/provider-aws-wafv2":                "issue 4: WAF",
-	"xpkg.upbound.io/upbound/provider-aws-sesv2":                "issue 4: SES (v2 API: email identity with DKIM, configuration set)",
-	"xpkg.upbound.io/upbound/provider-aws-configservice":        "issue 4: AWS Config rules (the seed's compliance monitoring)",
-	"xpkg.upbound.io/upbound/provider-aws-sns":                  "issue 4: SNS",
-	"xpkg.upbound.io/upbound/provider-aws-cloudwatch":           "issue 4: alarms and dashboard",
-	"xpkg.upbound.io/upbound/provider-aws-cloudtrail":           "issue 4: CloudTrail",
-	"xpkg.upbound.io/upbound/provider-aws-s3":                   "issue 4: ALB access-log bucket",
-	"xpkg.crossplane.io/crossplane-contrib/provider-kubernetes": "issue 5: applications",
-	"xpkg.crossplane.io/crossplane-contrib/provider-helm":       "issue 5: cluster add-ons",
-}
+var pendingProviders = map[string]string{}
 
 var composed struct {
 	once sync.Once
