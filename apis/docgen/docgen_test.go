@@ -75,27 +75,30 @@ func TestEveryFieldHasARow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(x.Spec.Versions) != 1 {
-		t.Skip("headings carry the version when the XRD has several; TestRenderShapes covers that layout")
-	}
 	want := map[string][]string{}
-	var walk func(p *apiextv1.JSONSchemaProps, path string)
-	walk = func(p *apiextv1.JSONSchemaProps, path string) {
+	var walk func(p *apiextv1.JSONSchemaProps, prefix, path string)
+	walk = func(p *apiextv1.JSONSchemaProps, prefix, path string) {
 		for name, child := range p.Properties {
-			want[path] = append(want[path], name)
+			want[prefix+path] = append(want[prefix+path], name)
 			if target, suffix := nested(&child); target != nil {
-				walk(target, path+"."+name+suffix)
+				walk(target, prefix, path+"."+name+suffix)
 			}
 		}
-		sort.Strings(want[path])
+		sort.Strings(want[prefix+path])
 	}
-	root := x.Spec.Versions[0].Schema.OpenAPIV3Schema
-	for _, top := range []string{"spec", "status"} {
-		p, ok := root.Properties[top]
-		if !ok {
-			t.Fatalf("the XRD has no %s", top)
+	for _, v := range x.Spec.Versions {
+		// With several versions, headings carry the version: "## v1beta1 `spec`".
+		prefix := ""
+		if len(x.Spec.Versions) > 1 {
+			prefix = v.Name + " "
 		}
-		walk(&p, top)
+		for _, top := range []string{"spec", "status"} {
+			p, ok := v.Schema.OpenAPIV3Schema.Properties[top]
+			if !ok {
+				t.Fatalf("version %s of the XRD has no %s", v.Name, top)
+			}
+			walk(&p, prefix, top)
+		}
 	}
 	if diff := cmp.Diff(want, rows(read(t, referencePath))); diff != "" {
 		t.Errorf("fields by section: -XRD +%s:\n%s", referencePath, diff)
@@ -103,7 +106,7 @@ func TestEveryFieldHasARow(t *testing.T) {
 }
 
 var (
-	sectionHeading = regexp.MustCompile("^#{2,3} `([^`]+)`$")
+	sectionHeading = regexp.MustCompile("^#{2,3} ((?:[a-z0-9]+ )?)`([^`]+)`$")
 	fieldRow       = regexp.MustCompile("^\\| `([^`]+)`")
 )
 
@@ -113,7 +116,7 @@ func rows(md string) map[string][]string {
 	section := ""
 	for _, line := range strings.Split(md, "\n") {
 		if m := sectionHeading.FindStringSubmatch(line); m != nil {
-			section = m[1]
+			section = m[1] + m[2]
 			continue
 		}
 		if strings.HasPrefix(line, "#") {
