@@ -60,11 +60,12 @@ func (o Observed) CertificateValidationRecords(name string) ([]ValidationRecord,
 	covered := map[string]bool{}
 	for _, r := range byName {
 		for _, d := range r.Domains {
-			covered[d] = true
+			covered[strings.ToLower(d)] = true
 		}
 	}
+	// DNS names are case-insensitive, and ACM may list them in another case than the spec's.
 	for _, want := range certificateNames(o[name]) {
-		if !covered[want] {
+		if !covered[strings.ToLower(want)] {
 			return nil, false
 		}
 	}

@@ -63,6 +63,17 @@ func TestCertificateValidationRecords(t *testing.T) {
 			want:   []ValidationRecord{{Name: "_a.example.com", Type: "CNAME", Value: "_v1.acm-validations.aws.", Domains: []string{"*.example.com", "example.com"}}},
 			wantOK: true,
 		},
+		"CaseInsensitive": {
+			reason: "ACM lists the names in lower case while the spec has capitals: the same names.",
+			observed: Observed{"edge-certificate": {
+				"spec": map[string]any{"forProvider": map[string]any{"domainName": "Example.COM"}},
+				"status": map[string]any{"atProvider": map[string]any{"domainValidationOptions": []any{
+					dvo("example.com", "_A.Example.com.", "_v1.acm-validations.aws."),
+				}}},
+			}},
+			want:   []ValidationRecord{{Name: "_a.example.com", Type: "CNAME", Value: "_v1.acm-validations.aws.", Domains: []string{"example.com"}}},
+			wantOK: true,
+		},
 		"Conflict": {
 			reason:   "Two values for one record name: do not guess.",
 			observed: cert(dvo("example.com", "_a.example.com.", "_v1."), dvo("*.example.com", "_a.example.com.", "_v2.")),

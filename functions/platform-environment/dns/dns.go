@@ -54,6 +54,8 @@ func Build(env *compose.Env, in Input) Output {
 		out.Retire(component + "-")
 		return out
 	}
+	// DNS names are case-insensitive; AWS reports them in lower case, so they are written that way.
+	in.Domain = strings.ToLower(in.Domain)
 	out.Merge(zone(env, in))
 	out.Merge(validationRecords(env))
 	out.Merge(records(env, in.Domain))

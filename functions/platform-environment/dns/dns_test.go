@@ -384,3 +384,15 @@ func TestDelegation(t *testing.T) {
 		})
 	}
 }
+
+func TestBuildLowerCasesDomain(t *testing.T) {
+	in := seedInput()
+	in.Domain = "CloudPartner.PRO"
+	out := Build(testEnv(compose.Observed{}), in)
+	if got := forProvider(t, out.Result, compose.HostedZone)["name"]; got != "cloudpartner.pro" {
+		t.Errorf("zone name = %v, want the domain in lower case", got)
+	}
+	if got := forProvider(t, out.Result, www)["name"]; got != "www.cloudpartner.pro" {
+		t.Errorf("www = %v", got)
+	}
+}

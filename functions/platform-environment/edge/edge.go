@@ -16,6 +16,8 @@
 package edge
 
 import (
+	"strings"
+
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 )
@@ -70,6 +72,8 @@ func Build(env *compose.Env, in Input) Output {
 		out.Retire(component + "-")
 		return out
 	}
+	// DNS names are case-insensitive; AWS reports them in lower case, so they are written that way.
+	in.Domain = strings.ToLower(in.Domain)
 	out.Merge(accessLogs(env, *in.Spec))
 	out.Merge(targetGroups(env, in.Routes))
 	out.Merge(certificate(env, in.Domain))

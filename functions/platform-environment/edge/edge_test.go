@@ -211,3 +211,15 @@ func TestBuildWithoutDomain(t *testing.T) {
 		t.Errorf("without a domain there are no edge outputs, got %+v", out.Outputs)
 	}
 }
+
+func TestBuildLowerCasesDomain(t *testing.T) {
+	in := seedInput(t)
+	in.Domain = "CloudPartner.PRO"
+	out := Build(testEnv(compose.Observed{}), in)
+	if got := forProvider(t, out.Result, compose.Certificate)["domainName"]; got != "cloudpartner.pro" {
+		t.Errorf("domainName = %v, want the domain in lower case", got)
+	}
+	if got := out.Outputs.URL; got != "https://cloudpartner.pro" {
+		t.Errorf("url = %v", got)
+	}
+}
