@@ -62,11 +62,11 @@ func (b *builder) workloadIdentity(id identity, build func() (compose.PolicyDocu
 }
 
 // identityReady is the condition that a workload identity is in place: its role, policy and association
-// are Ready.
+// are Ready, and the Pod Identity agent that hands pods their credentials runs on the nodes.
 func (b *builder) identityReady(id identity) cond {
-	for _, n := range id.names() {
+	for _, n := range append(id.names(), compose.PodIdentityAgent) {
 		if !b.env.Observed.Ready(n) {
-			return cond{false, n + " (the workload's IAM role binding) to be Ready"}
+			return cond{false, n + " to be Ready (pods get their role's credentials through it)"}
 		}
 	}
 	return cond{true, ""}

@@ -300,7 +300,7 @@ func resolveApp(f string, s v1alpha1.ApplicationSpec, xrNamespace string) (App, 
 		}
 	}
 	if s.Route != nil {
-		rt, err := resolveRoute(f+".route", s.Route, a.Readiness)
+		rt, err := resolveRoute(f+".route", s.Route, a.Readiness, a.Port)
 		if err != nil {
 			return a, err
 		}
@@ -445,7 +445,7 @@ func resolveProbe(s *v1alpha1.ProbeSpec, port int32) *Probe {
 	return p
 }
 
-func resolveRoute(f string, s *v1alpha1.RouteSpec, readiness *Probe) (*Route, error) {
+func resolveRoute(f string, s *v1alpha1.RouteSpec, readiness *Probe, port int32) (*Route, error) {
 	if s.Default == (len(s.PathPatterns) > 0) {
 		return nil, compose.Invalid(f, "set either default: true or pathPatterns", "exactly one of them is needed")
 	}
@@ -458,7 +458,8 @@ func resolveRoute(f string, s *v1alpha1.RouteSpec, readiness *Probe) (*Route, er
 	}
 	if rt.HealthCheckPath == "" {
 		rt.HealthCheckPath = "/"
-		if readiness != nil && readiness.Path != "" {
+		// The target group checks the traffic port: the readiness path serves only if it is on that port.
+		if readiness != nil && readiness.Path != "" && readiness.Port == port {
 			rt.HealthCheckPath = readiness.Path
 		}
 	}
