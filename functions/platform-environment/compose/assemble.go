@@ -118,7 +118,15 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 	}
 
 	for _, name := range sortedKeys(env.Observed) {
-		if seen[name] || isRetired(name, retired) {
+		if seen[name] {
+			continue
+		}
+		if isRetired(name, retired) {
+			if env.DeletionProtection && holdsProtectedData(env.Observed[name]) {
+				return nil, Invalid("spec.deletionProtection",
+					"restore the spec; to remove it for good, set spec.deletionProtection: false, let it apply, then make the edit",
+					"the edit would delete %s (%v %v), which holds data, while deletion protection is on", name, env.Observed[name]["kind"], externalName(env.Observed[name]))
+			}
 			continue
 		}
 		obs := env.Observed[name]
@@ -230,4 +238,46 @@ func deepCopy(v any) any {
 	default:
 		return v
 	}
+}
+
+// DataKinds are the kinds whose loss loses data: databases, caches, KMS keys (whatever they encrypt
+// becomes unreadable), buckets, hosted zones (delegation and records) and log groups.
+var DataKinds = map[string]bool{
+	"rds.aws.m.upbound.io/Instance":                 true,
+	"elasticache.aws.m.upbound.io/ReplicationGroup": true,
+	"kms.aws.m.upbound.io/Key":                      true,
+	"s3.aws.m.upbound.io/Bucket":                    true,
+	"route53.aws.m.upbound.io/Zone":                 true,
+	"cloudwatchlogs.aws.m.upbound.io/Group":         true,
+	"secretsmanager.aws.m.upbound.io/Secret":        true,
+}
+
+// holdsProtectedData reports whether an observed resource is of a data kind and was created under
+// deletion protection (its management policies leave out Delete, see Stateful). A spec edit that retires
+// one is refused while protection is on: the documented way to remove data is to turn protection off
+// first, so that nothing is lost by a slip of the spec (removing spec.domain, turning CloudTrail off).
+func holdsProtectedData(obs map[string]any) bool {
+	api, _ := obs["apiVersion"].(string)
+	kind, _ := obs["kind"].(string)
+	if i := strings.IndexByte(api, '/'); i < 0 || !DataKinds[api[:i]+"/"+kind] {
+		return false
+	}
+	spec, _ := obs["spec"].(map[string]any)
+	policies, ok := spec["managementPolicies"].([]any)
+	if !ok {
+		return false
+	}
+	for _, p := range policies {
+		if p == "Delete" || p == "*" {
+			return false
+		}
+	}
+	return true
+}
+
+func externalName(obs map[string]any) string {
+	md, _ := obs["metadata"].(map[string]any)
+	a, _ := md["annotations"].(map[string]any)
+	s, _ := a["crossplane.io/external-name"].(string)
+	return s
 }
