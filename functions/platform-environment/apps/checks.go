@@ -187,13 +187,13 @@ export default function () {
 `, strings.Join(stages, "\n"), lt.MaxResponseMs, url, lt.MaxResponseMs, lt.MaxResponseMs)
 
 	suffix := name[len(loadTestPrefix):]
-	script_ := name + "-script"
-	if b.gate(&res, script_, b.inCluster(), b.namespaceExists(PlatformNamespace), after) {
+	scriptObject := name + "-script"
+	if b.gate(&res, scriptObject, b.inCluster(), b.namespaceExists(PlatformNamespace), after) {
 		cm := manifest("v1", "ConfigMap", PlatformNamespace, "load-test-script-"+suffix, nil)
 		cm["data"] = map[string]any{"script.js": script}
-		res.Add(b.object(script_, cm, onCreate))
+		res.Add(b.object(scriptObject, cm, onCreate).ReadyWhen(compose.ReadyWhenObserved))
 	}
-	if !b.gate(&res, name, b.inCluster(), b.exists(script_), after) {
+	if !b.gate(&res, name, b.inCluster(), b.exists(scriptObject), after) {
 		return res
 	}
 	pod := podSpec(podOptions{
@@ -215,7 +215,9 @@ export default function () {
 		"activeDeadlineSeconds": total + loadTestMargin,
 		"template":              map[string]any{"spec": pod},
 	}
-	res.Add(b.object(name, m, completed))
+	// The load test informs; it does not hold the environment's readiness while it runs for a quarter of an
+	// hour, nor after it failed (its outcome is in status.outputs.applications.loadTest).
+	res.Add(b.object(name, m, completed).ReadyWhen(compose.ReadyWhenObserved))
 	return res
 }
 

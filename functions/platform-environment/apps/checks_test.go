@@ -127,3 +127,16 @@ func TestNewRolloutNewTests(t *testing.T) {
 		t.Errorf("a new rollout gets a new smoke test and retires the previous one: old %s now %s", old, now)
 	}
 }
+
+func TestLoadTestDoesNotHoldReadiness(t *testing.T) {
+	running := notReadyPrefix(loadTestPrefix)
+	out, observed := walk(t, "prod", loadTested(t), running, others(running, "backend", "frontend"))
+	_, load, _ := (&builder{env: testEnv("prod", observed), r: loadTested(t)}).testNames()
+	if r := find(t, out, load); r.Readiness != compose.ReadyWhenObserved {
+		t.Errorf("a running (or failed) load test must not keep the environment unready")
+	}
+	smoke, _, _ := (&builder{env: testEnv("prod", observed), r: loadTested(t)}).testNames()
+	if r := find(t, out, smoke); r.Readiness != compose.ReadyFromObserved {
+		t.Errorf("the smoke test's outcome is the environment's readiness")
+	}
+}
