@@ -2,6 +2,8 @@ package v1alpha1
 
 // ClusterSpec describes the EKS control plane, its managed node group and its EKS add-ons. Everything left
 // out takes the profile's defaults (see status.resolved.cluster).
+//
+// +kubebuilder:validation:XValidation:rule="has(self.providerPrincipalArn) == has(oldSelf.providerPrincipalArn)",message="spec.cluster.providerPrincipalArn cannot be added or removed after creation: an access entry's principal cannot change; put it back as it was"
 type ClusterSpec struct {
 	// Version is the Kubernetes minor version of the control plane (default 1.35, in EKS standard support
 	// until March 2027). Raising it upgrades the control plane one minor version at a time, then the node

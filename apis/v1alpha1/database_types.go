@@ -5,6 +5,9 @@ package v1alpha1
 // take the profile's defaults (see status.resolved.database).
 //
 // +kubebuilder:validation:XValidation:rule="!has(self.maxAllocatedStorageGiB) || !has(self.allocatedStorageGiB) || self.maxAllocatedStorageGiB == 0 || self.maxAllocatedStorageGiB >= self.allocatedStorageGiB",message="spec.database.maxAllocatedStorageGiB must be 0 (no storage autoscaling) or at least spec.database.allocatedStorageGiB"
+// +kubebuilder:validation:XValidation:rule="has(self.databaseName) == has(oldSelf.databaseName)",message="spec.database.databaseName cannot be added or removed after creation: RDS would replace the instance; put it back as it was"
+// +kubebuilder:validation:XValidation:rule="has(self.masterUsername) == has(oldSelf.masterUsername)",message="spec.database.masterUsername cannot be added or removed after creation: RDS cannot rename the master user; put it back as it was"
+// +kubebuilder:validation:XValidation:rule="has(self.snapshotIdentifier) == has(oldSelf.snapshotIdentifier)",message="spec.database.snapshotIdentifier cannot be added or removed after creation: a snapshot only seeds a new instance; restore into a new environment instead"
 type DatabaseSpec struct {
 	// Engine is the database engine. Only postgres is supported; it cannot change after creation.
 	// +kubebuilder:validation:Enum=postgres
@@ -36,6 +39,7 @@ type DatabaseSpec struct {
 	// grows it; lowering it later is not possible.
 	// +kubebuilder:validation:Minimum=20
 	// +kubebuilder:validation:Maximum=65536
+	// +kubebuilder:validation:XValidation:rule="self >= oldSelf",message="spec.database.allocatedStorageGiB cannot shrink: RDS cannot reduce an instance's storage; keep the old value or raise it"
 	// +optional
 	AllocatedStorageGiB *int32 `json:"allocatedStorageGiB,omitempty"`
 

@@ -5,6 +5,8 @@ package v1alpha1
 // +kubebuilder:validation:XValidation:rule="!has(self.publicSubnetCidrs) || !has(self.availabilityZones) || size(self.publicSubnetCidrs) == size(self.availabilityZones)",message="spec.network.publicSubnetCidrs: list one CIDR per availability zone"
 // +kubebuilder:validation:XValidation:rule="!has(self.privateSubnetCidrs) || !has(self.availabilityZones) || size(self.privateSubnetCidrs) == size(self.availabilityZones)",message="spec.network.privateSubnetCidrs: list one CIDR per availability zone"
 // +kubebuilder:validation:XValidation:rule="!has(self.databaseSubnetCidrs) || !has(self.availabilityZones) || size(self.databaseSubnetCidrs) == size(self.availabilityZones)",message="spec.network.databaseSubnetCidrs: list one CIDR per availability zone"
+// +kubebuilder:validation:XValidation:rule="has(self.availabilityZones) == has(oldSelf.availabilityZones)",message="spec.network.availabilityZones cannot be added or removed after creation (the zones were resolved from the region then; the subnets cannot move); create a new environment instead"
+// +kubebuilder:validation:XValidation:rule="has(self.publicSubnetCidrs) == has(oldSelf.publicSubnetCidrs) && has(self.privateSubnetCidrs) == has(oldSelf.privateSubnetCidrs) && has(self.databaseSubnetCidrs) == has(oldSelf.databaseSubnetCidrs) && has(self.subnetPrefixLength) == has(oldSelf.subnetPrefixLength)",message="spec.network: publicSubnetCidrs, privateSubnetCidrs, databaseSubnetCidrs and subnetPrefixLength cannot be added or removed after creation (AWS cannot change a subnet's CIDR); put them back as they were"
 type NetworkSpec struct {
 	// VPCCIDR is the VPC's IPv4 block, /16 to /24... in practice /16 to /20 so that the subnets fit.
 	// It cannot change after creation.
@@ -31,6 +33,7 @@ type NetworkSpec struct {
 	// are listed explicitly.
 	// +kubebuilder:validation:Minimum=17
 	// +kubebuilder:validation:Maximum=28
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.network.subnetPrefixLength is immutable: AWS cannot change a subnet's CIDR; create a new environment instead"
 	// +optional
 	SubnetPrefixLength *int32 `json:"subnetPrefixLength,omitempty"`
 
@@ -39,6 +42,7 @@ type NetworkSpec struct {
 	// +kubebuilder:validation:MaxItems=6
 	// +kubebuilder:validation:items:MaxLength=18
 	// +kubebuilder:validation:XValidation:rule="self.all(c, isCIDR(c) && cidr(c).ip().family() == 4)",message="spec.network.publicSubnetCidrs: every entry must be an IPv4 CIDR such as 10.0.1.0/24"
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.network.publicSubnetCidrs is immutable: AWS cannot change a subnet's CIDR; create a new environment instead"
 	// +listType=atomic
 	// +optional
 	PublicSubnetCIDRs []string `json:"publicSubnetCidrs,omitempty"`
@@ -47,6 +51,7 @@ type NetworkSpec struct {
 	// +kubebuilder:validation:MaxItems=6
 	// +kubebuilder:validation:items:MaxLength=18
 	// +kubebuilder:validation:XValidation:rule="self.all(c, isCIDR(c) && cidr(c).ip().family() == 4)",message="spec.network.privateSubnetCidrs: every entry must be an IPv4 CIDR such as 10.0.11.0/24"
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.network.privateSubnetCidrs is immutable: AWS cannot change a subnet's CIDR; create a new environment instead"
 	// +listType=atomic
 	// +optional
 	PrivateSubnetCIDRs []string `json:"privateSubnetCidrs,omitempty"`
@@ -55,6 +60,7 @@ type NetworkSpec struct {
 	// +kubebuilder:validation:MaxItems=6
 	// +kubebuilder:validation:items:MaxLength=18
 	// +kubebuilder:validation:XValidation:rule="self.all(c, isCIDR(c) && cidr(c).ip().family() == 4)",message="spec.network.databaseSubnetCidrs: every entry must be an IPv4 CIDR such as 10.0.21.0/24"
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.network.databaseSubnetCidrs is immutable: AWS cannot change a subnet's CIDR; create a new environment instead"
 	// +listType=atomic
 	// +optional
 	DatabaseSubnetCIDRs []string `json:"databaseSubnetCidrs,omitempty"`

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/cloudpartner/platform-environment/test/validate"
+)
+
+// Immutability: fields AWS cannot change in place (or would change only by replacing what holds data)
+// have CEL transition rules (oldSelf). Each case is an update checked against the generated XRD schema
+// as kube-apiserver checks it, including the case the field-level `self == oldSelf` cannot see: an
+// optional field added or removed (the spec-level has() rules).
+func TestImmutableFields(t *testing.T) {
+	seed := readXR(t, "seed-production")
+	dev := readXR(t, "dev")
+	prod := readXR(t, "prod")
+	cases := map[string]struct {
+		reason   string
+		old, new map[string]any
+		// field the rejection must name; "" means the update is allowed.
+		field string
+	}{
+		"RegionChanged":           {reason: "An environment cannot move between regions.", old: seed, new: set(set(seed, "region", "us-east-2"), "network.availabilityZones", []any{"us-east-2a", "us-east-2b", "us-east-2c"}), field: "spec.region"},
+		"VPCCIDRChanged":          {reason: "AWS cannot change a VPC's primary CIDR.", old: seed, new: set(seed, "network.vpcCidr", "10.1.0.0/16"), field: "spec.network.vpcCidr"},
+		"VPCCIDRRemoved":          {reason: "Removing it re-defaults it to 10.0.0.0/16: a change.", old: dev, new: set(dev, "network.vpcCidr", nil), field: "spec.network.vpcCidr"},
+		"ZonesChanged":            {reason: "Subnets cannot move between zones.", old: seed, new: set(seed, "network.availabilityZones", []any{"us-east-1a", "us-east-1b", "us-east-1d"}), field: "spec.network.availabilityZones"},
+		"ZonesAdded":              {reason: "Zones resolved from the region at creation cannot be pinned to others later.", old: prod, new: set(prod, "network.availabilityZones", []any{"eu-central-1a", "eu-central-1b"}), field: "spec.network.availabilityZones"},
+		"ZonesRemoved":            {reason: "Removing the zones would let the function resolve others.", old: dev, new: set(dev, "network.availabilityZones", nil), field: "spec.network.availabilityZones"},
+		"SubnetCIDRChanged":       {reason: "AWS cannot change a subnet's CIDR.", old: seed, new: set(seed, "network.privateSubnetCidrs", []any{"10.0.11.0/24", "10.0.12.0/24", "10.0.14.0/24"}), field: "spec.network.privateSubnetCidrs"},
+		"SubnetCIDRsRemoved":      {reason: "Removing explicit CIDRs would compute others.", old: seed, new: set(seed, "network.databaseSubnetCidrs", nil), field: "spec.network"},
+		"SubnetPrefixAdded":       {reason: "A prefix length set later would recompute the subnets.", old: dev, new: set(dev, "network.subnetPrefixLength", 22), field: "spec.network"},
+		"DatabaseEngineChanged":   {reason: "RDS cannot change an instance's engine (postgres is the only value today; the transition rule guards the day there are more).", old: seed, new: set(seed, "database.engine", "mysql"), field: "spec.database.engine"},
+		"DatabaseNameChanged":     {reason: "RDS creates the database once.", old: seed, new: set(seed, "database.databaseName", "other"), field: "spec.database.databaseName"},
+		"DatabaseNameRemoved":     {reason: "Removing it would switch to the default name and replace the instance.", old: seed, new: set(seed, "database.databaseName", nil), field: "spec.database.databaseName"},
+		"DatabaseNameAdded":       {reason: "Adding it would replace the instance.", old: dev, new: set(dev, "database.databaseName", "app"), field: "spec.database.databaseName"},
+		"MasterUsernameAdded":     {reason: "RDS cannot rename the master user.", old: seed, new: set(seed, "database.masterUsername", "admin2"), field: "spec.database.masterUsername"},
+		"SnapshotAdded":           {reason: "A snapshot only seeds a new instance.", old: seed, new: set(seed, "database.snapshotIdentifier", "snap-1"), field: "spec.database.snapshotIdentifier"},
+		"StorageShrunk":           {reason: "RDS cannot reduce storage.", old: seed, new: set(seed, "database.allocatedStorageGiB", 50), field: "spec.database.allocatedStorageGiB"},
+		"CacheEngineDowngraded":   {reason: "ElastiCache cannot go from valkey back to redis.", old: set(set(seed, "cache.engine", "valkey"), "cache.engineVersion", "8.0"), new: set(seed, "cache.engineVersion", "7.1"), field: "spec.cache.engine"},
+		"ProviderPrincipalChange": {reason: "An access entry's principal is immutable.", old: seed, new: set(seed, "cluster.providerPrincipalArn", "arn:aws:iam::123456789012:role/other"), field: "spec.cluster.providerPrincipalArn"},
+		"ProviderPrincipalRemove": {reason: "Removing the principal is a change too.", old: seed, new: set(seed, "cluster.providerPrincipalArn", nil), field: "spec.cluster.providerPrincipalArn"},
+		"ZoneIDAdded":             {reason: "Switching from a created to an existing hosted zone orphans records.", old: seed, new: set(seed, "dns.zoneId", "Z0123456789ABCDEFGHIJ"), field: "spec.dns.zoneId"},
+
+		// What may change.
+		"NodeSizes":          {reason: "Node group sizes are mutable.", old: seed, new: set(set(seed, "cluster.nodeGroup.maxSize", 12), "cluster.nodeGroup.desiredSize", 4)},
+		"StorageGrown":       {reason: "Storage may grow.", old: seed, new: set(seed, "database.allocatedStorageGiB", 200)},
+		"CacheRedisToValkey": {reason: "redis → valkey is ElastiCache's supported upgrade.", old: seed, new: set(set(seed, "cache.engine", "valkey"), "cache.engineVersion", "8.0")},
+		"ClusterVersionUp":   {reason: "Kubernetes upgrades are mutable (the function sequences them).", old: seed, new: set(seed, "cluster.version", "1.36")},
+		"TagsAndProfile":     {reason: "Tags and alarm e-mails are mutable.", old: seed, new: set(set(seed, "tags", map[string]any{"team": "a"}), "observability.alarmEmails", []any{"x@cloudpartner.pro"})},
+		"ProtectionOff":      {reason: "Turning deletion protection off is the documented first step of deleting data.", old: seed, new: set(seed, "deletionProtection", false)},
+	}
+	v := validate.Shared(t)
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			// The old object is stored with the schema's defaults, as the API server stores it.
+			if errs := v.XR(tc.old); len(errs) != 0 {
+				t.Fatalf("the old object is not admitted: %v", errs)
+			}
+			errs := strings.Join(v.XRUpdate(tc.old, tc.new), "\n")
+			switch {
+			case tc.field == "" && errs != "":
+				t.Errorf("%s\nthe update must be allowed, got:\n%s", tc.reason, errs)
+			case tc.field != "" && !strings.Contains(errs, tc.field):
+				t.Errorf("%s\nwant a rejection naming %s, got:\n%s", tc.reason, tc.field, errs)
+			case tc.field != "" && !strings.Contains(errs, "immutable") && !strings.Contains(errs, "cannot") && !strings.Contains(errs, "supported values"):
+				t.Errorf("%s\nthe message must say why and what to do, got:\n%s", tc.reason, errs)
+			}
+		})
+	}
+}
