@@ -94,6 +94,12 @@ func decode(obj map[string]any) (*v1alpha1.PlatformEnvironment, error) {
 	// DNS names are case-insensitive, and Route 53, ACM and SES keep them in lower case: a mixed-case
 	// spec.domain would be a difference the providers never close.
 	xr.Spec.Domain = strings.ToLower(xr.Spec.Domain)
+	// A namespaced XR's name may be a 253-character DNS subdomain, but Crossplane labels every composed
+	// resource with it (crossplane.io/composite) and label values stop at 63: a longer name could never
+	// be applied. The AWS names are sized for 63 as well.
+	if len(xr.Name) > 63 {
+		return nil, compose.Invalid("metadata.name", "use a name of at most 63 characters", "%d characters: Crossplane labels every composed resource with the name, and a label value holds at most 63", len(xr.Name))
+	}
 	return xr, nil
 }
 
