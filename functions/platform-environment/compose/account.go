@@ -7,17 +7,28 @@ import "strings"
 // the ProviderConfig's credentials reach, yet key policies (whose root principal is the account) and
 // confused-deputy conditions (aws:SourceAccount, aws:SourceArn) need it; the first resource AWS creates
 // tells it. Builders that need it wait until then.
+//
+// Builders ask once per resource that needs it, so this is one pass without sorting or allocating: the
+// smallest name whose ARN names an account is the first in name order.
 func (o Observed) AccountID() (string, bool) {
-	for _, name := range sortedKeys(o) {
-		arn, ok := o.ARN(name)
-		if !ok {
+	first, account := "", ""
+	for name, obj := range o {
+		if account != "" && name >= first {
 			continue
 		}
+		arn, _ := atProvider(obj)["arn"].(string)
 		if a := ARNAccount(arn); a != "" {
-			return a, true
+			first, account = name, a
 		}
 	}
-	return "", false
+	return account, account != ""
+}
+
+// atProvider returns an object's status.atProvider, or nil.
+func atProvider(obj map[string]any) map[string]any {
+	st, _ := obj["status"].(map[string]any)
+	ap, _ := st["atProvider"].(map[string]any)
+	return ap
 }
 
 // ARNAccount returns the account field of an ARN (arn:partition:service:region:account:resource) when it

@@ -1,6 +1,8 @@
 package compose
 
 import (
+	"sync"
+
 	"github.com/crossplane/crossplane-runtime/v2/pkg/fieldpath"
 )
 
@@ -37,11 +39,8 @@ func (o Observed) String(name, path string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	s, err := fieldpath.Pave(obj).GetString(path)
-	if err != nil || s == "" {
-		return "", false
-	}
-	return s, true
+	s, _ := lookup(obj, path).(string)
+	return s, s != ""
 }
 
 // Value returns whatever is at the field path.
@@ -50,11 +49,65 @@ func (o Observed) Value(name, path string) (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	v, err := fieldpath.Pave(obj).GetValue(path)
-	if err != nil || v == nil {
+	v := lookup(obj, path)
+	return v, v != nil
+}
+
+// lookup returns the value at a field path, or nil where fieldpath.Paved.GetValue would fail. Builders
+// read observed state hundreds of times per render, and fieldpath.Parse lexes each path on a goroutine
+// of its own: the parsed paths are kept (they are the code's constants), the walk is done here.
+func lookup(obj map[string]any, path string) any {
+	segments, ok := parsedPath(path)
+	if !ok || len(segments) == 0 {
+		return nil
+	}
+	var cur any = obj
+	for _, s := range segments {
+		switch s.Type {
+		case fieldpath.SegmentIndex:
+			a, ok := cur.([]any)
+			if !ok || s.Index >= uint(len(a)) {
+				return nil
+			}
+			cur = a[s.Index]
+		case fieldpath.SegmentField:
+			m, ok := cur.(map[string]any)
+			if !ok {
+				return nil
+			}
+			if cur, ok = m[s.Field]; !ok {
+				return nil
+			}
+		}
+	}
+	return cur
+}
+
+// maxParsedPaths bounds the cache should a builder ever read paths made from input.
+const maxParsedPaths = 4096
+
+var parsed = struct {
+	sync.RWMutex
+	m map[string]fieldpath.Segments
+}{m: map[string]fieldpath.Segments{}}
+
+func parsedPath(path string) (fieldpath.Segments, bool) {
+	parsed.RLock()
+	s, ok := parsed.m[path]
+	parsed.RUnlock()
+	if ok {
+		return s, true
+	}
+	s, err := fieldpath.Parse(path)
+	if err != nil {
 		return nil, false
 	}
-	return v, true
+	parsed.Lock()
+	if len(parsed.m) < maxParsedPaths {
+		parsed.m[path] = s
+	}
+	parsed.Unlock()
+	return s, true
 }
 
 // ID returns the observed status.atProvider.id, the identifier most provider-aws kinds publish.
