@@ -77,6 +77,9 @@ func TestHealthCheck(t *testing.T) {
 	if key["region"] != "us-east-1" || key["enableKeyRotation"] != true || key["deletionWindowInDays"] != 30 {
 		t.Errorf("key: region %v, rotation %v, window %v", key["region"], key["enableKeyRotation"], key["deletionWindowInDays"])
 	}
+	if p := find(t, res, alarmKey)["spec"].(map[string]any)["managementPolicies"]; p != nil {
+		t.Errorf("the alarm key holds no data (SNS messages in flight only): it may be deleted when the health check goes, got policies %v", p)
+	}
 	for _, e := range in.AlarmEmails {
 		sub := forProvider(t, res, AlarmEmail(e))
 		if sub["endpoint"] != e || sub["protocol"] != "email" || sub["region"] != "us-east-1" {
