@@ -376,5 +376,16 @@ func FuzzObserved(f *testing.F) {
 			t.Fatalf("the spec is valid; observed state alone must never end in a Fatal: %s", msg)
 		}
 		checkResponse(t, rsp, !fuzzing() || inputHash(observedProg)%fuzzValidateEvery == 0)
+		// The spec did not change, so nothing it names was removed: every observed resource Crossplane could
+		// apply stays desired, however broken its status.
+		for _, n := range sortedNames(observed) {
+			o := observed[n]
+			if o["apiVersion"] == nil || o["kind"] == nil {
+				continue
+			}
+			if _, ok := rsp.GetDesired().GetResources()[n]; !ok {
+				t.Errorf("observed %s (%v) left desired state with the spec unchanged: Crossplane would delete it", n, o["kind"])
+			}
+		}
 	})
 }

@@ -190,6 +190,10 @@ func cacheAlarms(env *compose.Env, p *alarmPlan) {
 			members = append(members, s)
 		}
 	}
+	if len(members) == 0 {
+		p.wait("waits for the cache's member cluster ids", "cache-engine-cpu", "cache-memory", "cache-evictions")
+		return
+	}
 	sort.Strings(members)
 	for _, m := range members {
 		// Member ids are <replication group id>-001, -002, ...: the suffix names the alarm.
@@ -244,8 +248,12 @@ func renderAlarms(env *compose.Env, p alarmPlan, topicAvailable bool) compose.Re
 	for _, a := range p.ready {
 		want[alarmPrefix+a.part] = true
 	}
+	// A pending part also keeps the observed alarms it stands for: per-member cache alarms wait as
+	// "cache-memory" while the member ids are unreadable, and "cache-memory-001" must not go meanwhile.
+	var pendingPrefixes []string
 	for _, s := range p.pending {
 		want[alarmPrefix+s[:strings.IndexByte(s, ':')]] = true
+		pendingPrefixes = append(pendingPrefixes, alarmPrefix+s[:strings.IndexByte(s, ':')]+"-")
 	}
 	if len(p.pending) > 0 {
 		res.Wait(component, fmt.Sprintf("%d alarm(s) wait: %s", len(p.pending), strings.Join(p.pending, "; ")))
@@ -260,7 +268,7 @@ func renderAlarms(env *compose.Env, p alarmPlan, topicAvailable bool) compose.Re
 		}
 	}
 	for _, n := range observedNames(env, alarmPrefix, "MetricAlarm") {
-		if !want[n] {
+		if !want[n] && !hasPrefix(n, pendingPrefixes) {
 			res.Retire(n)
 		}
 	}
@@ -346,4 +354,13 @@ func observedString(env *compose.Env, name string, paths ...string) (string, boo
 		}
 	}
 	return "", false
+}
+
+func hasPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }
