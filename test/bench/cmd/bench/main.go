@@ -430,13 +430,13 @@ func run(ctx context.Context, o options) error { //nolint:gocyclo // one linear 
 	fmt.Fprintf(&buf, "targets (fully observed, concurrency %d): ours ≤ 1.5 × echo p50, peer ≥ 10 × ours p50, peak RSS ≤ 1.3 × echo\n", o.concurrency[0])
 	// What bounds the ratios: no function answers faster than the echo, so peer/ours can never exceed
 	// peer/echo; and an SDK-based function that renders nothing already costs echo+sdk/echo.
-	fmt.Fprintf(&buf, "bounds (fully observed, concurrency %d): peer/echo p50 %.2f (the most peer/ours can reach), echo+sdk/echo p50 %.2f (an SDK function rendering nothing)\n",
-		o.concurrency[0], ratio(p50("peer", "ready", o.concurrency[0]), p50("echo", "ready", o.concurrency[0])),
-		ratio(p50("sdk", "ready", o.concurrency[0]), p50("echo", "ready", o.concurrency[0])))
-
-	// The headline ratios: the fully observed seed at concurrency 1 (latency without queueing); peak RSS
-	// over the whole run.
 	c1 := o.concurrency[0]
+	fmt.Fprintf(&buf, "bounds (fully observed, concurrency %d): peer/echo p50 %.2f, CPU/req %.2f (the most peer/ours can reach); echo+sdk/echo p50 %.2f, CPU/req %.2f (an SDK function rendering nothing)\n",
+		c1, ratio(p50("peer", "ready", c1), p50("echo", "ready", c1)), ratio(cpuPerReq("peer", "ready", c1), cpuPerReq("echo", "ready", c1)),
+		ratio(p50("sdk", "ready", c1), p50("echo", "ready", c1)), ratio(cpuPerReq("sdk", "ready", c1), cpuPerReq("echo", "ready", c1)))
+
+	// The headline ratios: the fully observed seed at the first concurrency level (1: latency without
+	// queueing); peak RSS over the whole run.
 	fmt.Fprintln(&buf, bench.Summary(
 		ratio(p50("ours", "ready", c1), p50("echo", "ready", c1)),
 		ratio(p50("peer", "ready", c1), p50("ours", "ready", c1)),
