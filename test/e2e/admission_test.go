@@ -97,7 +97,8 @@ func TestAdmissionRejectsBadSpecs(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				xr := edited(t, seed, tc.set)
 				xr.SetName("bad-" + strings.ToLower(name))
-				_, err := env.kube.apply(ctx, xr)
+				// A plain create (POST), as `kubectl create` or a GitOps tool's first apply sends it.
+				_, err := env.kube.create(ctx, xr)
 				if err == nil {
 					_ = env.kube.delete(ctx, xr.GroupVersionKind(), ns, xr.GetName())
 				}
@@ -110,14 +111,25 @@ func TestAdmissionRejectsBadSpecs(t *testing.T) {
 	good := seed.DeepCopy()
 	good.SetName("immutable")
 	good.SetAnnotations(map[string]string{"crossplane.io/paused": "true"}) // nothing to compose for this one
-	if _, err := env.kube.apply(ctx, good); err != nil {
+	if _, err := env.kube.create(ctx, good); err != nil {
 		t.Fatalf("the seed itself is rejected: %v", err)
 	}
 	t.Cleanup(func() { _ = env.kube.delete(ctx, good.GroupVersionKind(), ns, good.GetName()) })
 	timed(t, "admission: bad updates", func() {
 		for name, tc := range badUpdates {
 			t.Run(name, func(t *testing.T) {
-				_, err := env.kube.apply(ctx, edited(t, good, tc.set))
+				// A plain update (PUT) of the whole object, as `kubectl edit` sends it; read again when something
+				// else (Crossplane marking the XR paused) updated it in between.
+				var err error
+				for range 5 {
+					cur, gerr := env.kube.get(ctx, good.GroupVersionKind(), ns, good.GetName())
+					if gerr != nil || cur == nil {
+						t.Fatalf("get %s: %v", good.GetName(), gerr)
+					}
+					if _, err = env.kube.update(ctx, edited(t, cur, tc.set)); !kerrors.IsConflict(err) {
+						break
+					}
+				}
 				check(t, err, tc.want)
 			})
 		}

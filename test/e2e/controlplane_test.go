@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -211,6 +212,20 @@ func (c *controlPlane) crossplane(ctx context.Context, kubeconfig string) error 
 
 	xp := filepath.Join(c.bin, "crossplane")
 	xpMod := moduleDir("E2E_MOD_CROSSPLANE")
+	// init creates its CRDs and at once a Lock object, which fails until the Lock CRD is served. Installing the
+	// same CRDs first (init then leaves them as they are) makes its first try succeed.
+	coreCRDs, err := readObjectsDir(filepath.Join(xpMod, "cluster", "crds"))
+	if err != nil {
+		return err
+	}
+	if err := c.kube.applyAll(ctx, coreCRDs); err != nil {
+		return err
+	}
+	for _, crd := range coreCRDs {
+		if err := c.waitCondition(ctx, gvkCRD, "", crd.GetName(), "Established", time.Minute); err != nil {
+			return err
+		}
+	}
 	// `core init` with webhooks on would point the webhook configuration at a Service, which nothing here can route
 	// to (no kube-proxy; Endpoints refuse loopback addresses). So init runs with webhooks off, and the harness
 	// installs Crossplane's own webhook configuration with its clientConfig turned into a loopback URL (below).
@@ -243,7 +258,11 @@ func (c *controlPlane) crossplane(ctx context.Context, kubeconfig string) error 
 		return err
 	}
 
-	if _, err := c.start("crossplane", xp, []string{
+	breaker := []string{"--circuit-breaker-burst=5000", "--circuit-breaker-refill-rate=50"}
+	if os.Getenv("E2E_CROSSPLANE_DEFAULTS") != "" {
+		breaker = nil
+	}
+	if _, err := c.start("crossplane", xp, append([]string{
 		"core", "start",
 		"--package-runtime=External",
 		"--enable-webhooks=true", fmt.Sprintf("--webhook-port=%d", webhookPort), "--tls-server-certs-dir=" + c.pki.webhookDir,
@@ -251,8 +270,14 @@ func (c *controlPlane) crossplane(ctx context.Context, kubeconfig string) error 
 		"--xpkg-cache-dir=xpkg", "--xfn-cache-dir=xfn",
 		// Metrics and health probes bind to every interface; in this namespace that is loopback.
 		"--metrics-port=18080", "--health-probe-port=18081",
-		"--poll-interval=10s", "--debug",
-	}, "KUBECONFIG="+kubeconfig); err != nil {
+		"--debug",
+		// Each XR has a circuit breaker on the watch events that trigger its reconciles (burst 100, refill 1/s).
+		// The fake provider and the lifecycle walk touch a whole stage of resources within a second, so with the
+		// defaults the breaker opens at once and every stage then waits for the function's TTL (60 s): 12 minutes
+		// for the seed instead of two. Real providers spread their updates over minutes. A larger bucket keeps
+		// the breaker for what it is for (an XR in a hot loop) and lets the walk measure composition, not
+		// throttling. E2E_CROSSPLANE_DEFAULTS=1 keeps Crossplane's own values.
+	}, breaker...), "KUBECONFIG="+kubeconfig); err != nil {
 		return err
 	}
 	// Ready includes "webhook server started".
@@ -333,7 +358,7 @@ func webhookConfigurations(dir string, caPEM []byte) ([]*unstructured.Unstructur
 				path, _, _ := unstructured.NestedString(hm, "clientConfig", "service", "path")
 				hm["clientConfig"] = map[string]any{
 					"url":      fmt.Sprintf("https://127.0.0.1:%d%s", webhookPort, path),
-					"caBundle": caPEM, // []byte marshals as base64, as the API expects
+					"caBundle": base64.StdEncoding.EncodeToString(caPEM),
 				}
 				hooks[i] = hm
 			}
@@ -414,6 +439,25 @@ func (c *controlPlane) waitTCP(ctx context.Context, addr string) error {
 
 // functionRequests reads Crossplane's counter of RunFunction requests to our function.
 func functionRequests(ctx context.Context) (int, error) {
+	return metricSum(ctx, "function_run_function_request_total", `"`+functionName+`"`)
+}
+
+// breakerStats reads the XR circuit breaker's opens and dropped watch events for our XR kind.
+func breakerStats(ctx context.Context) (opens, dropped int, err error) {
+	if opens, err = metricSum(ctx, "circuit_breaker_opens_total", "platformenvironments."); err != nil {
+		return 0, 0, err
+	}
+	dropped, err = metricSum(ctx, "circuit_breaker_events_total", "platformenvironments.", `result="Dropped"`)
+	return opens, dropped, err
+}
+
+// xrReconciles reads controller-runtime's counter of reconciles of our XR kind (every result).
+func xrReconciles(ctx context.Context) (int, error) {
+	return metricSum(ctx, "controller_runtime_reconcile_total", "composite/platformenvironments.")
+}
+
+// metricSum adds up the samples of a Prometheus counter from Crossplane's metrics whose labels contain every match.
+func metricSum(ctx context.Context, name string, match ...string) (int, error) {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, crossplaneMetric, nil)
 	rsp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -426,7 +470,7 @@ func functionRequests(ctx context.Context) (int, error) {
 	}
 	total := 0
 	for _, line := range strings.Split(sb.String(), "\n") {
-		if !strings.HasPrefix(line, "function_run_function_request_total{") || !strings.Contains(line, `"`+functionName+`"`) {
+		if !strings.HasPrefix(line, name+"{") || !containsAll(line, match) {
 			continue
 		}
 		var n float64
@@ -435,6 +479,15 @@ func functionRequests(ctx context.Context) (int, error) {
 		}
 	}
 	return total, nil
+}
+
+func containsAll(s string, subs []string) bool {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return false
+		}
+	}
+	return true
 }
 
 func toAnyMap(m map[string]string) map[string]any {

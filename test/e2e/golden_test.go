@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -55,7 +56,7 @@ var runtimeMetadata = []string{
 // metadata go, owner references keep kind, name and controller only (the XR's UID differs by construction). A
 // composed resource whose name Crossplane generated loses its name too.
 func comparable(u *unstructured.Unstructured, keepStatus bool) map[string]any {
-	o := runtime.DeepCopyJSON(u.Object)
+	o := numbersAsFloat(runtime.DeepCopyJSON(u.Object)).(map[string]any)
 	if !keepStatus {
 		delete(o, "status")
 	}
@@ -75,14 +76,65 @@ func comparable(u *unstructured.Unstructured, keepStatus bool) map[string]any {
 			delete(md, "labels")
 		}
 	}
+	if a, ok := md["annotations"].(map[string]any); ok {
+		delete(a, annotationUsageDetails) // written by Crossplane's Usage controller
+	}
 	if ors, ok := md["ownerReferences"].([]any); ok {
-		for i, or := range ors {
-			m := or.(map[string]any)
-			ors[i] = map[string]any{"apiVersion": m["apiVersion"], "kind": m["kind"], "name": m["name"], "controller": m["controller"]}
+		// Only the controller reference is composition's; Crossplane's Usage controller adds the user of a Usage.
+		var keep []any
+		for _, or := range ors {
+			if m := or.(map[string]any); m["controller"] == true {
+				keep = append(keep, map[string]any{"apiVersion": m["apiVersion"], "kind": m["kind"], "name": m["name"]})
+			}
 		}
+		md["ownerReferences"] = keep
 	}
 	return o
 }
+
+// numbersAsFloat turns every number into a float64: YAML files decode to float64, the API client to int64.
+func numbersAsFloat(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			t[k] = numbersAsFloat(e)
+		}
+		return t
+	case []any:
+		for i, e := range t {
+			t[i] = numbersAsFloat(e)
+		}
+		return t
+	case int64:
+		return float64(t)
+	case int:
+		return float64(t)
+	case int32:
+		return float64(t)
+	default:
+		return v
+	}
+}
+
+// uidNames treats two strings as equal when one is a name the function derived from the XR's UID (a final
+// snapshot's name, unique per incarnation of the XR) and the other the same name rendered without a UID, as
+// `crossplane render` does: "<base>-<uid[:8]>-<hash>" against "<base>-<hash>".
+func uidNames(uid string) cmp.Option {
+	uid8 := strings.ReplaceAll(uid, "-", "")
+	if len(uid8) > 8 {
+		uid8 = uid8[:8]
+	}
+	if uid8 == "" {
+		return cmp.Options{}
+	}
+	strip := func(s string) string {
+		return trailingHash.ReplaceAllString(strings.ReplaceAll(s, "-"+uid8, ""), "")
+	}
+	return cmp.FilterValues(func(a, b string) bool { return strings.Contains(a, uid8) != strings.Contains(b, uid8) },
+		cmp.Comparer(func(a, b string) bool { return strip(a) == strip(b) }))
+}
+
+var trailingHash = regexp.MustCompile(`-[0-9a-f]{8}$`)
 
 // dryRunDefaults returns a golden composed resource as the API server would store it — CRD defaults applied,
 // unknown fields pruned — by a server-side dry-run create in a scratch namespace. The live object carries the
@@ -148,7 +200,8 @@ func pruned(want, got any, path string) []string {
 
 // compareComposed compares live composed resources with a golden's: the same composition resource names, and each
 // object equal to the golden's (defaults applied) modulo runtime metadata. It returns one line per difference.
-func (c *controlPlane) compareComposed(ctx context.Context, g *golden, live map[string]*unstructured.Unstructured) ([]string, error) {
+func (c *controlPlane) compareComposed(ctx context.Context, g *golden, liveXR *unstructured.Unstructured, live map[string]*unstructured.Unstructured) ([]string, error) {
+	uid := uidNames(string(liveXR.GetUID()))
 	var diffs []string
 	for _, rn := range sortedKeys(g.composed) {
 		if _, ok := live[rn]; !ok {
@@ -180,7 +233,7 @@ func (c *controlPlane) compareComposed(ctx context.Context, g *golden, live map[
 			delete(a, annotationExternalName)
 			l.SetAnnotations(a)
 		}
-		if d := cmp.Diff(comparable(want, false), comparable(l, false)); d != "" {
+		if d := cmp.Diff(comparable(want, false), comparable(l, false), uid); d != "" {
 			diffs = append(diffs, fmt.Sprintf("%s (%s %s) differs (-golden +live):\n%s", rn, l.GetKind(), l.GetName(), d))
 		}
 	}
@@ -189,10 +242,12 @@ func (c *controlPlane) compareComposed(ctx context.Context, g *golden, live map[
 
 // compareXR compares the live XR with a golden's: the status the function wrote (conditions aside), for each
 // condition the golden has its type, status and reason, and the spec where the golden has one (render prints the
-// XR's metadata and status only; Crossplane's own spec.crossplane is never compared).
-func compareXR(g, live *unstructured.Unstructured) []string {
+// XR's metadata and status only; Crossplane's own spec.crossplane is never compared). firstStage leaves out the
+// components' messages: the golden of the first stage is rendered with nothing observed ("being created"), while
+// Crossplane calls the function again as soon as the resources exist ("waiting for Ready").
+func compareXR(g, live *unstructured.Unstructured, firstStage bool) []string {
 	strip := func(u *unstructured.Unstructured) (map[string]any, map[string]any, map[string]string) {
-		o := runtime.DeepCopyJSON(u.Object)
+		o := numbersAsFloat(runtime.DeepCopyJSON(u.Object)).(map[string]any)
 		spec, _ := o["spec"].(map[string]any)
 		delete(spec, "crossplane")
 		status, _ := o["status"].(map[string]any)
@@ -204,6 +259,11 @@ func compareXR(g, live *unstructured.Unstructured) []string {
 				conds[fmt.Sprint(m["type"])] = fmt.Sprintf("%v/%v", m["status"], m["reason"])
 			}
 			delete(status, "conditions")
+			if cs, ok := status["components"].([]any); ok && firstStage {
+				for _, c := range cs {
+					delete(c.(map[string]any), "message")
+				}
+			}
 		}
 		return spec, status, conds
 	}
@@ -213,10 +273,11 @@ func compareXR(g, live *unstructured.Unstructured) []string {
 	if _, ok := g.Object["spec"]; !ok {
 		ls = gs
 	}
-	if d := cmp.Diff(gs, ls); d != "" {
+	uid := uidNames(string(live.GetUID()))
+	if d := cmp.Diff(gs, ls, uid); d != "" {
 		diffs = append(diffs, "XR spec differs (-golden +live):\n"+d)
 	}
-	if d := cmp.Diff(gst, lst); d != "" {
+	if d := cmp.Diff(gst, lst, uid); d != "" {
 		diffs = append(diffs, "XR status differs (-golden +live):\n"+d)
 	}
 	for _, typ := range sortedKeys(gc) {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
@@ -40,6 +41,9 @@ func newKube(cfg *rest.Config) (*kube, error) {
 	cfg = rest.CopyConfig(cfg)
 	// The test creates and patches hundreds of objects in bursts; the client's default 5 QPS would dominate the runtime.
 	cfg.QPS, cfg.Burst = 500, 1000
+	// The API server warns about the fake provider's finalizer name and about status fields a CRD does not have;
+	// neither is news.
+	cfg.WarningHandler = rest.NoWarnings{}
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		return nil, err
@@ -85,6 +89,24 @@ func (k *kube) apply(ctx context.Context, obj *unstructured.Unstructured) (*unst
 	}
 	force := true
 	return r.Patch(ctx, obj.GetName(), types.ApplyPatchType, data, metav1.PatchOptions{FieldManager: fieldManager, Force: &force})
+}
+
+// create creates obj (POST).
+func (k *kube) create(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	r, err := k.res(obj.GroupVersionKind(), obj.GetNamespace())
+	if err != nil {
+		return nil, err
+	}
+	return r.Create(ctx, obj, metav1.CreateOptions{FieldManager: fieldManager})
+}
+
+// update replaces obj (PUT); obj carries the resourceVersion it was read at.
+func (k *kube) update(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	r, err := k.res(obj.GroupVersionKind(), obj.GetNamespace())
+	if err != nil {
+		return nil, err
+	}
+	return r.Update(ctx, obj, metav1.UpdateOptions{FieldManager: fieldManager})
 }
 
 // applyAll applies objects in order, retrying each briefly while its kind is not served yet (a CRD just created).
@@ -173,6 +195,26 @@ func readObjectsFile(path string) ([]*unstructured.Unstructured, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return objs, nil
+}
+
+// readObjectsDir is readObjectsFile on every *.yaml file of a directory, in name order.
+func readObjectsDir(dir string) ([]*unstructured.Unstructured, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no YAML files in %s", dir)
+	}
+	var out []*unstructured.Unstructured
+	for _, f := range files {
+		objs, err := readObjectsFile(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, objs...)
+	}
+	return out, nil
 }
 
 // poll calls cond every interval until it returns true or an error, or timeout passes.

@@ -100,6 +100,16 @@ func runSuite(m *testing.M) int {
 	if code != 0 {
 		cp.dumpLogs(40)
 	}
+	if hold, err := time.ParseDuration(os.Getenv("E2E_HOLD")); err == nil && hold > 0 {
+		// For a look at the control plane after the scenarios: enter its namespace with
+		// nsenter -t <pid> -n bin/e2e/kubectl --kubeconfig <work>/kubeconfig ...
+		fmt.Printf("e2e: holding the control plane for %s: nsenter -t %d -n %s --kubeconfig %s get managed -A\n",
+			hold, os.Getpid(), filepath.Join(cp.bin, "kubectl"), filepath.Join(cp.work, "kubeconfig"))
+		select {
+		case <-time.After(hold):
+		case <-ctx.Done():
+		}
+	}
 	teardown()
 	cp.timings.print()
 	return code

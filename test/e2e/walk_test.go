@@ -92,94 +92,160 @@ func (c *controlPlane) observe(ctx context.Context, u *unstructured.Unstructured
 
 // walkResult is what a lifecycle walk measured.
 type walkResult struct {
-	Stages           int           // rounds of "observe what is new, let Crossplane compose"
-	FunctionRequests int           // RunFunction calls Crossplane made meanwhile
-	Observed         int           // managed resources the walk made ready
-	Duration         time.Duration // from the first observation to the XR's Ready
-	PerStage         []int         // resources observed in each round
+	Stages           int             // rounds of "observe what is new, wait for Crossplane to compose the next"
+	PerStage         []int           // resources observed in each round
+	Waits            []time.Duration // per round: from the last observation to the next resources (or Ready)
+	Observed         int             // managed resources the walk made ready
+	FunctionRequests int             // RunFunction calls Crossplane made meanwhile
+	XRReconciles     int             // reconciles of the XR kind meanwhile
+	BreakerOpens     int             // times the XR circuit breaker opened meanwhile
+	DroppedEvents    int             // watch events the open breaker dropped meanwhile
+	Duration         time.Duration   // from the start of the walk to the XR's Ready
 }
 
 func (w walkResult) String() string {
-	return fmt.Sprintf("%d stages %v, %d resources, %d function requests, %s", w.Stages, w.PerStage, w.Observed, w.FunctionRequests, w.Duration.Round(10*time.Millisecond))
+	waits := make([]string, len(w.Waits))
+	for i, d := range w.Waits {
+		waits[i] = d.Round(100 * time.Millisecond).String()
+	}
+	return fmt.Sprintf("%d stages %v (waits %s), %d resources, %d XR reconciles, %d function requests, "+
+		"circuit breaker opened %d times and dropped %d events, %s",
+		w.Stages, w.PerStage, strings.Join(waits, " "), w.Observed, w.XRReconciles, w.FunctionRequests,
+		w.BreakerOpens, w.DroppedEvents, w.Duration.Round(10*time.Millisecond))
 }
 
 // walk plays the providers: it observes every composed resource not yet observed (in parallel, like providers
-// would), waits for Crossplane to settle, and repeats until the XR is Ready and nothing new appears. It fails when
-// a round brings nothing new and the XR is still not Ready.
-func (x *xr) walk(ctx context.Context, obs observations, maxStages int) (walkResult, error) {
+// would), then waits for Crossplane to compose the next resources, and repeats until the XR is Ready with nothing
+// left to observe. Crossplane's defaults stay as they are: each XR has a circuit breaker (burst 100 watch events,
+// refill 1/s) that a stage of this size trips, after which the XR is reconciled on a half-open probe every 30 s or
+// when the function's TTL (60 s) expires — so a round may wait up to a minute, as it would with real providers.
+// stageTimeout bounds each wait.
+func (x *xr) walk(ctx context.Context, obs observations, maxStages int, stageTimeout time.Duration) (walkResult, error) {
 	res := walkResult{}
 	start := time.Now()
-	calls0, err := functionRequests(ctx)
+	counters := func() (calls, recs, opens, dropped int, err error) {
+		if calls, err = functionRequests(ctx); err != nil {
+			return
+		}
+		if recs, err = xrReconciles(ctx); err != nil {
+			return
+		}
+		opens, dropped, err = breakerStats(ctx)
+		return
+	}
+	calls0, recs0, opens0, dropped0, err := counters()
 	if err != nil {
 		return res, err
 	}
 	done := map[string]bool{}
-	for {
-		u, composed, err := x.settle(ctx, 1500*time.Millisecond, 2*time.Minute)
-		if err != nil {
-			return res, err
-		}
+	todoOf := func(composed map[string]*unstructured.Unstructured) []string {
 		var todo []string
 		for rn, o := range composed {
 			if !done[rn] && isManaged(o) {
 				todo = append(todo, rn)
 			}
 		}
-		ready, _, _ := condition(u, "Ready")
+		sort.Strings(todo)
+		return todo
+	}
+	u, composed, err := x.settle(ctx, 1500*time.Millisecond, 2*time.Minute)
+	if err != nil {
+		return res, err
+	}
+	for {
+		todo := todoOf(composed)
 		if len(todo) == 0 {
-			if ready == "True" {
+			if s, _, _ := condition(u, "Ready"); s == "True" {
 				break
 			}
-			_, reason, msg := condition(u, "Ready")
-			return res, fmt.Errorf("%s: nothing new to observe after %d stages and not Ready (%s: %s); components: %v",
-				x, res.Stages, reason, msg, componentsSummary(u))
+			return res, fmt.Errorf("%s: nothing left to observe and not Ready", x)
 		}
 		if res.Stages >= maxStages {
 			return res, fmt.Errorf("%s: still composing new resources after %d stages", x, maxStages)
 		}
-		sort.Strings(todo)
-		var (
-			wg   sync.WaitGroup
-			mu   sync.Mutex
-			errs []string
-			sem  = make(chan struct{}, 16)
-		)
-		for _, rn := range todo {
-			o, ok := obs[rn]
-			if !ok {
-				o = genericObservation(composed[rn])
-			}
-			wg.Add(1)
-			sem <- struct{}{}
-			go func(u *unstructured.Unstructured, o observation) {
-				defer func() { <-sem; wg.Done() }()
-				if err := x.cp.observe(ctx, u, o); err != nil {
-					mu.Lock()
-					errs = append(errs, err.Error())
-					mu.Unlock()
-				}
-			}(composed[rn], o)
-			done[rn] = true
+		if err := x.observeAll(ctx, composed, todo, obs); err != nil {
+			return res, fmt.Errorf("observing stage %d: %w", res.Stages+1, err)
 		}
-		wg.Wait()
-		if len(errs) > 0 {
-			return res, fmt.Errorf("observing stage %d: %s", res.Stages+1, strings.Join(errs, "; "))
+		for _, rn := range todo {
+			done[rn] = true
 		}
 		res.Stages++
 		res.PerStage = append(res.PerStage, len(todo))
 		res.Observed += len(todo)
+
+		// Wait for progress: new resources to observe, or Ready.
+		observedAt := time.Now()
+		err := poll(ctx, stageTimeout, 250*time.Millisecond, func() (bool, error) {
+			if err := x.cp.alive(); err != nil {
+				return false, err
+			}
+			u, composed, err = x.composed(ctx)
+			if err != nil || u == nil {
+				return false, nil
+			}
+			ready, _, _ := condition(u, "Ready")
+			return len(todoOf(composed)) > 0 || ready == "True", nil
+		})
+		if err != nil {
+			detail := ""
+			if u != nil {
+				_, reason, msg := condition(u, "Ready")
+				detail = fmt.Sprintf("Ready: %s %s; components: %s", reason, msg, strings.Join(componentsSummary(u), "; "))
+			}
+			return res, fmt.Errorf("%s: no progress within %s after observing stage %d (%s)", x, stageTimeout, res.Stages, detail)
+		}
+		res.Waits = append(res.Waits, time.Since(observedAt))
+		// Let the rest of this round's resources arrive before observing them.
+		if u, composed, err = x.settle(ctx, 1500*time.Millisecond, 2*time.Minute); err != nil {
+			return res, err
+		}
 	}
 	res.Duration = time.Since(start)
-	calls1, err := functionRequests(ctx)
+	calls1, recs1, opens1, dropped1, err := counters()
 	if err != nil {
 		return res, err
 	}
-	res.FunctionRequests = calls1 - calls0
+	res.FunctionRequests, res.XRReconciles = calls1-calls0, recs1-recs0
+	res.BreakerOpens, res.DroppedEvents = opens1-opens0, dropped1-dropped0
 	return res, nil
 }
 
+// observeAll observes the named resources, sixteen at a time.
+func (x *xr) observeAll(ctx context.Context, composed map[string]*unstructured.Unstructured, names []string, obs observations) error {
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []string
+		sem  = make(chan struct{}, 16)
+	)
+	for _, rn := range names {
+		o, ok := obs[rn]
+		if !ok {
+			o = genericObservation(composed[rn])
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(u *unstructured.Unstructured, o observation) {
+			defer func() { <-sem; wg.Done() }()
+			if err := x.cp.observe(ctx, u, o); err != nil {
+				mu.Lock()
+				errs = append(errs, err.Error())
+				mu.Unlock()
+			}
+		}(composed[rn], o)
+	}
+	wg.Wait()
+	if len(errs) > 0 {
+		return fmt.Errorf("%s", strings.Join(errs, "; "))
+	}
+	return nil
+}
+
 // isManaged tells managed resources (which a provider observes) from other composed resources such as Usages.
-func isManaged(u *unstructured.Unstructured) bool { return isProviderGroup(u.GroupVersionKind().Group) }
+// ProviderConfigs of provider-kubernetes and provider-helm are composed too, but are no managed resources.
+func isManaged(u *unstructured.Unstructured) bool {
+	return isProviderGroup(u.GroupVersionKind().Group) && !strings.Contains(u.GetKind(), "ProviderConfig")
+}
 
 func componentsSummary(u *unstructured.Unstructured) []string {
 	cs, _, _ := unstructured.NestedSlice(u.Object, "status", "components")

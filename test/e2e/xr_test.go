@@ -18,6 +18,7 @@ import (
 const (
 	annotationResourceName = "crossplane.io/composition-resource-name"
 	annotationExternalName = "crossplane.io/external-name"
+	annotationUsageDetails = "crossplane.io/usage-details"
 	labelComposite         = "crossplane.io/composite"
 	labelInUse             = "crossplane.io/in-use"
 )

@@ -1,0 +1,140 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic/dynamicinformer"
+	"k8s.io/client-go/tools/cache"
+)
+
+// deletionRecorder watches the composed resources of an XR while it is deleted and records, per object, when its
+// deletion began (deletionTimestamp first seen) and when it was gone. A DELETE the Usage webhook refuses leaves no
+// trace, so "deletion began" is exactly "the API server accepted the DELETE".
+type deletionRecorder struct {
+	mu      sync.Mutex
+	began   map[string]time.Time // Kind/name
+	gone    map[string]time.Time
+	factory dynamicinformer.DynamicSharedInformerFactory
+	stopCh  chan struct{}
+}
+
+// recordDeletions starts watching the kinds of the given objects in their namespace.
+func (c *controlPlane) recordDeletions(ctx context.Context, ns string, objs map[string]*unstructured.Unstructured) (*deletionRecorder, error) {
+	r := &deletionRecorder{began: map[string]time.Time{}, gone: map[string]time.Time{}, stopCh: make(chan struct{})}
+	r.factory = dynamicinformer.NewFilteredDynamicSharedInformerFactory(c.kube.dyn, 0, ns, nil)
+	gvrs := map[schema.GroupVersionResource]bool{}
+	for _, o := range objs {
+		m, err := c.kube.mapping(o.GroupVersionKind())
+		if err != nil {
+			return nil, err
+		}
+		gvrs[m.Resource] = true
+	}
+	for gvr := range gvrs {
+		if _, err := r.factory.ForResource(gvr).Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
+			UpdateFunc: func(_, obj any) { r.saw(obj, false) },
+			DeleteFunc: func(obj any) { r.saw(obj, true) },
+		}); err != nil {
+			return nil, err
+		}
+	}
+	r.factory.Start(r.stopCh)
+	for gvr, ok := range r.factory.WaitForCacheSync(ctx.Done()) {
+		if !ok {
+			return nil, fmt.Errorf("informer for %s did not sync", gvr)
+		}
+	}
+	return r, nil
+}
+
+func (r *deletionRecorder) saw(obj any, deleted bool) {
+	if d, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		obj = d.Obj
+	}
+	u, ok := obj.(*unstructured.Unstructured)
+	if !ok {
+		return
+	}
+	now := time.Now()
+	k := u.GetKind() + "/" + u.GetName()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.began[k]; !ok && (deleted || u.GetDeletionTimestamp() != nil) {
+		r.began[k] = now
+	}
+	if deleted {
+		r.gone[k] = now
+	}
+}
+
+func (r *deletionRecorder) stop() {
+	close(r.stopCh)
+	r.factory.Shutdown()
+}
+
+// checkUsages returns one line per Usage whose order the deletion broke: the used resource's deletion must begin
+// only after the using resource is gone.
+func (r *deletionRecorder) checkUsages(usages []usage) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var bad []string
+	for _, u := range usages {
+		byGone, ok1 := r.gone[u.by]
+		ofBegan, ok2 := r.began[u.of]
+		switch {
+		case !ok1:
+			bad = append(bad, fmt.Sprintf("Usage %s: %s (the user) was never deleted", u.name, u.by))
+		case !ok2:
+			bad = append(bad, fmt.Sprintf("Usage %s: %s (the used) was never deleted", u.name, u.of))
+		case ofBegan.Before(byGone):
+			bad = append(bad, fmt.Sprintf("Usage %s: deleting %s began %s before %s was gone", u.name, u.of, byGone.Sub(ofBegan).Round(time.Millisecond), u.by))
+		}
+	}
+	return bad
+}
+
+// order lists the objects by the time their deletion began, with the offset from the first.
+func (r *deletionRecorder) order() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	type e struct {
+		k string
+		t time.Time
+	}
+	var es []e
+	for k, t := range r.began {
+		es = append(es, e{k, t})
+	}
+	sort.Slice(es, func(i, j int) bool { return es[i].t.Before(es[j].t) })
+	var b strings.Builder
+	for _, x := range es {
+		fmt.Fprintf(&b, " +%s %s", x.t.Sub(es[0].t).Round(10*time.Millisecond), x.k)
+	}
+	return b.String()
+}
+
+// deleteAndCheck deletes the XR, waits until everything it composed is gone, and checks the order against the
+// composed Usages. It returns the time taken, the broken orders and the order of deletion.
+func (x *xr) deleteAndCheck(ctx context.Context, composed map[string]*unstructured.Unstructured, timeout time.Duration) (time.Duration, []string, string, error) {
+	rec, err := x.cp.recordDeletions(ctx, x.ns, composed)
+	if err != nil {
+		return 0, nil, "", err
+	}
+	defer rec.stop()
+	start := time.Now()
+	if err := x.deleteAndWait(ctx, composed, timeout); err != nil {
+		return time.Since(start), nil, rec.order(), err
+	}
+	took := time.Since(start)
+	time.Sleep(200 * time.Millisecond) // let the last watch events arrive
+	return took, rec.checkUsages(usagesOf(composed)), rec.order(), nil
+}
