@@ -155,6 +155,8 @@ func (c *controlPlane) bringUp(ctx context.Context) error {
 		// Nothing here mints service-account tokens, and no pods run.
 		"--disable-admission-plugins=ServiceAccount",
 		"--shutdown-delay-duration=0s", "--profiling=false",
+		// The suite's one client carries ~200 watches (fake provider, deletion recorder) besides its requests.
+		"--http2-max-streams-per-connection=2000",
 	}); err != nil {
 		return err
 	}

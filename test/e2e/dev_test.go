@@ -51,6 +51,7 @@ func TestDevTeardown(t *testing.T) {
 	for _, b := range bad {
 		t.Error(b)
 	}
+	t.Logf("%d Usages, %d orders broken", len(usages), len(bad))
 	managed := 0
 	for _, u := range composed {
 		if isManaged(u) {

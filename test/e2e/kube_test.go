@@ -77,6 +77,24 @@ func (k *kube) res(gvk schema.GroupVersionKind, namespace string) (dynamic.Resou
 	return k.dyn.Resource(m.Resource), nil
 }
 
+// transient retries an idempotent call while it fails without an API status (a broken HTTP/2 stream under load,
+// a reset connection): the suite makes thousands of calls and one lost stream must not fail a scenario.
+func transient[T any](ctx context.Context, call func() (T, error)) (T, error) {
+	var (
+		v   T
+		err error
+	)
+	for i := range 5 {
+		v, err = call()
+		var status kerrors.APIStatus
+		if err == nil || errors.As(err, &status) || meta.IsNoMatchError(err) || ctx.Err() != nil {
+			return v, err
+		}
+		time.Sleep(time.Duration(100*(i+1)) * time.Millisecond)
+	}
+	return v, err
+}
+
 // apply server-side-applies obj as the test's field manager.
 func (k *kube) apply(ctx context.Context, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
 	r, err := k.res(obj.GroupVersionKind(), obj.GetNamespace())
@@ -88,7 +106,9 @@ func (k *kube) apply(ctx context.Context, obj *unstructured.Unstructured) (*unst
 		return nil, err
 	}
 	force := true
-	return r.Patch(ctx, obj.GetName(), types.ApplyPatchType, data, metav1.PatchOptions{FieldManager: fieldManager, Force: &force})
+	return transient(ctx, func() (*unstructured.Unstructured, error) {
+		return r.Patch(ctx, obj.GetName(), types.ApplyPatchType, data, metav1.PatchOptions{FieldManager: fieldManager, Force: &force})
+	})
 }
 
 // create creates obj (POST).
@@ -132,7 +152,7 @@ func (k *kube) get(ctx context.Context, gvk schema.GroupVersionKind, namespace, 
 	if err != nil {
 		return nil, err
 	}
-	u, err := r.Get(ctx, name, metav1.GetOptions{})
+	u, err := transient(ctx, func() (*unstructured.Unstructured, error) { return r.Get(ctx, name, metav1.GetOptions{}) })
 	if kerrors.IsNotFound(err) {
 		return nil, nil
 	}
@@ -149,7 +169,9 @@ func (k *kube) mergePatch(ctx context.Context, gvk schema.GroupVersionKind, name
 	if err != nil {
 		return nil, err
 	}
-	return r.Patch(ctx, name, types.MergePatchType, data, metav1.PatchOptions{FieldManager: fieldManager}, subresource...)
+	return transient(ctx, func() (*unstructured.Unstructured, error) {
+		return r.Patch(ctx, name, types.MergePatchType, data, metav1.PatchOptions{FieldManager: fieldManager}, subresource...)
+	})
 }
 
 // delete deletes an object (background propagation, as `kubectl delete` does); a missing object is no error.
@@ -158,7 +180,7 @@ func (k *kube) delete(ctx context.Context, gvk schema.GroupVersionKind, namespac
 	if err != nil {
 		return err
 	}
-	err = r.Delete(ctx, name, metav1.DeleteOptions{})
+	_, err = transient(ctx, func() (struct{}, error) { return struct{}{}, r.Delete(ctx, name, metav1.DeleteOptions{}) })
 	if kerrors.IsNotFound(err) {
 		return nil
 	}
