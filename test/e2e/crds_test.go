@@ -51,7 +51,7 @@ func (s *crdSet) managedGVRs() map[schema.GroupVersionResource]schema.GroupVersi
 }
 
 // composedKinds lists the managed-resource kinds that the package's render goldens, observed states and examples
-// (and the stand-in test data) mention. Their provider CRDs are what the suite installs: all ~1,030 namespaced
+// mention. Their provider CRDs are what the suite installs: all ~1,030 namespaced
 // provider-aws CRDs would cost the API server minutes and gigabytes for kinds nothing composes.
 func composedKinds(dirs ...string) (sets.Set[schema.GroupKind], error) {
 	kinds := sets.New[schema.GroupKind]()
@@ -163,7 +163,7 @@ func crdKind(path string) (string, error) {
 // installCRDs installs the provider CRDs, then our XRD and Composition, and waits until the XR kind is served.
 func (c *controlPlane) installCRDs(ctx context.Context) (*crdSet, error) {
 	p := c.paths()
-	kinds, err := composedKinds(p.goldenDir, p.observedDir, p.examplesDir, p.extraKindsDir)
+	kinds, err := composedKinds(p.goldenDir, p.observedDir, p.examplesDir)
 	if err != nil {
 		return nil, err
 	}

@@ -25,17 +25,15 @@ type paths struct {
 	examplesDir      string
 	goldenDir        string // <goldenDir>/<example>/<stage>.yaml
 	observedDir      string // <observedDir>/<example>/<stage>.yaml
-	extraKindsDir    string // more files whose managed-resource kinds get their CRDs installed
 }
 
 func (c *controlPlane) paths() paths {
 	return paths{
-		xrd:           filepath.Join(c.repo, "apis", "definition.yaml"),
-		composition:   filepath.Join(c.repo, "compositions", "platform-environment.yaml"),
-		examplesDir:   filepath.Join(c.repo, "examples"),
-		goldenDir:     filepath.Join(c.repo, "test", "golden"),
-		observedDir:   filepath.Join(c.repo, "test", "observed"),
-		extraKindsDir: filepath.Join(c.repo, "test", "e2e", "testdata"),
+		xrd:         filepath.Join(c.repo, "apis", "definition.yaml"),
+		composition: filepath.Join(c.repo, "compositions", "platform-environment.yaml"),
+		examplesDir: filepath.Join(c.repo, "examples"),
+		goldenDir:   filepath.Join(c.repo, "test", "golden"),
+		observedDir: filepath.Join(c.repo, "test", "observed"),
 	}
 }
 
