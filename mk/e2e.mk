@@ -23,17 +23,21 @@ E2E_TOOLS := $(E2E_K8S_BINS) $(E2E_BIN)/etcd $(E2E_BIN)/crossplane
 # $(call e2e-build,<wrapper dir under tools/>,<ldflags>,<name>=<package> ...)
 # Builds every package into the keyed cache directory unless it is already complete there, then hard-links (or
 # copies) the binaries into bin/e2e/ and touches them so make sees them newer than the wrapper's go.sum.
+# Each build writes into a directory of its own (mktemp) and renames it into place when complete, so two clones
+# building at once do not write into each other's files; the first to finish wins (rename(2) refuses a non-empty
+# target) and the other discards its copy. A directory without .complete (an interrupted older layout) is replaced.
 define e2e-build
 	@set -euo pipefail; \
 	key=$$( { cat tools/$(1)/go.mod tools/$(1)/go.sum; echo '$(2)'; $(GO) version; } | sha256sum | cut -c1-16); \
 	dir=$(E2E_TOOLS_CACHE)/$(1)-$$key; \
 	if [ ! -f $$dir/.complete ]; then \
 		echo "e2e-tools: building $(1) into $$dir"; start=$$(date +%s); \
-		rm -rf $$dir.tmp; mkdir -p $$dir.tmp; \
+		mkdir -p $(E2E_TOOLS_CACHE); tmp=$$(mktemp -d $$dir.tmp.XXXXXX); chmod 755 $$tmp; trap 'rm -rf "$$tmp"' EXIT; \
 		for nv in $(3); do \
-			(cd tools/$(1) && $(GO) build -ldflags '$(2)' -o $$dir.tmp/$${nv%%=*} $${nv#*=}); \
+			(cd tools/$(1) && $(GO) build -ldflags '$(2)' -o $$tmp/$${nv%%=*} $${nv#*=}); \
 		done; \
-		touch $$dir.tmp/.complete; rm -rf $$dir; mv $$dir.tmp $$dir; \
+		touch $$tmp/.complete; \
+		if ! mv -T $$tmp $$dir 2>/dev/null && [ ! -f $$dir/.complete ]; then rm -rf $$dir; mv -T $$tmp $$dir; fi; \
 		echo "e2e-tools: built $(1) in $$(( $$(date +%s) - start ))s"; \
 	fi; \
 	mkdir -p $(E2E_BIN); \
