@@ -85,10 +85,7 @@ func resolveEngine(spec v1alpha1.CacheSpec, engine string, observed compose.Obse
 		return "", compose.Invalid("spec.cache.engine", "use redis or valkey", "%q is not an ElastiCache engine for this cache", engine)
 	}
 	obsEngine, _ := observed.String(compose.CacheReplicationGroup, "spec.forProvider.engine")
-	obsVersion, hasVersion := observed.String(compose.CacheReplicationGroup, "status.atProvider.engineVersionActual")
-	if !hasVersion {
-		obsVersion, hasVersion = observed.String(compose.CacheReplicationGroup, "spec.forProvider.engineVersion")
-	}
+	obsVersion, hasVersion := observedEngineVersion(observed)
 	if obsEngine == "valkey" && engine == "redis" {
 		return "", compose.Invalid("spec.cache.engine", "keep valkey", "the replication group runs valkey; ElastiCache cannot move it back to redis")
 	}
@@ -97,7 +94,8 @@ func resolveEngine(spec v1alpha1.CacheSpec, engine string, observed compose.Obse
 	switch {
 	case version != "":
 	case hasVersion && obsEngine == engine:
-		version = majorMinor(obsVersion)
+		// What runs stays, even a version this table no longer lists: nobody asked for a change.
+		return majorMinor(obsVersion), nil
 	default:
 		version = e.defaultVersion
 	}
@@ -126,6 +124,21 @@ func finalSnapshotName(env *compose.Env) string {
 	}
 	return env.AWSName(compose.RuleRDS, part)
 }
+
+// observedEngineVersion is the version the replication group runs (AWS's engineVersionActual, else the
+// version last rendered). A value that does not read as a version (a broken status) counts as not observed:
+// it is no reason to refuse the spec or to move the version.
+func observedEngineVersion(observed compose.Observed) (string, bool) {
+	for _, path := range []string{"status.atProvider.engineVersionActual", "spec.forProvider.engineVersion"} {
+		if v, ok := observed.String(compose.CacheReplicationGroup, path); ok && observedVersionRE.MatchString(v) {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// observedVersionRE is how ElastiCache reports versions: "7.1", "7.1.0", "8.0.1".
+var observedVersionRE = regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?$`)
 
 // majorMinor returns "7.1" of "7.1.0".
 func majorMinor(v string) string {

@@ -98,6 +98,20 @@ func TestResolveEngine(t *testing.T) {
 			spec:     v1alpha1.CacheSpec{Engine: "valkey"},
 			observed: observedGroup("redis", "7.1", "7.1.0"), engine: "valkey", want: "8.1",
 		},
+		"UnreadableActualFallsBackToRendered": {
+			reason:   "A status that is not a version (a broken status) is not what runs: the version last rendered says it.",
+			spec:     v1alpha1.CacheSpec{EngineVersion: "7.1"},
+			observed: observedGroup("redis", "7.1", "10.0.0.0/16"), want: "7.1",
+		},
+		"UnreadableVersionsAreNotADowngrade": {
+			reason:   "Neither the status nor the last render reads as a version: nothing to compare, no Fatal for a spec nobody changed.",
+			spec:     v1alpha1.CacheSpec{EngineVersion: "7.1"},
+			observed: observedGroup("redis", "17", "true"), want: "7.1",
+		},
+		"KeepsUnlistedObserved": {
+			reason:   "A spec without a version keeps what runs even when the table no longer lists it: nobody asked for a change.",
+			observed: observedGroup("redis", "6.0", "6.0.5"), want: "6.0",
+		},
 		"BackToRedis": {
 			reason:   "valkey cannot go back to redis.",
 			spec:     v1alpha1.CacheSpec{Engine: "redis"},

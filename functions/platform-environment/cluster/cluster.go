@@ -62,9 +62,18 @@ func Build(env *compose.Env, r v1alpha1.ResolvedCluster) (Output, error) {
 }
 
 // observedVersion returns a cluster's or node group's observed Kubernetes version.
+// observedVersion is the Kubernetes version a cluster or node group runs: AWS's status, else the version
+// last rendered. Empty when neither reads as 1.N: a broken status is treated as not observed rather than
+// refusing a spec nobody changed.
 func observedVersion(env *compose.Env, name string) string {
-	v, _ := env.Observed.String(name, "status.atProvider.version")
-	return v
+	for _, path := range []string{"status.atProvider.version", "spec.forProvider.version"} {
+		if v, ok := env.Observed.String(name, path); ok {
+			if _, err := minor(v); err == nil {
+				return v
+			}
+		}
+	}
+	return ""
 }
 
 // gate decides whether a resource is rendered: always once it exists (a gate holds back creation, never

@@ -191,3 +191,66 @@ func observeOnce(t *testing.T, env *compose.Env, out Output, network compose.Obs
 	}
 	return next
 }
+
+// TestUnreadableObservedVersion: a cluster whose status does not read as 1.N (a broken status) is not
+// refused; the version last rendered says where it runs, so an upgrade still moves one minor at a time.
+func TestUnreadableObservedVersion(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		status any
+		want   string
+	}{
+		"NotAVersion": {reason: "A string that is not 1.N.", status: "17", want: "1.34"},
+		"WrongType":   {reason: "A number where AWS reports a string.", status: 1.33, want: "1.34"},
+		"Readable":    {reason: "The status as AWS reports it.", status: "1.34", want: "1.35"},
+	}
+	spec := seedSpec()
+	spec.Version = "1.33"
+	base, _ := walkSpec(t, "prod", spec, networkObserved(t), nil, func(string) bool { return true })
+	spec.Version = "1.35"
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			observed := compose.Observed{}
+			for k, v := range base {
+				observed[k] = v
+			}
+			cp := deepCopy(observed[compose.Cluster])
+			cp["status"].(map[string]any)["atProvider"].(map[string]any)["version"] = tc.status
+			observed[compose.Cluster] = cp
+			env := testEnv("prod", observed)
+			r, err := Resolve(spec, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := Build(env, r)
+			if err != nil {
+				t.Fatalf("%s\nBuild: %v", tc.reason, err)
+			}
+			if got := forProvider(find(t, out.Resources, compose.Cluster))["version"]; got != tc.want {
+				t.Errorf("%s\ncontrol plane version = %v, want %s", tc.reason, got, tc.want)
+			}
+		})
+	}
+}
+
+func deepCopy(o map[string]any) map[string]any {
+	var cp func(v any) any
+	cp = func(v any) any {
+		switch x := v.(type) {
+		case map[string]any:
+			m := make(map[string]any, len(x))
+			for k, e := range x {
+				m[k] = cp(e)
+			}
+			return m
+		case []any:
+			l := make([]any, len(x))
+			for i, e := range x {
+				l[i] = cp(e)
+			}
+			return l
+		}
+		return v
+	}
+	return cp(o).(map[string]any)
+}

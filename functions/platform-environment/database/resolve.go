@@ -127,12 +127,7 @@ func Resolve(spec v1alpha1.DatabaseSpec, env *compose.Env) (v1alpha1.ResolvedDat
 // new one the default major. A major change is allowed upwards only, with the flag.
 func resolveVersion(spec v1alpha1.DatabaseSpec, observed compose.Observed) (string, error) {
 	const field = "spec.database.engineVersion"
-	observedMajor := 0
-	if v, ok := observed.String(compose.Database, "status.atProvider.engineVersionActual"); ok {
-		observedMajor = major(v)
-	} else if v, ok := observed.String(compose.Database, "spec.forProvider.engineVersion"); ok {
-		observedMajor = major(v)
-	}
+	observedMajor := observedPostgresMajor(observed)
 
 	version := spec.EngineVersion
 	if version == "" {
@@ -189,6 +184,25 @@ func finalSnapshotName(env *compose.Env) string {
 }
 
 // major returns the major version of "17" or "17.6" (0 when unparsable).
+// observedPostgresMajor is the major the instance runs (AWS's engineVersionActual, else the version last
+// rendered), 0 when neither reads as a PostgreSQL version RDS ever offered (9 or later). An unreadable
+// status is not a reason to refuse the spec or to move the version: it is treated as not observed.
+func observedPostgresMajor(observed compose.Observed) int {
+	for _, path := range []string{"status.atProvider.engineVersionActual", "spec.forProvider.engineVersion"} {
+		v, ok := observed.String(compose.Database, path)
+		if !ok || !observedVersionRE.MatchString(v) {
+			continue
+		}
+		if m := major(v); m >= 9 && m <= 99 {
+			return m
+		}
+	}
+	return 0
+}
+
+// observedVersionRE is how RDS reports PostgreSQL versions: "17", "17.6", "9.6.24".
+var observedVersionRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+){0,2}$`)
+
 func major(v string) int {
 	m, _ := strconv.Atoi(strings.SplitN(v, ".", 2)[0])
 	return m

@@ -99,6 +99,16 @@ func TestResolveVersion(t *testing.T) {
 			reason:   "Before RDS reports its actual version, the observed desired version says the major.",
 			observed: observedInstance("15.8", ""), want: "15",
 		},
+		"UnreadableActualFallsBackToRendered": {
+			reason:   "An actual version that is not a PostgreSQL version (a broken status) is ignored; the last render says the major.",
+			spec:     v1alpha1.DatabaseSpec{EngineVersion: "17"},
+			observed: observedInstance("17", "1.35"), want: "17",
+		},
+		"UnreadableVersionsAreNotObserved": {
+			reason:   "Neither field reads as a version RDS offered: the spec is not refused (no upgrade flag asked for), nothing moves.",
+			spec:     v1alpha1.DatabaseSpec{EngineVersion: "17"},
+			observed: observedInstance("10.0.0.0/16", "x"), want: "17",
+		},
 		"MinorChange": {
 			reason:   "A minor version within the major needs no flag.",
 			spec:     v1alpha1.DatabaseSpec{EngineVersion: "16.10"},
