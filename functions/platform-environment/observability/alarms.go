@@ -41,11 +41,15 @@ type alarmDef struct {
 	dimensions map[string]string
 }
 
-// alarmPlan is what the alarms of this pass are: those whose dimensions are observed, and those that
-// wait, with the reason.
+// alarmPlan is what the alarms of this pass are: those whose dimensions are observed, those that wait,
+// with the reason, and those that cannot be computed now but stay if they exist.
 type alarmPlan struct {
 	ready   []alarmDef
 	pending []string
+	// kept are parts whose observed alarm stays as it is: an alarm the function renders only when it can
+	// compute the threshold (connections need a known instance class), so an unreadable observed class
+	// must not delete one that exists. Nothing waits for them.
+	kept []string
 }
 
 func (p *alarmPlan) wait(reason string, parts ...string) {
@@ -160,7 +164,9 @@ func databaseAlarms(env *compose.Env, p *alarmPlan) {
 		namespace: "AWS/RDS", metric: "FreeableMemory", statistic: "Average",
 		period: seedPeriod, periods: seedPeriods, threshold: memThreshold, comparison: "LessThanThreshold", missing: "missing", dimensions: dims,
 	})
-	if known {
+	if !known {
+		p.kept = append(p.kept, "db-connections")
+	} else {
 		maxConn := math.Floor(memGiB * gib / postgresBytesPerConnection)
 		if maxConn > postgresMaxConnections {
 			maxConn = postgresMaxConnections
@@ -240,13 +246,17 @@ func sesAlarms() []alarmDef {
 }
 
 // renderAlarms renders the ready alarms, each notifying the topic on ALARM and on OK. Alarms wait until
-// the topic is rendered or observed. Observed alarms that are neither ready nor pending (their resource
-// is gone) are retired; pending ones are kept as observed.
-func renderAlarms(env *compose.Env, p alarmPlan, topicAvailable bool) compose.Result {
+// the topic's ARN is observed: alarmActions takes ARNs only (its reference field resolves autoscaling
+// policies, not topics). Observed alarms that are neither ready, pending nor kept (their resource is gone)
+// are retired; the others stay as observed.
+func renderAlarms(env *compose.Env, p alarmPlan, topicARN string) compose.Result {
 	var res compose.Result
 	want := map[string]bool{}
 	for _, a := range p.ready {
 		want[alarmPrefix+a.part] = true
+	}
+	for _, part := range p.kept {
+		want[alarmPrefix+part] = true
 	}
 	// A pending part also keeps the observed alarms it stands for: per-member cache alarms wait as
 	// "cache-memory" while the member ids are unreadable, and "cache-memory-001" must not go meanwhile.
@@ -258,13 +268,13 @@ func renderAlarms(env *compose.Env, p alarmPlan, topicAvailable bool) compose.Re
 	if len(p.pending) > 0 {
 		res.Wait(component, fmt.Sprintf("%d alarm(s) wait: %s", len(p.pending), strings.Join(p.pending, "; ")))
 	}
-	if !topicAvailable {
+	if topicARN == "" {
 		if len(p.ready) > 0 {
-			res.Wait(component, "alarms wait for the alarm topic")
+			res.Wait(component, "alarms wait for the alarm topic's ARN")
 		}
 	} else {
 		for _, a := range p.ready {
-			res.Add(alarmResource(env, a))
+			res.Add(alarmResource(env, a, topicARN))
 		}
 	}
 	for _, n := range observedNames(env, alarmPrefix, "MetricAlarm") {
@@ -275,7 +285,7 @@ func renderAlarms(env *compose.Env, p alarmPlan, topicAvailable bool) compose.Re
 	return res
 }
 
-func alarmResource(env *compose.Env, a alarmDef) *compose.MR {
+func alarmResource(env *compose.Env, a alarmDef, topicARN string) *compose.MR {
 	fp := map[string]any{
 		"alarmDescription":   a.description,
 		"namespace":          a.namespace,
@@ -287,8 +297,8 @@ func alarmResource(env *compose.Env, a alarmDef) *compose.MR {
 		"comparisonOperator": a.comparison,
 		"treatMissingData":   a.missing,
 		"actionsEnabled":     true,
-		"alarmActionsRefs":   env.Refs(compose.AlarmTopic),
-		"okActionsRefs":      env.Refs(compose.AlarmTopic),
+		"alarmActions":       []any{topicARN},
+		"okActions":          []any{topicARN},
 	}
 	if a.extended != "" {
 		fp["extendedStatistic"] = a.extended

@@ -13,7 +13,7 @@ import (
 func TestSeedAlarms(t *testing.T) {
 	env := testEnv(otherObserved())
 	p := alarmSet(env, findTargets(env, otherDomains))
-	res := renderAlarms(env, p, true)
+	res := renderAlarms(env, p, testTopicARN)
 	got := byName(res.Resources)
 	cases := map[string]struct {
 		name string
@@ -48,12 +48,16 @@ func TestSeedAlarms(t *testing.T) {
 					t.Errorf("%s (-want +got):\n%s", k, diff)
 				}
 			}
-			topicRef := []any{map[string]any{"name": env.ResourceName(compose.AlarmTopic)}}
-			if diff := cmp.Diff(topicRef, fp["alarmActionsRefs"]); diff != "" {
+			// ARNs, not references: alarmActionsRefs resolves autoscaling policies, not topics.
+			topic := []any{testTopicARN}
+			if diff := cmp.Diff(topic, fp["alarmActions"]); diff != "" {
 				t.Errorf("alarm actions (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(topicRef, fp["okActionsRefs"]); diff != "" {
+			if diff := cmp.Diff(topic, fp["okActions"]); diff != "" {
 				t.Errorf("OK actions (-want +got):\n%s", diff)
+			}
+			if fp["alarmActionsRefs"] != nil || fp["okActionsRefs"] != nil {
+				t.Errorf("actions by reference: %v / %v", fp["alarmActionsRefs"], fp["okActionsRefs"])
 			}
 		})
 	}
@@ -130,7 +134,7 @@ func TestAlarmGating(t *testing.T) {
 					t.Errorf("%s\n%s is rendered", tc.reason, r)
 				}
 			}
-			res := renderAlarms(env, p, true)
+			res := renderAlarms(env, p, testTopicARN)
 			if len(tc.wantPending) > 0 && !strings.Contains(res.Waiting[component], "wait") {
 				t.Errorf("%s\nthe component does not wait: %v", tc.reason, res.Waiting)
 			}
@@ -141,14 +145,57 @@ func TestAlarmGating(t *testing.T) {
 	}
 }
 
-// TestAlarmsWaitForTopic: without the topic, no alarm renders (its actions would point nowhere).
+// TestAlarmsWaitForTopic: until the topic's ARN is observed no alarm renders (its actions would point
+// nowhere), and alarms that exist are not retired: the assembly keeps them as observed.
 func TestAlarmsWaitForTopic(t *testing.T) {
-	env := testEnv(otherObserved())
-	res := renderAlarms(env, alarmSet(env, findTargets(env, otherDomains)), false)
-	if len(res.Resources) != 0 || !strings.Contains(res.Waiting[component], "alarm topic") {
-		t.Errorf("rendered %d alarms without a topic; waiting %v", len(res.Resources), res.Waiting)
+	o := otherObserved()
+	existing := alarmPrefix + "high-cpu-utilization"
+	o[existing] = observed(existing, apiCloudWatch, "MetricAlarm", true, nil)
+	env := testEnv(o)
+	res := renderAlarms(env, alarmSet(env, findTargets(env, otherDomains)), "")
+	if len(res.Resources) != 0 || !strings.Contains(res.Waiting[component], "alarm topic's ARN") {
+		t.Errorf("rendered %d alarms without the topic's ARN; waiting %v", len(res.Resources), res.Waiting)
+	}
+	if len(res.Retired) != 0 {
+		t.Errorf("retired %v while waiting for the topic's ARN", res.Retired)
 	}
 }
+
+// TestConnectionsAlarmKeptWithUnknownClass: the connections threshold needs the instance class. When the
+// observed class cannot be read the alarm is not rendered, but one that exists stays (it is not retired)
+// and nothing waits for it.
+func TestConnectionsAlarmKeptWithUnknownClass(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		class  any
+	}{
+		"Unreadable": {reason: "A broken status and spec: no class to read.", class: 3.0},
+		"Unlisted":   {reason: "A class the function's table does not know.", class: "db.x2iedn.xlarge"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			o := otherObserved()
+			o[compose.Database]["status"].(map[string]any)["atProvider"].(map[string]any)["instanceClass"] = tc.class
+			existing := alarmPrefix + "db-connections"
+			o[existing] = observed(existing, apiCloudWatch, "MetricAlarm", true, nil)
+			env := testEnv(o)
+			res := renderAlarms(env, alarmSet(env, findTargets(env, otherDomains)), testTopicARN)
+			if byName(res.Resources)[existing] != nil {
+				t.Errorf("%s\n%s rendered without a known class", tc.reason, existing)
+			}
+			for _, r := range res.Retired {
+				if r == existing {
+					t.Errorf("%s\n%s retired: Crossplane would delete it", tc.reason, existing)
+				}
+			}
+			if len(res.Waiting) != 0 {
+				t.Errorf("%s\nwaits: %v", tc.reason, res.Waiting)
+			}
+		})
+	}
+}
+
+const testTopicARN = "arn:aws:sns:us-east-1:123456789012:team-prod-alarms-1a2b3c4d"
 
 func TestDatabaseThresholds(t *testing.T) {
 	cases := map[string]struct {

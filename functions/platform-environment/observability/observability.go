@@ -74,15 +74,13 @@ func Build(env *compose.Env, r v1alpha1.ResolvedObservability, spec v1alpha1.Obs
 	} else if hasAccount {
 		out.Wait(component, "the alarm topic waits for the KMS key's ARN")
 	}
-	if arn, ok := env.Observed.ARN(compose.AlarmTopic); ok {
-		out.Outputs.AlarmTopicARN = arn
-	}
+	topicARN, _ := env.Observed.ARN(compose.AlarmTopic)
+	out.Outputs.AlarmTopicARN = topicARN
 
 	alarms := alarmSet(env, t)
-	topicAvailable := hasTopicRendered(out.Result) || env.Observed.Exists(compose.AlarmTopic)
-	out.Merge(renderAlarms(env, alarms, topicAvailable))
+	out.Merge(renderAlarms(env, alarms, topicARN))
 	var live []alarmDef
-	if topicAvailable {
+	if topicARN != "" {
 		live = alarms.ready
 	}
 	for _, a := range live {
@@ -109,17 +107,6 @@ func Build(env *compose.Env, r v1alpha1.ResolvedObservability, spec v1alpha1.Obs
 		out.Retire(configRulePrefix)
 	}
 	return out
-}
-
-// hasTopicRendered reports whether this pass renders the alarm topic: alarms refer to it by reference,
-// which Crossplane resolves once the topic exists.
-func hasTopicRendered(r compose.Result) bool {
-	for _, res := range r.Resources {
-		if res.Name == compose.AlarmTopic {
-			return true
-		}
-	}
-	return false
 }
 
 // targets are the other domains' resources that alarms and the dashboard cover.

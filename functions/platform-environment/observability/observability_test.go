@@ -96,9 +96,17 @@ func TestBuildPasses(t *testing.T) {
 		t.Errorf("pass 2: waiting = %q, want the key's ARN", out.Waiting[component])
 	}
 
-	// Pass 3: the key and the rest are observed: the topic, subscription, alarms and trail render.
+	// Pass 3: the key and the rest are observed: the topic, subscription and trail render; the alarms
+	// wait for the topic's ARN.
 	observeAll(obs, out.Resources)
 	out = Build(testEnv(obs), r, spec, otherDomains)
+	if got := byName(out.Resources); got[compose.AlarmTopic] == nil || got[alarmPrefix+"high-cpu-utilization"] != nil {
+		t.Errorf("pass 3: topic rendered %v, an alarm rendered %v; want the topic and no alarm yet",
+			got[compose.AlarmTopic] != nil, got[alarmPrefix+"high-cpu-utilization"] != nil)
+	}
+	if !strings.Contains(out.Waiting[component], "alarm topic's ARN") {
+		t.Errorf("pass 3: waiting = %q, want the alarm topic's ARN", out.Waiting[component])
+	}
 	observeAll(obs, out.Resources)
 	// Pass 4: everything observed; a fixed point.
 	out = Build(testEnv(obs), r, spec, otherDomains)
@@ -133,6 +141,7 @@ func TestBuildPasses(t *testing.T) {
 		t.Errorf("pass 4: outputs list %d alarms, %d pending; want %d, 0", len(out.Outputs.Alarms), len(out.Outputs.PendingAlarms), len(wantAlarms))
 	}
 	validateAll(t, out.Resources)
+	observeAll(obs, out.Resources)
 
 	// Keep-observed: the load balancer's status is momentarily empty (a provider restart). Its alarms wait
 	// again, are not rendered, and are kept as observed by the assembly — never deleted.
