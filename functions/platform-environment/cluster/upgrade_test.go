@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -233,24 +234,15 @@ func TestUnreadableObservedVersion(t *testing.T) {
 	}
 }
 
+// deepCopy copies an observed object through JSON (numbers become float64, as in observed state).
 func deepCopy(o map[string]any) map[string]any {
-	var cp func(v any) any
-	cp = func(v any) any {
-		switch x := v.(type) {
-		case map[string]any:
-			m := make(map[string]any, len(x))
-			for k, e := range x {
-				m[k] = cp(e)
-			}
-			return m
-		case []any:
-			l := make([]any, len(x))
-			for i, e := range x {
-				l[i] = cp(e)
-			}
-			return l
-		}
-		return v
+	b, err := json.Marshal(o)
+	if err != nil {
+		panic(err)
 	}
-	return cp(o).(map[string]any)
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		panic(err)
+	}
+	return out
 }
