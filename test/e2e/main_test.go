@@ -5,6 +5,7 @@ package e2e
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -87,7 +88,21 @@ func runSuite(m *testing.M) int {
 		return 1
 	}
 	cp.timings.add("bring-up total", time.Since(cp.timings.start))
+	// A `-timeout` panic prints goroutines only and kills every process at once (parent-death signal), so on CI,
+	// where the work directory goes with the clone, nothing would say what the control plane was doing. Scenarios
+	// end 10 s before the deadline (ctxFor) and their failure prints the logs below; this alarm, 5 s before the
+	// panic, covers whatever ignores its context. testing starts its own timer inside m.Run, a moment after this.
+	var alarm *time.Timer
+	if d := testTimeout(); d > 10*time.Second {
+		alarm = time.AfterFunc(d-5*time.Second, func() {
+			fmt.Printf("e2e: 5s before the -timeout of %s and the scenarios still run; the components' logs:\n", d)
+			cp.dumpLogs(40)
+		})
+	}
 	code := m.Run()
+	if alarm != nil {
+		alarm.Stop()
+	}
 	if errs := cp.fake.errors(); len(errs) > 0 {
 		fmt.Fprintln(os.Stderr, "e2e: the fake provider hit errors:")
 		for _, e := range errs {
@@ -111,6 +126,19 @@ func runSuite(m *testing.M) int {
 	teardown()
 	cp.timings.print()
 	return code
+}
+
+// testTimeout is go test's -timeout (0: none).
+func testTimeout() time.Duration {
+	if !flag.Parsed() {
+		flag.Parse()
+	}
+	f := flag.Lookup("test.timeout")
+	if f == nil {
+		return 0
+	}
+	d, _ := f.Value.(flag.Getter).Get().(time.Duration)
+	return d
 }
 
 func newControlPlane() (*controlPlane, error) {
