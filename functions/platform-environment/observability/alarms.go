@@ -3,6 +3,7 @@ package observability
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -189,24 +190,22 @@ func cacheAlarms(env *compose.Env, p *alarmPlan) {
 		p.wait("waits for the cache's member cluster ids", "cache-engine-cpu", "cache-memory", "cache-evictions")
 		return
 	}
+	// Member ids are <replication group id>-001, -002, ...: the suffix names the alarm. Anything else is a
+	// status that cannot be read right now; the alarms then wait (and the existing ones stay) rather than
+	// be renamed after whatever the status holds.
 	rg, _ := env.Observed.ID(compose.CacheReplicationGroup)
 	members := make([]string, 0, len(list))
 	for _, m := range list {
-		if s, ok := m.(string); ok && s != "" {
-			members = append(members, s)
+		s, _ := m.(string)
+		if rg == "" || !memberSuffixRE.MatchString(strings.TrimPrefix(s, rg+"-")) || !strings.HasPrefix(s, rg+"-") {
+			p.wait("waits for the cache's member cluster ids", "cache-engine-cpu", "cache-memory", "cache-evictions")
+			return
 		}
-	}
-	if len(members) == 0 {
-		p.wait("waits for the cache's member cluster ids", "cache-engine-cpu", "cache-memory", "cache-evictions")
-		return
+		members = append(members, s)
 	}
 	sort.Strings(members)
 	for _, m := range members {
-		// Member ids are <replication group id>-001, -002, ...: the suffix names the alarm.
-		suffix := m
-		if rg != "" && strings.HasPrefix(m, rg+"-") {
-			suffix = strings.TrimPrefix(m, rg+"-")
-		}
+		suffix := strings.TrimPrefix(m, rg+"-")
 		dims := map[string]string{"CacheClusterId": m}
 		p.ready = append(p.ready,
 			alarmDef{
@@ -227,6 +226,9 @@ func cacheAlarms(env *compose.Env, p *alarmPlan) {
 		)
 	}
 }
+
+// memberSuffixRE is the suffix ElastiCache gives a replication group's member clusters.
+var memberSuffixRE = regexp.MustCompile(`^[0-9]{3}$`)
 
 // sesAlarms watch the account's sending reputation in the primary region: SES reviews an account at 5 %
 // bounces or 0.1 % complaints and may pause its sending at 10 % and 0.5 %.

@@ -72,6 +72,11 @@ func TestAlarmGating(t *testing.T) {
 		delete(ap, path)
 		return o
 	}
+	with := func(name, path string, v any) compose.Observed {
+		o := otherObserved()
+		o[name]["status"].(map[string]any)["atProvider"].(map[string]any)[path] = v
+		return o
+	}
 	cases := map[string]struct {
 		reason      string
 		observed    compose.Observed
@@ -96,6 +101,16 @@ func TestAlarmGating(t *testing.T) {
 		},
 		"NoCacheMembers": {
 			reason: "The cache's alarms wait for its member cluster ids.", observed: without(compose.CacheReplicationGroup, "memberClusters"), domains: otherDomains,
+			wantPending: []string{"cache-engine-cpu", "cache-evictions", "cache-memory"},
+		},
+		"MembersNotOfTheGroup": {
+			reason:   "Member ids that are not <group id>-NNN (a broken status) are not read: the cache's alarms wait, never renamed.",
+			observed: with(compose.CacheReplicationGroup, "memberClusters", []any{"a"}), domains: otherDomains,
+			wantPending: []string{"cache-engine-cpu", "cache-evictions", "cache-memory"},
+		},
+		"NoCacheGroupID": {
+			reason:   "Without the group's id the member ids cannot be checked: the cache's alarms wait.",
+			observed: without(compose.CacheReplicationGroup, "id"), domains: otherDomains,
 			wantPending: []string{"cache-engine-cpu", "cache-evictions", "cache-memory"},
 		},
 		"NothingElse": {
