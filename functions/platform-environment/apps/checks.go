@@ -58,6 +58,7 @@ func (b *builder) tests() compose.Result {
 	}
 	if b.r.Addons.SmokeTest {
 		res.Merge(b.smokeTest(smoke, smoke[len(smokeTestPrefix):]))
+		b.keepUntilRendered(&res, smoke, smokeTestPrefix)
 	}
 	if lt := b.r.Addons.LoadTest; lt != nil {
 		after := cond{true, ""}
@@ -65,8 +66,20 @@ func (b *builder) tests() compose.Result {
 			after = cond{b.env.Observed.Ready(smoke), "the smoke test " + smoke + " to succeed"}
 		}
 		res.Merge(b.loadTest(load, lt, after))
+		b.keepUntilRendered(&res, load, loadTestPrefix)
 	}
 	return res
+}
+
+// keepUntilRendered keeps the earlier rollouts' Jobs of a prefix while the current one waits: a Job is
+// superseded once its successor is rendered, not when the successor's name is first known.
+func (b *builder) keepUntilRendered(res *compose.Result, name, prefix string) {
+	for _, r := range res.Resources {
+		if r.Name == name {
+			return
+		}
+	}
+	b.keepPrefix(res, prefix)
 }
 
 // testNames are the composition resource names of the current rollout's smoke and load test Jobs.

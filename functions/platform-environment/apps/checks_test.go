@@ -140,3 +140,37 @@ func TestLoadTestDoesNotHoldReadiness(t *testing.T) {
 		t.Errorf("the smoke test's outcome is the environment's readiness")
 	}
 }
+
+// TestSupersededJobsStayUntilTheSuccessorRenders: a new database address makes new setup and smoke test
+// Jobs; while they wait (here for their secrets), the previous Jobs stay. Retiring them first would leave
+// nothing in their place.
+func TestSupersededJobsStayUntilTheSuccessorRenders(t *testing.T) {
+	out, observed := walk(t, "prod", seed(t), all, others(all, "backend", "frontend"))
+	oldSmoke, _, _ := (&builder{env: testEnv("prod", observed), r: seed(t)}).testNames()
+	oldSetup, _ := (&builder{env: testEnv("prod", observed), r: seed(t)}).databaseSetupJob()
+	obs := compose.Observed{}
+	for k, v := range observed {
+		obs[k] = v
+	}
+	db := jsonCopy(t, obs[compose.Database])
+	db["status"].(map[string]any)["atProvider"].(map[string]any)["address"] = "replaced.abcdefghijkl.us-east-1.rds.amazonaws.com"
+	obs[compose.Database] = db
+	for _, n := range []string{secretSmokeTest, secretDatabaseSetup} {
+		obs[n] = observe.Resource(n, jsonCopy(t, find(t, out, n).Object), observe.Options{Namespace: testNamespace, Region: testRegion, Ready: func(string) bool { return false }})
+	}
+	b := &builder{env: testEnv("prod", obs), r: seed(t)}
+	newSmoke, _, _ := b.testNames()
+	newSetup, _ := b.databaseSetupJob()
+	if newSmoke == oldSmoke || newSetup == oldSetup {
+		t.Fatalf("a new database address must name new Jobs: smoke %s → %s, setup %s → %s", oldSmoke, newSmoke, oldSetup, newSetup)
+	}
+	during := Build(testEnv("prod", obs), seed(t))
+	for _, c := range []struct{ old, successor string }{{oldSmoke, newSmoke}, {oldSetup, newSetup}} {
+		if has(during, c.successor) {
+			t.Errorf("%s rendered although its secret is not Ready", c.successor)
+		}
+		if !has(during, c.old) {
+			t.Errorf("%s dropped before its successor %s renders", c.old, c.successor)
+		}
+	}
+}

@@ -99,6 +99,7 @@ func (b *builder) database() compose.Result {
 		}
 		res.Add(b.object(name, m, completed))
 	}
+	b.keepUntilRendered(&res, name, databaseSetupPrefix)
 	if b.gate(&res, databaseRoleSync, b.inCluster(), b.exists(name)) {
 		m := manifest("batch/v1", "CronJob", PlatformNamespace, "database-role-sync", nil)
 		m["spec"] = map[string]any{
