@@ -22,7 +22,10 @@ func natGateway(r v1alpha1.ResolvedNetwork, zone string) string {
 	return "network-nat-" + compose.ZoneSuffix(zone)
 }
 
-// gateways renders one Elastic IP and NAT gateway per NAT zone, in the zone's public subnet.
+// gateways renders one Elastic IP and NAT gateway per NAT zone, in the zone's public subnet. Neither is
+// kept under deletion protection: they are billed by the hour and nothing that stays needs a way out
+// (the database and cache subnets never route through them, the load balancer answers through the
+// internet gateway). Deleting them frees their interfaces in the kept public subnets.
 func gateways(env *compose.Env, r v1alpha1.ResolvedNetwork) compose.Result {
 	var res compose.Result
 	for _, zone := range natZones(r) {
