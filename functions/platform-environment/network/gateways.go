@@ -19,7 +19,7 @@ func natGateway(r v1alpha1.ResolvedNetwork, zone string) string {
 	if r.NATGateways == "Single" {
 		zone = r.AvailabilityZones[0]
 	}
-	return "network-nat-" + compose.ZoneSuffix(zone)
+	return natPrefix + compose.ZoneSuffix(zone)
 }
 
 // gateways renders one Elastic IP and NAT gateway per NAT zone, in the zone's public subnet. Neither is
@@ -29,7 +29,7 @@ func natGateway(r v1alpha1.ResolvedNetwork, zone string) string {
 func gateways(env *compose.Env, r v1alpha1.ResolvedNetwork) compose.Result {
 	var res compose.Result
 	for _, zone := range natZones(r) {
-		eip := "network-eip-" + compose.ZoneSuffix(zone)
+		eip := eipPrefix + compose.ZoneSuffix(zone)
 		res.Add(env.NewAWS(eip, ec2, "EIP").ForProvider(map[string]any{"domain": "vpc"}))
 		res.Add(env.NewAWS(natGateway(r, zone), ec2, "NATGateway").ForProvider(map[string]any{
 			"connectivityType": "public",
@@ -37,5 +37,15 @@ func gateways(env *compose.Env, r v1alpha1.ResolvedNetwork) compose.Result {
 			"subnetIdRef":      env.Ref(compose.Subnet(compose.TierPublic, zone)),
 		}))
 	}
+	// Going from PerZone to Single leaves the other zones' gateways and addresses without a route: they
+	// are billed by the hour for nothing, so they are retired (the private routes move to the first zone's
+	// gateway in the same pass).
+	res.Retire(natPrefix, eipPrefix)
 	return res
 }
+
+// Composition resource name prefixes of the NAT gateways and their Elastic IPs.
+const (
+	natPrefix = "network-nat-"
+	eipPrefix = "network-eip-"
+)

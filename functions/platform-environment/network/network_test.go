@@ -219,3 +219,36 @@ func TestFlowLogPolicy(t *testing.T) {
 		t.Errorf("prod flow-log retention = %v, want 365", forProvider(group)["retentionInDays"])
 	}
 }
+
+// TestSingleNATRetiresOtherZones: going from a NAT gateway per zone to a single one retires the other
+// zones' gateways and addresses (billed by the hour for nothing) and keeps the first zone's.
+func TestSingleNATRetiresOtherZones(t *testing.T) {
+	env := seedEnv()
+	perZone := Build(env, resolved(t, "prod", 3))
+	for _, r := range perZone.Resources {
+		env.Observed[r.Name] = map[string]any{
+			"apiVersion": r.Object["apiVersion"], "kind": r.Object["kind"],
+			"metadata": map[string]any{"name": "prod-" + r.Name},
+			"spec":     r.Object["spec"],
+		}
+	}
+	single := resolved(t, "prod", 3)
+	single.NATGateways = "Single"
+	a, err := compose.Assemble(env, Build(env, single).Result)
+	if err != nil {
+		t.Fatal(err)
+	}
+	desired := map[string]bool{}
+	for _, r := range a.Resources {
+		desired[r.Name] = true
+	}
+	want := map[string]bool{
+		"network-nat-a": true, "network-eip-a": true,
+		"network-nat-b": false, "network-eip-b": false, "network-nat-c": false, "network-eip-c": false,
+	}
+	for name, w := range want {
+		if desired[name] != w {
+			t.Errorf("%s desired = %v, want %v", name, desired[name], w)
+		}
+	}
+}
