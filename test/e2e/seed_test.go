@@ -15,7 +15,8 @@ import (
 // What docs/app-teams.md ("What deletion does to your data") says a protected environment leaves in AWS:
 // keptKinds are the only kinds that may stay (some of their resources go, e.g. IAM roles other than the database's
 // monitoring role, the database subnet group of a dev environment), alwaysKept the kinds of which every resource
-// stays, and deletedKinds kinds of which none may stay ("the EKS cluster and its nodes ... the network").
+// stays, and deletedKinds kinds of which none may stay ("the EKS cluster and its nodes ... the NAT gateways and their
+// Elastic IPs ... the S3 endpoint and the VPC flow log").
 var (
 	keptKinds = []string{
 		"rds.aws.m.upbound.io/Instance", "rds.aws.m.upbound.io/SubnetGroup", "rds.aws.m.upbound.io/ParameterGroup",
@@ -24,18 +25,49 @@ var (
 		"kms.aws.m.upbound.io/Key", "iam.aws.m.upbound.io/Role", "iam.aws.m.upbound.io/RolePolicyAttachment",
 		"elbv2.aws.m.upbound.io/LB", "s3.aws.m.upbound.io/Bucket",
 		"route53.aws.m.upbound.io/Zone", "cloudwatchlogs.aws.m.upbound.io/Group", "secretsmanager.aws.m.upbound.io/Secret",
+		// The part of the network the kept resources need (keptNetwork says which).
+		"ec2.aws.m.upbound.io/VPC", "ec2.aws.m.upbound.io/Subnet", "ec2.aws.m.upbound.io/InternetGateway",
+		"ec2.aws.m.upbound.io/RouteTable", "ec2.aws.m.upbound.io/Route", "ec2.aws.m.upbound.io/RouteTableAssociation",
+		"ec2.aws.m.upbound.io/SecurityGroup", "ec2.aws.m.upbound.io/SecurityGroupIngressRule",
 	}
 	alwaysKept = []string{
 		"rds.aws.m.upbound.io/Instance", "elasticache.aws.m.upbound.io/ReplicationGroup", "kms.aws.m.upbound.io/Key",
 		"elbv2.aws.m.upbound.io/LB", "s3.aws.m.upbound.io/Bucket", "route53.aws.m.upbound.io/Zone",
 		"cloudwatchlogs.aws.m.upbound.io/Group", "secretsmanager.aws.m.upbound.io/Secret",
+		"ec2.aws.m.upbound.io/VPC", "ec2.aws.m.upbound.io/InternetGateway",
 	}
 	deletedKinds = []string{
-		"eks.aws.m.upbound.io/Cluster", "eks.aws.m.upbound.io/NodeGroup", "ec2.aws.m.upbound.io/VPC",
-		"ec2.aws.m.upbound.io/Subnet", "ec2.aws.m.upbound.io/SecurityGroup", "kubernetes.m.crossplane.io/Object",
-		"helm.m.crossplane.io/Release",
+		"eks.aws.m.upbound.io/Cluster", "eks.aws.m.upbound.io/NodeGroup", "kubernetes.m.crossplane.io/Object",
+		"helm.m.crossplane.io/Release", "ec2.aws.m.upbound.io/NATGateway", "ec2.aws.m.upbound.io/EIP",
+		"ec2.aws.m.upbound.io/VPCEndpoint", "ec2.aws.m.upbound.io/FlowLog", "ec2.aws.m.upbound.io/SecurityGroupEgressRule",
+	}
+	// keptNetwork and deletedNetwork are the network resources, by composition resource name (a trailing "-": a
+	// prefix), that the same
+	// section keeps ("the VPC, the public and database subnets, the internet gateway with the public route table
+	// ..., and the security groups of the load balancer, the database and the cache. The load balancer's group keeps
+	// its HTTP and HTTPS rules") and deletes ("the private subnets and their route tables, the nodes' security
+	// group, the database route table"; "the database and cache groups lose their rules").
+	keptNetwork = []string{
+		"network-vpc", "network-igw", "network-subnet-public-", "network-subnet-database-", "network-rt-public",
+		"network-route-public-", "network-rta-public-", "network-sg-alb", "network-sg-alb-in-", "network-sg-database",
+		"network-sg-cache",
+	}
+	deletedNetwork = []string{
+		"network-subnet-private-", "network-rt-private-", "network-route-private-", "network-rta-private-",
+		"network-rt-database", "network-rta-database-", "network-sg-nodes", "network-sg-nodes-", "network-sg-alb-out-",
+		"network-sg-database-in-", "network-sg-cache-in-",
 	}
 )
+
+// nameIn reports whether a composition resource name is one of names, where a name ending in "-" is a prefix.
+func nameIn(rn string, names []string) bool {
+	for _, n := range names {
+		if rn == n || strings.HasSuffix(n, "-") && strings.HasPrefix(rn, n) {
+			return true
+		}
+	}
+	return false
+}
 
 func kindOf(k objKey) string { return k.GVK.Group + "/" + k.GVK.Kind }
 
@@ -219,6 +251,10 @@ func TestSeedProduction(t *testing.T) {
 				t.Errorf("%s (%s) was deleted in AWS; deletion protection must keep it", rn, k)
 			case slices.Contains(deletedKinds, kindOf(k)) && kept[k.String()]:
 				t.Errorf("%s (%s) was kept in AWS; only stateful resources stay", rn, k)
+			case nameIn(rn, deletedNetwork) && kept[k.String()]:
+				t.Errorf("%s (%s) was kept in AWS; the kept resources do not need it", rn, k)
+			case nameIn(rn, keptNetwork) && !kept[k.String()]:
+				t.Errorf("%s (%s) was deleted in AWS; the kept resources need it", rn, k)
 			}
 		}
 	})
