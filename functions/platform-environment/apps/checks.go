@@ -29,7 +29,7 @@ func (b *builder) rollout() (string, bool) {
 		if !ok || !b.env.Observed.Ready(name) {
 			return "", false
 		}
-		parts = append(parts, a.Name, mustJSON(m))
+		parts = append(parts, a.Name, compose.MustJSON(m))
 	}
 	e := b.endpoints()
 	if !e.dbOK || !e.rdsOK {
@@ -90,7 +90,7 @@ func (b *builder) testNames() (smoke, load string, ok bool) {
 	}
 	smoke = smokeTestPrefix + id
 	if lt := b.r.Addons.LoadTest; lt != nil {
-		load = loadTestPrefix + hash(id, mustJSON(lt))
+		load = loadTestPrefix + hash(id, compose.MustJSON(lt))
 	}
 	return smoke, load, true
 }

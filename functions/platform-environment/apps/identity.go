@@ -1,8 +1,6 @@
 package apps
 
 import (
-	"encoding/json"
-
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 )
 
@@ -37,14 +35,14 @@ func (b *builder) workloadIdentity(id identity, build func() (compose.PolicyDocu
 		ExternalName(b.env.AWSName(compose.RuleIAM, id.awsPart)).
 		ForProvider(map[string]any{
 			"description":      id.description + " of " + b.env.Namespace + "/" + b.env.Name + " (EKS Pod Identity: " + id.namespace + "/" + id.sa + ")",
-			"assumeRolePolicy": mustJSON(compose.PodIdentityTrustPolicy()),
+			"assumeRolePolicy": compose.MustJSON(compose.PodIdentityTrustPolicy()),
 		}))
 
 	doc, ok, waitFor := build()
 	var policy string
 	switch {
 	case ok:
-		policy = mustJSON(doc)
+		policy = compose.MustJSON(doc)
 	default:
 		policy, _ = b.env.Observed.String(id.policy(), "spec.forProvider.policy")
 	}
@@ -78,12 +76,4 @@ func (b *builder) account() (string, bool) { return b.env.Observed.AccountID() }
 func (b *builder) arn(service, resource string) string {
 	acct, _ := b.account()
 	return "arn:" + b.env.Partition() + ":" + service + ":" + b.env.Region + ":" + acct + ":" + resource
-}
-
-func mustJSON(v any) string {
-	out, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // only our own typed documents reach here
-	}
-	return string(out)
 }

@@ -13,7 +13,6 @@
 package cache
 
 import (
-	"encoding/json"
 	"sort"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
@@ -103,12 +102,4 @@ func toInt32(v any) int32 {
 		return int32(n)
 	}
 	return 0
-}
-
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // only our own policy structs reach here
-	}
-	return string(b)
 }

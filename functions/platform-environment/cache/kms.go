@@ -19,7 +19,7 @@ func key(env *compose.Env, account string) compose.Result {
 			"description":          "ElastiCache of " + env.Namespace + "/" + env.Name + ": data and snapshots at rest",
 			"enableKeyRotation":    true,
 			"deletionWindowInDays": keyDeletionWindow,
-			"policy":               mustJSON(compose.ServiceKeyPolicy(env.Partition(), env.Region, account, "elasticache")),
+			"policy":               compose.MustJSON(compose.ServiceKeyPolicy(env.Partition(), env.Region, account, "elasticache")),
 		}))
 	res.Add(env.NewAWS(kmsAlias, apiKMS, "Alias").
 		Untagged().

@@ -46,7 +46,7 @@ func addons(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan) compose.Res
 			ExternalName(env.AWSName(compose.RuleIAM, "eks-vpc-cni")).
 			ForProvider(map[string]any{"description": "Amazon VPC CNI (aws-node) of " + env.Namespace + "/" + env.Name})
 		if trustOK {
-			mr.ForProvider(map[string]any{"assumeRolePolicy": mustJSON(trust)})
+			mr.ForProvider(map[string]any{"assumeRolePolicy": compose.MustJSON(trust)})
 		} else if p, ok := env.Observed.String(vpcCNIRole, "spec.forProvider.assumeRolePolicy"); ok {
 			mr.ForProvider(map[string]any{"assumeRolePolicy": p})
 		}

@@ -9,8 +9,6 @@
 package cluster
 
 import (
-	"encoding/json"
-
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 )
@@ -144,14 +142,6 @@ func role(env *compose.Env, name, awsPart, description string, trust compose.Pol
 		ExternalName(env.AWSName(compose.RuleIAM, awsPart)).
 		ForProvider(map[string]any{
 			"description":      description + " of " + env.Namespace + "/" + env.Name,
-			"assumeRolePolicy": mustJSON(trust),
+			"assumeRolePolicy": compose.MustJSON(trust),
 		})
-}
-
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // only our own policy structs reach here
-	}
-	return string(b)
 }

@@ -103,7 +103,7 @@ func kms(env *compose.Env, r v1alpha1.ResolvedCluster) compose.Result {
 			"deletionWindowInDays": window,
 		})
 		if acctOK && roleOK {
-			mr.ForProvider(map[string]any{"policy": mustJSON(KeyPolicy(env, account, roleARN, r.ProviderPrincipalARN))})
+			mr.ForProvider(map[string]any{"policy": compose.MustJSON(KeyPolicy(env, account, roleARN, r.ProviderPrincipalARN))})
 		} else if p, ok := env.Observed.String(kmsKey, "spec.forProvider.policy"); ok {
 			mr.ForProvider(map[string]any{"policy": p})
 		}

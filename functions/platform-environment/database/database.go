@@ -13,8 +13,6 @@
 package database
 
 import (
-	"encoding/json"
-
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 )
@@ -94,12 +92,4 @@ func toInt32(v any) int32 {
 		return int32(n)
 	}
 	return 0
-}
-
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // only our own policy structs reach here
-	}
-	return string(b)
 }

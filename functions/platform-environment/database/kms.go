@@ -20,7 +20,7 @@ func key(env *compose.Env, account string) compose.Result {
 			"description":          "RDS PostgreSQL of " + env.Namespace + "/" + env.Name + ": storage, snapshots, Performance Insights, master user secret",
 			"enableKeyRotation":    true,
 			"deletionWindowInDays": keyDeletionWindow,
-			"policy":               mustJSON(compose.ServiceKeyPolicy(env.Partition(), env.Region, account, "rds", "secretsmanager")),
+			"policy":               compose.MustJSON(compose.ServiceKeyPolicy(env.Partition(), env.Region, account, "rds", "secretsmanager")),
 		}))
 	res.Add(env.NewAWS(kmsAlias, apiKMS, "Alias").
 		Untagged().

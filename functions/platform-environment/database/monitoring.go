@@ -24,7 +24,7 @@ func monitoring(env *compose.Env, account string) compose.Result {
 		Stateful().
 		ForProvider(map[string]any{
 			"description":      "RDS enhanced monitoring of " + env.Namespace + "/" + env.Name,
-			"assumeRolePolicy": mustJSON(trust),
+			"assumeRolePolicy": compose.MustJSON(trust),
 		}))
 	res.Add(env.NewAWS(monitoringPolicy, apiIAM, "RolePolicyAttachment").
 		Untagged().

@@ -3,7 +3,6 @@ package dns
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"sort"
 	"strings"
 
@@ -111,7 +110,7 @@ func ownTopic(env *compose.Env, emails []string) compose.Result {
 		"description":          "Route 53 health-check alarm topic (us-east-1) of " + env.Namespace + "/" + env.Name,
 		"enableKeyRotation":    true,
 		"deletionWindowInDays": window,
-		"policy":               mustJSON(AlarmKeyPolicy(partition, account)),
+		"policy":               compose.MustJSON(AlarmKeyPolicy(partition, account)),
 	}))
 	keyARN, ok := env.Observed.ARN(alarmKey)
 	if !ok {
@@ -126,7 +125,7 @@ func ownTopic(env *compose.Env, emails []string) compose.Result {
 		"region":         metricsRegion,
 		"displayName":    "Route 53 health-check alarms of " + env.Namespace + "/" + env.Name,
 		"kmsMasterKeyId": keyARN,
-		"policy":         mustJSON(AlarmTopicPolicy(partition, account, topicARN)),
+		"policy":         compose.MustJSON(AlarmTopicPolicy(partition, account, topicARN)),
 	}))
 	sorted := append([]string(nil), emails...)
 	sort.Strings(sorted)
@@ -206,12 +205,4 @@ func AlarmTopicPolicy(partition, account, topicARN string) compose.PolicyDocumen
 			Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
 		},
 	)
-}
-
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // only our own typed documents reach here
-	}
-	return string(b)
 }

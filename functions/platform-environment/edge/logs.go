@@ -1,8 +1,6 @@
 package edge
 
 import (
-	"encoding/json"
-
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 )
@@ -112,7 +110,7 @@ func accessLogs(env *compose.Env, r v1alpha1.ResolvedEdge) compose.Result {
 		return res
 	}
 	res.Add(env.NewAWS(logPolicy, s3, "BucketPolicy").Untagged().ForProvider(with(map[string]any{
-		"policy": mustJSON(LogBucketPolicy(env.Partition(), env.Region, bucket, account)),
+		"policy": compose.MustJSON(LogBucketPolicy(env.Partition(), env.Region, bucket, account)),
 	})))
 	return res
 }
@@ -142,12 +140,4 @@ func LogBucketPolicy(partition, region, bucket, account string) compose.PolicyDo
 			Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
 		},
 	)
-}
-
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // only our own typed documents reach here
-	}
-	return string(b)
 }

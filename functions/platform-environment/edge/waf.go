@@ -112,7 +112,7 @@ func waf(env *compose.Env, r v1alpha1.ResolvedEdge) compose.Result {
 		"description":   "Managed rule groups and a per-IP rate limit in front of the load balancer of " + env.Namespace + "/" + env.Name,
 		"scope":         "REGIONAL",
 		"defaultAction": map[string]any{"allow": map[string]any{}},
-		"ruleJson":      mustJSON(WAFRules(r.WAFRateLimit)),
+		"ruleJson":      compose.MustJSON(WAFRules(r.WAFRateLimit)),
 		"visibilityConfig": map[string]any{
 			"cloudwatchMetricsEnabled": true,
 			"sampledRequestsEnabled":   true,

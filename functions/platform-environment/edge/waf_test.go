@@ -18,7 +18,7 @@ func TestWAFRulesJSON(t *testing.T) {
 		`{"Name":"AWS-AWSManagedRulesCommonRuleSet","Priority":20,"Statement":{"ManagedRuleGroupStatement":{"VendorName":"AWS","Name":"AWSManagedRulesCommonRuleSet"}},"OverrideAction":{"None":{}},"VisibilityConfig":{"SampledRequestsEnabled":true,"CloudWatchMetricsEnabled":true,"MetricName":"AWS-AWSManagedRulesCommonRuleSet"}},` +
 		`{"Name":"AWS-AWSManagedRulesKnownBadInputsRuleSet","Priority":30,"Statement":{"ManagedRuleGroupStatement":{"VendorName":"AWS","Name":"AWSManagedRulesKnownBadInputsRuleSet"}},"OverrideAction":{"None":{}},"VisibilityConfig":{"SampledRequestsEnabled":true,"CloudWatchMetricsEnabled":true,"MetricName":"AWS-AWSManagedRulesKnownBadInputsRuleSet"}}` +
 		`]`
-	if got := mustJSON(WAFRules(2000)); got != want {
+	if got := compose.MustJSON(WAFRules(2000)); got != want {
 		t.Errorf("ruleJson:\n got %s\nwant %s", got, want)
 	}
 }
@@ -87,7 +87,7 @@ func TestWAF(t *testing.T) {
 			}
 			if tc.spec.WAF {
 				fp := forProvider(t, res, webACL)
-				if fp["scope"] != "REGIONAL" || !cmp.Equal(fp["defaultAction"], map[string]any{"allow": map[string]any{}}) || fp["ruleJson"] != mustJSON(WAFRules(2000)) {
+				if fp["scope"] != "REGIONAL" || !cmp.Equal(fp["defaultAction"], map[string]any{"allow": map[string]any{}}) || fp["ruleJson"] != compose.MustJSON(WAFRules(2000)) {
 					t.Errorf("%s\nweb ACL: scope %v, defaultAction %v, rules %v", tc.reason, fp["scope"], fp["defaultAction"], fp["ruleJson"])
 				}
 			}

@@ -1,7 +1,6 @@
 package email
 
 import (
-	"encoding/json"
 	"strconv"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
@@ -126,7 +125,7 @@ func eventsDestination(env *compose.Env, r Resolved, region, account string) com
 		"description":          "Email events topic of " + env.Namespace + "/" + env.Name + " in " + region,
 		"enableKeyRotation":    true,
 		"deletionWindowInDays": window,
-		"policy":               mustJSON(keyPolicy(env, account)),
+		"policy":               compose.MustJSON(keyPolicy(env, account)),
 	}))
 	keyARN, ok := env.Observed.ARN(p + partKey)
 	if !ok {
@@ -139,7 +138,7 @@ func eventsDestination(env *compose.Env, r Resolved, region, account string) com
 		"region":         region,
 		"displayName":    "Email events of " + env.Namespace + "/" + env.Name,
 		"kmsMasterKeyId": keyARN,
-		"policy":         mustJSON(topicPolicy(env, account, topicARN)),
+		"policy":         compose.MustJSON(topicPolicy(env, account, topicARN)),
 	}))
 	events := make([]any, len(r.Events))
 	for i, e := range r.Events {
@@ -210,12 +209,4 @@ func topicPolicy(env *compose.Env, account, topicARN string) compose.PolicyDocum
 			Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
 		},
 	)
-}
-
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // only our own typed documents reach here
-	}
-	return string(b)
 }

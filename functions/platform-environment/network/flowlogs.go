@@ -1,8 +1,6 @@
 package network
 
 import (
-	"encoding/json"
-
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 )
@@ -34,12 +32,12 @@ func flowLogs(env *compose.Env, r v1alpha1.ResolvedNetwork) compose.Result {
 		ExternalName(env.AWSName(compose.RuleIAM, "flow-logs")).
 		ForProvider(map[string]any{
 			"description":      "Delivers VPC flow logs of " + env.Namespace + "/" + env.Name + " to CloudWatch Logs",
-			"assumeRolePolicy": mustJSON(compose.AssumeRolePolicy("vpc-flow-logs.amazonaws.com")),
+			"assumeRolePolicy": compose.MustJSON(compose.AssumeRolePolicy("vpc-flow-logs.amazonaws.com")),
 		}))
 	groupARN := "arn:" + env.Partition() + ":logs:" + env.Region + ":*:log-group:" + group
 	res.Add(env.NewAWS(flowLogPolicy, "iam.aws.m.upbound.io/v1beta1", "RolePolicy").Untagged().ForProvider(map[string]any{
 		"roleRef": env.Ref(flowLogRole),
-		"policy": mustJSON(compose.Policy(compose.Statement{
+		"policy": compose.MustJSON(compose.Policy(compose.Statement{
 			Effect:   "Allow",
 			Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"},
 			Resource: []string{groupARN, groupARN + ":*"},
@@ -58,12 +56,4 @@ func flowLogs(env *compose.Env, r v1alpha1.ResolvedNetwork) compose.Result {
 		"iamRoleArnRef":      env.Ref(flowLogRole),
 	}))
 	return res
-}
-
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // only our own policy structs reach here
-	}
-	return string(b)
 }

@@ -235,6 +235,6 @@ func dashboardResource(env *compose.Env, t targets, alarms []alarmDef, account s
 	var res compose.Result
 	res.Add(env.NewAWS(dashboard, apiCloudWatch, "Dashboard").Untagged().
 		ExternalName(dashboardName(env)).
-		ForProvider(map[string]any{"dashboardBody": mustJSON(dashboardBody{Widgets: dashboardWidgets(env, t, arns)})}))
+		ForProvider(map[string]any{"dashboardBody": compose.MustJSON(dashboardBody{Widgets: dashboardWidgets(env, t, arns)})}))
 	return res
 }

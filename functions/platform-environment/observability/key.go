@@ -1,8 +1,6 @@
 package observability
 
 import (
-	"encoding/json"
-
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 )
@@ -21,7 +19,7 @@ func keys(env *compose.Env, r v1alpha1.ResolvedObservability, account string) co
 		"description":          "Alarm topic, log groups and trail of " + env.Namespace + "/" + env.Name,
 		"enableKeyRotation":    true,
 		"deletionWindowInDays": window,
-		"policy":               mustJSON(keyPolicy(env, r, account)),
+		"policy":               compose.MustJSON(keyPolicy(env, r, account)),
 	}))
 	res.Add(env.NewAWS(keyAlias, apiKMS, "Alias").Untagged().
 		ExternalName("alias/" + env.AWSName(compose.RuleGeneric, "observability")).
@@ -97,12 +95,4 @@ func keyPolicy(env *compose.Env, r v1alpha1.ResolvedObservability, account strin
 		)
 	}
 	return compose.Policy(st...)
-}
-
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // only our own typed documents reach here
-	}
-	return string(b)
 }

@@ -21,7 +21,7 @@ func topic(env *compose.Env, account, keyARN string, emails []string) compose.Re
 	res.Add(env.NewAWS(compose.AlarmTopic, apiSNS, "Topic").ExternalName(name).ForProvider(map[string]any{
 		"displayName":    "Alarms of " + env.Namespace + "/" + env.Name,
 		"kmsMasterKeyId": keyARN,
-		"policy":         mustJSON(topicPolicy(env, account, arn(env, "sns", env.Region, account, name))),
+		"policy":         compose.MustJSON(topicPolicy(env, account, arn(env, "sns", env.Region, account, name))),
 	}))
 
 	want := map[string]bool{}

@@ -96,7 +96,7 @@ func trail(env *compose.Env, r v1alpha1.ResolvedObservability, account string, h
 	}))
 	out.Add(env.NewAWS(trailBucketPolicy, apiS3, "BucketPolicy").Untagged().ForProvider(map[string]any{
 		"bucketRef": env.Ref(trailBucket),
-		"policy":    mustJSON(trailBucketPolicyDocument(env, bucketARN, trailARN, account)),
+		"policy":    compose.MustJSON(trailBucketPolicyDocument(env, bucketARN, trailARN, account)),
 	}))
 
 	group := trailLogGroupName(env)
@@ -107,7 +107,7 @@ func trail(env *compose.Env, r v1alpha1.ResolvedObservability, account string, h
 	groupARN := arn(env, "logs", env.Region, account, "log-group:"+group)
 	out.Add(env.NewAWS(trailLogRole, apiIAM, "Role").ExternalName(env.AWSName(compose.RuleIAM, "cloudtrail-logs")).ForProvider(map[string]any{
 		"description": "Delivers the CloudTrail trail of " + env.Namespace + "/" + env.Name + " to CloudWatch Logs",
-		"assumeRolePolicy": mustJSON(compose.Policy(compose.Statement{
+		"assumeRolePolicy": compose.MustJSON(compose.Policy(compose.Statement{
 			Effect:    "Allow",
 			Principal: map[string]any{"Service": "cloudtrail.amazonaws.com"},
 			Action:    []string{"sts:AssumeRole"},
@@ -116,7 +116,7 @@ func trail(env *compose.Env, r v1alpha1.ResolvedObservability, account string, h
 	}))
 	out.Add(env.NewAWS(trailLogRolePolicy, apiIAM, "RolePolicy").Untagged().ForProvider(map[string]any{
 		"roleRef": env.Ref(trailLogRole),
-		"policy": mustJSON(compose.Policy(compose.Statement{
+		"policy": compose.MustJSON(compose.Policy(compose.Statement{
 			Effect:   "Allow",
 			Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
 			Resource: []string{groupARN + ":log-stream:*"},
