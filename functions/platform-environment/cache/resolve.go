@@ -71,7 +71,8 @@ func Resolve(spec v1alpha1.CacheSpec, env *compose.Env) (v1alpha1.ResolvedCache,
 		return r, err
 	}
 	if boolOrDefault(spec.FinalSnapshot, !dev) {
-		r.FinalSnapshotIdentifier = finalSnapshotName(env)
+		// Snapshot names are not limited to the 40 characters of a replication group id.
+		r.FinalSnapshotIdentifier = env.FinalSnapshotName("redis-final")
 	}
 	return r, nil
 }
@@ -112,17 +113,6 @@ func resolveEngine(spec v1alpha1.CacheSpec, engine string, observed compose.Obse
 			"%q would downgrade the replication group from %s; ElastiCache cannot downgrade", version, obsVersion)
 	}
 	return version, nil
-}
-
-// finalSnapshotName names the snapshot ElastiCache takes when the group is deleted; the XR's uid keeps
-// two lives of the same environment apart (snapshots outlive it). Snapshot names are not limited to the
-// 40 characters of a replication group id; the RDS rule (63, lower case, letter first) fits them.
-func finalSnapshotName(env *compose.Env) string {
-	part := "redis-final"
-	if uid := strings.ReplaceAll(env.UID, "-", ""); uid != "" {
-		part += "-" + uid[:min(8, len(uid))]
-	}
-	return env.AWSName(compose.RuleRDS, part)
 }
 
 // observedEngineVersion is the version the replication group runs (AWS's engineVersionActual, else the

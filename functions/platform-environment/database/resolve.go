@@ -117,7 +117,7 @@ func Resolve(spec v1alpha1.DatabaseSpec, env *compose.Env) (v1alpha1.ResolvedDat
 	r.SnapshotIdentifier = snapshot
 
 	if boolOrDefault(spec.FinalSnapshot, !dev) {
-		r.FinalSnapshotIdentifier = finalSnapshotName(env)
+		r.FinalSnapshotIdentifier = env.FinalSnapshotName("db-final")
 	}
 	return r, nil
 }
@@ -169,18 +169,6 @@ func resolveSnapshot(spec v1alpha1.DatabaseSpec, observed compose.Observed) (str
 			"%q is read only when the instance is created; this one exists (restored from %q)", spec.SnapshotIdentifier, had)
 	}
 	return had, nil
-}
-
-// finalSnapshotName names the snapshot RDS takes when the instance is deleted. Snapshot names are unique
-// in the account and region and outlive the environment, so the XR's uid is part of the name: an
-// environment deleted, filed again under the same name and deleted again does not collide with its
-// predecessor's snapshot.
-func finalSnapshotName(env *compose.Env) string {
-	part := "db-final"
-	if uid := strings.ReplaceAll(env.UID, "-", ""); uid != "" {
-		part += "-" + uid[:min(8, len(uid))]
-	}
-	return env.AWSName(compose.RuleRDS, part)
 }
 
 // major returns the major version of "17" or "17.6" (0 when unparsable).
