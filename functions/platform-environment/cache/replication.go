@@ -12,14 +12,7 @@ const port = 6379
 // of the VPC), not the default one (FSBP ElastiCache.7). Stateful: a group left in AWS needs it.
 func cacheSubnetGroup(env *compose.Env) compose.Result {
 	var res compose.Result
-	// Subnet group names may have 255 characters: the RDS rule (63, lower case) fits them, unshortened.
-	res.Add(env.NewAWS(subnetGroup, apiElastiCache, "SubnetGroup").
-		ExternalName(env.AWSName(compose.RuleRDS, "cache-subnets")).
-		Stateful().
-		ForProvider(map[string]any{
-			"description":  "Cache subnets of " + env.Namespace + "/" + env.Name,
-			"subnetIdRefs": env.Refs(env.Subnets(compose.TierDatabase)...),
-		}))
+	res.Add(env.DatabaseSubnetGroup(subnetGroup, apiElastiCache, "cache-subnets", "Cache subnets of "+env.Namespace+"/"+env.Name))
 	return res
 }
 

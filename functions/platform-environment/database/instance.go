@@ -16,13 +16,7 @@ var logExports = []any{"postgresql", "upgrade"}
 // VPC, so the instance is reachable from inside only. Stateful: an instance left in AWS needs it.
 func dbSubnetGroup(env *compose.Env) compose.Result {
 	var res compose.Result
-	res.Add(env.NewAWS(subnetGroup, apiRDS, "SubnetGroup").
-		ExternalName(env.AWSName(compose.RuleRDS, "db-subnets")).
-		Stateful().
-		ForProvider(map[string]any{
-			"description":  "Database subnets of " + env.Namespace + "/" + env.Name,
-			"subnetIdRefs": env.Refs(env.Subnets(compose.TierDatabase)...),
-		}))
+	res.Add(env.DatabaseSubnetGroup(subnetGroup, apiRDS, "db-subnets", "Database subnets of "+env.Namespace+"/"+env.Name))
 	return res
 }
 
