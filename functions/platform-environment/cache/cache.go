@@ -75,9 +75,7 @@ func outputs(env *compose.Env, r v1alpha1.ResolvedCache) *v1alpha1.CacheOutputs 
 	o.PrimaryEndpoint, _ = env.Observed.String(rg, "status.atProvider.primaryEndpointAddress")
 	o.ReaderEndpoint, _ = env.Observed.String(rg, "status.atProvider.readerEndpointAddress")
 	o.EngineVersion, _ = env.Observed.String(rg, "status.atProvider.engineVersionActual")
-	if p, ok := env.Observed.Value(rg, "status.atProvider.port"); ok {
-		o.Port = toInt32(p)
-	}
+	o.Port, _ = env.Observed.Int32(rg, "status.atProvider.port")
 	if m, ok := env.Observed.Value(rg, "status.atProvider.memberClusters"); ok {
 		if list, ok := m.([]any); ok {
 			for _, c := range list {
@@ -89,17 +87,4 @@ func outputs(env *compose.Env, r v1alpha1.ResolvedCache) *v1alpha1.CacheOutputs 
 		}
 	}
 	return o
-}
-
-// toInt32 reads a JSON number (float64 from the function's request, int64 from some decoders).
-func toInt32(v any) int32 {
-	switch n := v.(type) {
-	case float64:
-		return int32(n)
-	case int64:
-		return int32(n)
-	case int:
-		return int32(n)
-	}
-	return 0
 }

@@ -75,21 +75,6 @@ func outputs(env *compose.Env, r v1alpha1.ResolvedDatabase) *v1alpha1.DatabaseOu
 	o.Endpoint, _ = env.Observed.String(compose.Database, "status.atProvider.endpoint")
 	o.EngineVersion, _ = env.Observed.String(compose.Database, "status.atProvider.engineVersionActual")
 	o.MasterUserSecretArn, _ = env.Observed.String(compose.Database, "status.atProvider.masterUserSecret[0].secretArn")
-	if p, ok := env.Observed.Value(compose.Database, "status.atProvider.port"); ok {
-		o.Port = toInt32(p)
-	}
+	o.Port, _ = env.Observed.Int32(compose.Database, "status.atProvider.port")
 	return o
-}
-
-// toInt32 reads a JSON number (float64 from the function's request, int64 from some decoders).
-func toInt32(v any) int32 {
-	switch n := v.(type) {
-	case float64:
-		return int32(n)
-	case int64:
-		return int32(n)
-	case int:
-		return int32(n)
-	}
-	return 0
 }
