@@ -174,35 +174,15 @@ func AlarmKeyPolicy(partition, account string) compose.PolicyDocument {
 // AlarmTopicPolicy lets the account manage and use the topic, lets this account's CloudWatch alarms in
 // us-east-1 publish, and refuses publishing without TLS.
 func AlarmTopicPolicy(partition, account, topicARN string) compose.PolicyDocument {
-	return compose.Policy(
-		compose.Statement{
-			Sid:       "AccountUsesTopic",
-			Effect:    "Allow",
-			Principal: map[string]any{"AWS": "arn:" + partition + ":iam::" + account + ":root"},
-			Action: []string{
-				"sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission",
-				"sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish",
-			},
-			Resource: []string{topicARN},
+	return compose.TopicPolicy(partition, account, topicARN, compose.Statement{
+		Sid:       "CloudWatchAlarmsPublish",
+		Effect:    "Allow",
+		Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
+		Action:    []string{"sns:Publish"},
+		Resource:  []string{topicARN},
+		Condition: map[string]map[string]any{
+			"StringEquals": {"aws:SourceAccount": account},
+			"ArnLike":      {"aws:SourceArn": alarmSource(partition, account)},
 		},
-		compose.Statement{
-			Sid:       "CloudWatchAlarmsPublish",
-			Effect:    "Allow",
-			Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
-			Action:    []string{"sns:Publish"},
-			Resource:  []string{topicARN},
-			Condition: map[string]map[string]any{
-				"StringEquals": {"aws:SourceAccount": account},
-				"ArnLike":      {"aws:SourceArn": alarmSource(partition, account)},
-			},
-		},
-		compose.Statement{
-			Sid:       "DenyInsecureTransport",
-			Effect:    "Deny",
-			Principal: map[string]any{"AWS": "*"},
-			Action:    []string{"sns:Publish"},
-			Resource:  []string{topicARN},
-			Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
-		},
-	)
+	})
 }

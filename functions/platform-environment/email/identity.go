@@ -181,32 +181,12 @@ func keyPolicy(env *compose.Env, account string) compose.PolicyDocument {
 
 // topicPolicy lets the account use the topic and SES of this account publish to it, over TLS only.
 func topicPolicy(env *compose.Env, account, topicARN string) compose.PolicyDocument {
-	return compose.Policy(
-		compose.Statement{
-			Sid:       "AccountUsesTopic",
-			Effect:    "Allow",
-			Principal: map[string]any{"AWS": "arn:" + env.Partition() + ":iam::" + account + ":root"},
-			Action: []string{
-				"sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission",
-				"sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish",
-			},
-			Resource: []string{topicARN},
-		},
-		compose.Statement{
-			Sid:       "SESPublishesEvents",
-			Effect:    "Allow",
-			Principal: map[string]any{"Service": "ses.amazonaws.com"},
-			Action:    []string{"sns:Publish"},
-			Resource:  []string{topicARN},
-			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": account}},
-		},
-		compose.Statement{
-			Sid:       "DenyInsecureTransport",
-			Effect:    "Deny",
-			Principal: map[string]any{"AWS": "*"},
-			Action:    []string{"sns:Publish"},
-			Resource:  []string{topicARN},
-			Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
-		},
-	)
+	return compose.TopicPolicy(env.Partition(), account, topicARN, compose.Statement{
+		Sid:       "SESPublishesEvents",
+		Effect:    "Allow",
+		Principal: map[string]any{"Service": "ses.amazonaws.com"},
+		Action:    []string{"sns:Publish"},
+		Resource:  []string{topicARN},
+		Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": account}},
+	})
 }

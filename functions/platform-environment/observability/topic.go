@@ -54,37 +54,17 @@ func subscriptionName(email string) string {
 // topicPolicy lets the account use the topic, lets CloudWatch alarms of this account publish to it, and
 // refuses publishing over plain HTTP.
 func topicPolicy(env *compose.Env, account, topicARN string) compose.PolicyDocument {
-	return compose.Policy(
-		compose.Statement{
-			Sid:       "AccountUsesTopic",
-			Effect:    "Allow",
-			Principal: map[string]any{"AWS": "arn:" + env.Partition() + ":iam::" + account + ":root"},
-			Action: []string{
-				"sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission",
-				"sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish",
-			},
-			Resource: []string{topicARN},
+	return compose.TopicPolicy(env.Partition(), account, topicARN, compose.Statement{
+		Sid:       "CloudWatchAlarmsPublish",
+		Effect:    "Allow",
+		Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
+		Action:    []string{"sns:Publish"},
+		Resource:  []string{topicARN},
+		Condition: map[string]map[string]any{
+			"StringEquals": {"aws:SourceAccount": account},
+			"ArnLike":      {"aws:SourceArn": arn(env, "cloudwatch", env.Region, account, "alarm:*")},
 		},
-		compose.Statement{
-			Sid:       "CloudWatchAlarmsPublish",
-			Effect:    "Allow",
-			Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
-			Action:    []string{"sns:Publish"},
-			Resource:  []string{topicARN},
-			Condition: map[string]map[string]any{
-				"StringEquals": {"aws:SourceAccount": account},
-				"ArnLike":      {"aws:SourceArn": arn(env, "cloudwatch", env.Region, account, "alarm:*")},
-			},
-		},
-		compose.Statement{
-			Sid:       "DenyInsecureTransport",
-			Effect:    "Deny",
-			Principal: map[string]any{"AWS": "*"},
-			Action:    []string{"sns:Publish"},
-			Resource:  []string{topicARN},
-			Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
-		},
-	)
+	})
 }
 
 // observedNames returns the observed composition resources of one kind whose names start with prefix,
