@@ -92,15 +92,10 @@ func kms(env *compose.Env, r v1alpha1.ResolvedCluster) compose.Result {
 	if gate(env, &res, kmsKey,
 		cond{acctOK, "the AWS account ID (read from observed ARNs)"},
 		cond{roleOK, "the cluster role's ARN (" + clusterRole + ")"}) {
-		// A protected environment's key can be recovered for the longest window AWS allows.
-		window := 7
-		if env.DeletionProtection {
-			window = 30
-		}
 		mr := env.NewAWS(kmsKey, kmsAPI, "Key").Stateful().ForProvider(map[string]any{
 			"description":          "EKS secrets and control-plane logs of " + env.Namespace + "/" + env.Name,
 			"enableKeyRotation":    true,
-			"deletionWindowInDays": window,
+			"deletionWindowInDays": env.KeyDeletionWindow(),
 		})
 		if acctOK && roleOK {
 			mr.ForProvider(map[string]any{"policy": compose.MustJSON(KeyPolicy(env, account, roleARN, r.ProviderPrincipalARN))})

@@ -1,10 +1,5 @@
 package compose
 
-// serviceKeyDeletionWindow is how long a scheduled deletion of a service key can still be cancelled: the
-// longest AWS allows, in every profile, since the snapshots encrypted with the key are unreadable without
-// it.
-const serviceKeyDeletionWindow = 30
-
 // ServiceKey describes a customer managed KMS key that encrypts one domain's data at rest and that only
 // the named AWS services use (see ServiceKeyPolicy), with the alias people find it by in the console.
 type ServiceKey struct {
@@ -18,8 +13,9 @@ type ServiceKey struct {
 	Services []string
 }
 
-// ServiceKey renders the key and its alias. The key rotates yearly (FSBP KMS.4) and is stateful: the
-// data it encrypts is lost without it.
+// ServiceKey renders the key and its alias. The key rotates yearly (FSBP KMS.4), is stateful and has the
+// longest deletion window in every profile, not KeyDeletionWindow: snapshots encrypted with it, which
+// outlive even a dev environment, are unreadable without it.
 func (e *Env) ServiceKey(k ServiceKey, account string) Result {
 	const api = "kms.aws.m.upbound.io/v1beta1"
 	var res Result
@@ -28,7 +24,7 @@ func (e *Env) ServiceKey(k ServiceKey, account string) Result {
 		ForProvider(map[string]any{
 			"description":          k.Description,
 			"enableKeyRotation":    true,
-			"deletionWindowInDays": serviceKeyDeletionWindow,
+			"deletionWindowInDays": longestKeyDeletionWindow,
 			"policy":               MustJSON(ServiceKeyPolicy(e.Partition(), e.Region, account, k.Services...)),
 		}))
 	res.Add(e.NewAWS(k.Alias, api, "Alias").

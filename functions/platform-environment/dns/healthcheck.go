@@ -99,17 +99,13 @@ func ownTopic(env *compose.Env, emails []string) compose.Result {
 		return res
 	}
 	partition := compose.Partition(metricsRegion)
-	window := 7
-	if env.DeletionProtection {
-		window = 30
-	}
 	// Not Stateful: the key encrypts SNS messages in flight only, nothing kept, so turning the health
 	// check off may delete it (AWS still waits the deletion window before it is gone).
 	res.Add(env.NewAWS(alarmKey, kms, "Key").ForProvider(map[string]any{
 		"region":               metricsRegion,
 		"description":          "Route 53 health-check alarm topic (us-east-1) of " + env.Namespace + "/" + env.Name,
 		"enableKeyRotation":    true,
-		"deletionWindowInDays": window,
+		"deletionWindowInDays": env.KeyDeletionWindow(),
 		"policy":               compose.MustJSON(AlarmKeyPolicy(partition, account)),
 	}))
 	keyARN, ok := env.Observed.ARN(alarmKey)

@@ -116,15 +116,11 @@ func dkimRecord(domain, token string) v1alpha1.DNSRecordOutput {
 func eventsDestination(env *compose.Env, r Resolved, region, account string) compose.Result {
 	var res compose.Result
 	p := compose.EmailRegionPrefix(region)
-	window := 7
-	if env.DeletionProtection {
-		window = 30
-	}
 	res.Add(env.NewAWS(p+partKey, apiKMS, "Key").Stateful().ForProvider(map[string]any{
 		"region":               region,
 		"description":          "Email events topic of " + env.Namespace + "/" + env.Name + " in " + region,
 		"enableKeyRotation":    true,
-		"deletionWindowInDays": window,
+		"deletionWindowInDays": env.KeyDeletionWindow(),
 		"policy":               compose.MustJSON(keyPolicy(env, account)),
 	}))
 	keyARN, ok := env.Observed.ARN(p + partKey)

@@ -10,15 +10,10 @@ import (
 // without it.
 func keys(env *compose.Env, r v1alpha1.ResolvedObservability, account string) compose.Result {
 	var res compose.Result
-	window := 7
-	if env.DeletionProtection {
-		// The longest window AWS allows: time to notice and cancel a deletion.
-		window = 30
-	}
 	res.Add(env.NewAWS(key, apiKMS, "Key").Stateful().ForProvider(map[string]any{
 		"description":          "Alarm topic, log groups and trail of " + env.Namespace + "/" + env.Name,
 		"enableKeyRotation":    true,
-		"deletionWindowInDays": window,
+		"deletionWindowInDays": env.KeyDeletionWindow(),
 		"policy":               compose.MustJSON(keyPolicy(env, r, account)),
 	}))
 	res.Add(env.NewAWS(keyAlias, apiKMS, "Alias").Untagged().
