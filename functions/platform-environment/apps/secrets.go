@@ -295,16 +295,7 @@ func (b *builder) endpoints() endpoints {
 }
 
 func (b *builder) intValue(name, path string, def int64) int64 {
-	v, ok := b.env.Observed.Value(name, path)
-	if !ok {
-		return def
-	}
-	switch n := v.(type) {
-	case float64:
-		return int64(n)
-	case int64:
-		return n
-	case int:
+	if n, ok := b.env.Observed.Number(name, path); ok {
 		return int64(n)
 	}
 	return def

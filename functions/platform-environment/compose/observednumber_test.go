@@ -14,6 +14,8 @@ func TestObservedInt32(t *testing.T) {
 			"int":    7,
 			"string": "5432",
 			"bool":   true,
+			"int32":  int32(9),
+			"frac":   2.5,
 		}},
 	}}
 	type want struct {
@@ -29,6 +31,8 @@ func TestObservedInt32(t *testing.T) {
 		"Float64":         {reason: "JSON numbers from the request decode as float64.", name: "database-instance", path: "status.atProvider.float", want: want{5432, true}},
 		"Int64":           {reason: "Some decoders give int64.", name: "database-instance", path: "status.atProvider.int64", want: want{6379, true}},
 		"Int":             {reason: "Objects built in Go may hold an int.", name: "database-instance", path: "status.atProvider.int", want: want{7, true}},
+		"Int32":           {reason: "An int32 is a number too.", name: "database-instance", path: "status.atProvider.int32", want: want{9, true}},
+		"Fraction":        {reason: "A fraction is cut toward zero.", name: "database-instance", path: "status.atProvider.frac", want: want{2, true}},
 		"String":          {reason: "A string is not a number, even if it reads as one.", name: "database-instance", path: "status.atProvider.string", want: want{0, false}},
 		"Bool":            {reason: "Anything else is not a number.", name: "database-instance", path: "status.atProvider.bool", want: want{0, false}},
 		"MissingField":    {reason: "Nothing at the path is not observed.", name: "database-instance", path: "status.atProvider.port", want: want{0, false}},

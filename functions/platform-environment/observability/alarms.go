@@ -340,19 +340,8 @@ func instanceMemoryGiB(class string) (float64, bool) {
 // observedNumber returns the first number found at the paths of an observed resource.
 func observedNumber(env *compose.Env, name string, paths ...string) (float64, bool) {
 	for _, p := range paths {
-		v, ok := env.Observed.Value(name, p)
-		if !ok {
-			continue
-		}
-		switch n := v.(type) {
-		case float64:
+		if n, ok := env.Observed.Number(name, p); ok {
 			return n, true
-		case int64:
-			return float64(n), true
-		case int:
-			return float64(n), true
-		case int32:
-			return float64(n), true
 		}
 	}
 	return 0, false
