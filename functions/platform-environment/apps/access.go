@@ -45,12 +45,13 @@ func (b *builder) access() compose.Result {
 		{helmConfig, "helm.m.crossplane.io/v1beta1"},
 	}
 	for _, c := range configs {
-		if !b.gate(&res, c.name, conds...) {
-			continue
+		if b.gate(&res, c.name, conds...) {
+			res.Add(b.env.New(c.name, c.api, "ProviderConfig").
+				Spec(map[string]any{"credentials": map[string]any{"source": "Secret", "secretRef": secretRef}}).
+				ReadyWhen(compose.ReadyWhenObserved))
 		}
-		res.Add(b.env.New(c.name, c.api, "ProviderConfig").
-			Spec(map[string]any{"credentials": map[string]any{"source": "Secret", "secretRef": secretRef}}).
-			ReadyWhen(compose.ReadyWhenObserved))
+		// The Usages follow whether or not the config renders in this pass: a Usage renders once both its
+		// ends exist, and one that exists stays even while its config is momentarily not observed.
 		for _, of := range []struct{ suffix, name string }{
 			{"auth", compose.ClusterAuth},
 			{"cluster", compose.Cluster},

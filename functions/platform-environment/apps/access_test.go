@@ -135,3 +135,26 @@ func TestUsageWaitsForBoth(t *testing.T) {
 		t.Errorf("A Usage whose user does not exist yet cannot be created (Crossplane resolves both)")
 	}
 }
+
+// TestUsagesStayWhileTheirConfigIsNotObserved: a ProviderConfig that is momentarily not observed (and not
+// rendered, its cluster access not Ready) does not take its existing Usages with it.
+func TestUsagesStayWhileTheirConfigIsNotObserved(t *testing.T) {
+	_, observed := walk(t, "prod", seed(t), all, others(all, "backend", "frontend"))
+	obs := compose.Observed{}
+	for k, v := range observed {
+		obs[k] = v
+	}
+	delete(obs, helmConfig)
+	policy := jsonCopy(t, obs[compose.ClusterProviderAccessPolicy])
+	delete(policy, "status")
+	obs[compose.ClusterProviderAccessPolicy] = policy
+	out := Build(testEnv("prod", obs), seed(t))
+	if has(out, helmConfig) {
+		t.Fatalf("%s rendered although its cluster access is not Ready", helmConfig)
+	}
+	for _, suffix := range []string{"auth", "cluster", "access", "access-policy"} {
+		if n := helmConfig + "-uses-" + suffix; !has(out, n) {
+			t.Errorf("%s dropped while its ProviderConfig is not observed", n)
+		}
+	}
+}
