@@ -13,9 +13,11 @@ FUZZTIME ?= 30s
 FUZZ_PKG := ./functions/platform-environment/
 FUZZ_TARGETS := FuzzRunFunction FuzzObserved
 
-# A worker that dies while the coordinator gathers baseline coverage, with no failing input written, is
-# retried once (seen right after a rebuild under heavy load); a failing input always fails the target, and
-# every corpus input also runs in plain `go test`.
+# A fuzz worker panics ("deadlocked!", exit status 2, no failing input) when one input takes over 10 s. The
+# targets load the examples and the CRD validator before fuzzing (warmUp in fuzz_test.go), which was the slow
+# first input under heavy load; a worker that still dies that way while the coordinator gathers baseline
+# coverage is retried once. A failing input always fails the target, and every corpus input also runs in
+# plain `go test`.
 .PHONY: fuzz
 fuzz: ## Fuzz RunFunction (spec and observed state), FUZZTIME per target.
 	@for t in $(FUZZ_TARGETS); do \

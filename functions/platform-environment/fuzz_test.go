@@ -310,6 +310,14 @@ func checkResponse(t *testing.T, rsp *fnv1.RunFunctionResponse, observed map[str
 	}
 }
 
+// warmUp loads the examples, their observed stages and the CRD validator before fuzzing starts. A fuzz
+// worker panics ("deadlocked!") when one input takes more than 10 s, and that first load, done inside the
+// first input on a loaded machine, took longer: the worker died without a failing input.
+func warmUp(f *testing.F) {
+	loadFuzzBase(f)
+	validate.Shared(f)
+}
+
 // admittedNever reports whether an observed object, without its status, fails its CRD: the API server
 // admits no such object, so the function can never be handed it outside a fuzzer.
 func admittedNever(v *validate.Validator, observed map[string]any) bool {
@@ -368,6 +376,7 @@ func FuzzRunFunction(f *testing.F) {
 		}
 	}
 	f.Add(uint8(0), uint8(3), []byte{0, 5, 0, 1}, []byte{0, 1, 0, 4, 0, 60})
+	warmUp(f)
 	f.Fuzz(func(t *testing.T, example, stage uint8, specProg, observedProg []byte) {
 		base := loadFuzzBase(t)
 		ex := int(example) % len(base.xrs)
@@ -387,6 +396,7 @@ func FuzzObserved(f *testing.F) {
 		f.Add(uint8(ex), uint8(3), []byte{})
 	}
 	f.Add(uint8(0), uint8(2), []byte{0, 10, 0, 11, 0, 0})
+	warmUp(f)
 	f.Fuzz(func(t *testing.T, example, stage uint8, observedProg []byte) {
 		base := loadFuzzBase(t)
 		ex := int(example) % len(base.xrs)
