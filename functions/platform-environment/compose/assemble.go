@@ -137,7 +137,7 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 		addComponent(Component(name))
 		out.Resources = append(out.Resources, DesiredResource{
 			Name:   name,
-			Object: keepAsObserved(obs),
+			Object: keepAsObserved(obs, env.ResourceName(name)),
 			Ready:  conditionTrue(obs, "Ready"),
 			Kept:   true,
 		})
@@ -197,15 +197,16 @@ func isRetired(name string, retired []string) bool {
 
 // keepAsObserved is the desired form of an observed resource that no builder rendered: its identity,
 // its external name (which the function may own; dropping it would make the provider lose the AWS
-// resource) and its spec as it is, so that server-side apply changes nothing.
-func keepAsObserved(obs map[string]any) map[string]any {
+// resource) and its spec as it is, so that server-side apply changes nothing. An observed object always
+// has a name; should it not read as one, the name the function gives the resource stands in.
+func keepAsObserved(obs map[string]any, name string) map[string]any {
 	out := map[string]any{
 		"apiVersion": obs["apiVersion"],
 		"kind":       obs["kind"],
 	}
-	md := map[string]any{}
+	md := map[string]any{"name": name}
 	if m, ok := obs["metadata"].(map[string]any); ok {
-		if n, ok := m["name"]; ok {
+		if n, ok := m["name"].(string); ok && n != "" {
 			md["name"] = n
 		}
 		if a, ok := m["annotations"].(map[string]any); ok {

@@ -123,18 +123,46 @@ func TestAssemble(t *testing.T) {
 }
 
 func TestKeepAsObserved(t *testing.T) {
-	got := keepAsObserved(observedReady("VPC", true))
-	want := map[string]any{
-		"apiVersion": "ec2.aws.m.upbound.io/v1beta1",
-		"kind":       "VPC",
-		"metadata": map[string]any{
-			"name":        "prod-VPC",
-			"annotations": map[string]any{"crossplane.io/external-name": "id-VPC"},
-		},
-		"spec": map[string]any{"forProvider": map[string]any{"region": "us-east-1"}},
+	vpc := func(name any) map[string]any {
+		o := observedReady("VPC", true)
+		o["metadata"].(map[string]any)["name"] = name
+		return o
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("keepAsObserved keeps identity, external name and spec, nothing else:\n%s", diff)
+	desired := func(name string) map[string]any {
+		return map[string]any{
+			"apiVersion": "ec2.aws.m.upbound.io/v1beta1",
+			"kind":       "VPC",
+			"metadata": map[string]any{
+				"name":        name,
+				"annotations": map[string]any{"crossplane.io/external-name": "id-VPC"},
+			},
+			"spec": map[string]any{"forProvider": map[string]any{"region": "us-east-1"}},
+		}
+	}
+	cases := map[string]struct {
+		reason string
+		obs    map[string]any
+		want   map[string]any
+	}{
+		"Observed": {
+			reason: "Identity, external name and spec are kept, nothing else.",
+			obs:    observedReady("VPC", true), want: desired("prod-VPC"),
+		},
+		"NameNotAString": {
+			reason: "A name that does not read as one (never from the API server) is replaced by the function's own.",
+			obs:    vpc(3.0), want: desired("prod-network-vpc"),
+		},
+		"NameEmpty": {
+			reason: "An empty name likewise.",
+			obs:    vpc(""), want: desired("prod-network-vpc"),
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, keepAsObserved(tc.obs, "prod-network-vpc")); diff != "" {
+				t.Errorf("%s\n-want +got:\n%s", tc.reason, diff)
+			}
+		})
 	}
 }
 
