@@ -158,3 +158,24 @@ func TestUsagesStayWhileTheirConfigIsNotObserved(t *testing.T) {
 		}
 	}
 }
+
+// TestUnreadablePolicyStays: a workload identity's policy that can be neither built now (the database's
+// master secret is not reported) nor read from the observed RolePolicy stays as it is, with its kind.
+func TestUnreadablePolicyStays(t *testing.T) {
+	_, observed := walk(t, "prod", seed(t), all, others(all, "backend", "frontend"))
+	obs := compose.Observed{}
+	for k, v := range observed {
+		obs[k] = v
+	}
+	db := jsonCopy(t, obs[compose.Database])
+	delete(db["status"].(map[string]any)["atProvider"].(map[string]any), "masterUserSecret")
+	obs[compose.Database] = db
+	policy := jsonCopy(t, obs[esoIdentity.policy()])
+	policy["spec"] = map[string]any{}
+	obs[esoIdentity.policy()] = policy
+	out := Build(testEnv("prod", obs), seed(t))
+	got := find(t, out, esoIdentity.policy())
+	if got.Object["kind"] != "RolePolicy" || got.Object["apiVersion"] != policy["apiVersion"] {
+		t.Errorf("%s kept as %v %v, want it as observed (%v RolePolicy)", esoIdentity.policy(), got.Object["apiVersion"], got.Object["kind"], policy["apiVersion"])
+	}
+}

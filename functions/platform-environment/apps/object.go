@@ -84,6 +84,19 @@ func (b *builder) keep(name string) *compose.MR {
 	return b.env.New(name, objectAPI, "Object").Spec(copyAny(m))
 }
 
+// keepObserved keeps an observed resource of any kind with its spec as it is, for a resource that exists
+// but cannot be rendered in this pass (apps retires whatever it does not render).
+func (b *builder) keepObserved(res *compose.Result, name string) {
+	apiVersion, ok1 := b.env.Observed.String(name, "apiVersion")
+	kind, ok2 := b.env.Observed.String(name, "kind")
+	if !ok1 || !ok2 {
+		return // nothing Crossplane could apply
+	}
+	spec, _ := b.env.Observed.Value(name, "spec")
+	m, _ := spec.(map[string]any)
+	res.Add(b.env.New(name, apiVersion, kind).Spec(copyAny(m)))
+}
+
 // keepPrefix keeps every observed Object whose composition resource name starts with prefix.
 func (b *builder) keepPrefix(res *compose.Result, prefix string) {
 	for _, n := range sortedKeys(b.env.Observed) {
