@@ -50,7 +50,7 @@ func (b *builder) workloadIdentity(id identity, build func() (compose.PolicyDocu
 	case !b.gate(&res, id.policy(), known(policy != "", waitFor)):
 	case policy == "":
 		// It exists, but neither can its policy be built now nor be read from it: it stays as it is.
-		b.keepObserved(&res, id.policy())
+		res.Add(b.keep(id.policy()))
 	default:
 		res.Add(b.env.NewAWS(id.policy(), iamAPI, "RolePolicy").Untagged().ForProvider(map[string]any{
 			"roleRef": b.env.Ref(id.role()),

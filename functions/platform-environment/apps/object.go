@@ -75,26 +75,19 @@ func (b *builder) remote(name string) (map[string]any, bool) {
 	return m, ok
 }
 
-// keep re-renders an existing Object exactly as observed (its whole spec), for a versioned object whose
-// current version cannot be computed right now (an endpoint AWS does not report at the moment): the
-// object stays as it is instead of being retired.
+// keep re-renders an existing resource exactly as observed (its kind and whole spec), for one whose
+// current version cannot be computed right now (an endpoint or a policy AWS does not report at the
+// moment): it stays as it is instead of being retired (apps retires whatever it does not render). The
+// observed apiVersion and kind stand; an Object is assumed where they do not read.
 func (b *builder) keep(name string) *compose.MR {
-	spec, _ := b.env.Observed.Value(name, "spec")
-	m, _ := spec.(map[string]any)
-	return b.env.New(name, objectAPI, "Object").Spec(copyAny(m))
-}
-
-// keepObserved keeps an observed resource of any kind with its spec as it is, for a resource that exists
-// but cannot be rendered in this pass (apps retires whatever it does not render).
-func (b *builder) keepObserved(res *compose.Result, name string) {
 	apiVersion, ok1 := b.env.Observed.String(name, "apiVersion")
 	kind, ok2 := b.env.Observed.String(name, "kind")
 	if !ok1 || !ok2 {
-		return // nothing Crossplane could apply
+		apiVersion, kind = objectAPI, "Object"
 	}
 	spec, _ := b.env.Observed.Value(name, "spec")
 	m, _ := spec.(map[string]any)
-	res.Add(b.env.New(name, apiVersion, kind).Spec(copyAny(m)))
+	return b.env.New(name, apiVersion, kind).Spec(copyAny(m))
 }
 
 // keepPrefix keeps every observed Object whose composition resource name starts with prefix.
