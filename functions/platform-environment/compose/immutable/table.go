@@ -44,6 +44,8 @@ type Row struct {
 	// Identity lists further fields, as paths from the object's root, whose change makes the provider manage another
 	// external object (a new one is created, the old one is leaked), e.g. an Object's manifest name.
 	Identity []Field `json:"identity,omitempty"`
+	// Global says the kind has no region (IAM, Route 53).
+	Global bool `json:"global,omitempty"`
 	// Conditional says, in words, where Terraform decides ForceNew in its plan (CustomizeDiff, ModifyPlan): a change
 	// of these fields replaces the resource only under the condition given. Changes does not report them.
 	Conditional []string `json:"conditional,omitempty"`
@@ -106,8 +108,10 @@ type ManifestRow struct {
 }
 
 type file struct {
-	// Identity lists identity fields of every row of the file (an AWS resource's region and ProviderConfig).
+	// Identity lists identity fields of every row of the file (an AWS resource's ProviderConfig); Regional those of
+	// every row that is not Global (an AWS resource's region).
 	Identity  []Field       `json:"identity,omitempty"`
+	Regional  []Field       `json:"regional,omitempty"`
 	Rows      []Row         `json:"rows"`
 	Manifests []ManifestRow `json:"manifests,omitempty"`
 }
@@ -133,7 +137,11 @@ func parse(docs ...[]byte) (*tables, error) {
 			if _, dup := t.byKind[k]; dup {
 				return nil, fmt.Errorf("two rows for %s", k)
 			}
-			r.Identity = append(append([]Field(nil), f.Identity...), r.Identity...)
+			common := append([]Field(nil), f.Identity...)
+			if !r.Global {
+				common = append(common, f.Regional...)
+			}
+			r.Identity = append(common, r.Identity...)
 			t.byKind[k] = len(t.rows)
 			t.rows = append(t.rows, r)
 		}
