@@ -306,6 +306,10 @@ func TestLookup(t *testing.T) {
 			t.Errorf("NodeGroup Paths() lacks %s: %v", want, paths)
 		}
 	}
+	role, _ := Lookup("iam.aws.m.upbound.io/v1beta1", "Role")
+	if !role.Global || contains(role.Paths(), "spec.forProvider.region") || !contains(role.Paths(), "spec.providerConfigRef") {
+		t.Errorf("IAM is global: a Role's identity is its ProviderConfig, not a region: %+v", role.Paths())
+	}
 	if len(Rows()) < 60 || len(Manifests()) < 10 {
 		t.Errorf("Rows() = %d, Manifests() = %d", len(Rows()), len(Manifests()))
 	}
