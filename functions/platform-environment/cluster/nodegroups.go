@@ -213,13 +213,18 @@ func oldNodeGroups(env *compose.Env, p nodeGroupPlan) compose.Result {
 	if !p.replacing() {
 		return res
 	}
+	if createFailed(env, p.Current) {
+		res.Wait("nodes", "replacing the node group: EKS could not create "+p.Current+" (CREATE_FAILED); "+
+			strings.Join(p.Old, ", ")+" keeps serving: fix spec.cluster.nodeGroup (e.g. instance types the zones offer) or set it back")
+		return res
+	}
 	if !groupActive(env, p.Current) {
 		res.Wait("nodes", "replacing the node group: "+p.Current+" is being created (its ForceNew inputs changed); "+
 			strings.Join(p.Old, ", ")+" keeps serving until it is active")
 		return res
 	}
 	for _, g := range p.Old {
-		if taintApplied(env, g) && !usedByUsage(env, g) {
+		if (taintApplied(env, g) || createFailed(env, g)) && !usedByUsage(env, g) {
 			res.Retire(g)
 			continue
 		}
@@ -263,6 +268,14 @@ func taintApplied(env *compose.Env, name string) bool {
 		}
 	}
 	return false
+}
+
+// createFailed reports whether EKS reports the group CREATE_FAILED: a replacement that never came up
+// (an instance type the zones do not offer, say) and was given up by editing the spec back. Nothing runs
+// on it, so there is nothing to taint, and a config update of a failed group would not succeed anyway.
+func createFailed(env *compose.Env, name string) bool {
+	s, _ := env.Observed.String(name, "status.atProvider.status")
+	return s == "CREATE_FAILED"
 }
 
 // synced reports whether the resource's Synced condition is True (the last update reached AWS).

@@ -363,3 +363,21 @@ func nodeGroupNames(a *compose.Assembled) []string {
 	}
 	return out
 }
+
+// TestFailedReplacementGivenUp: a replacement that never came up (CREATE_FAILED) and was given up by
+// editing the spec back is retired without a taint once the first group serves again.
+func TestFailedReplacementGivenUp(t *testing.T) {
+	ready, _ := walk(t, "prod", networkObserved(t), nil, func(string) bool { return true })
+	out, _ := buildSpec(t, "prod", largerSpec(), ready)
+	next := desiredForceNew(testEnv("prod", ready), mustResolve(t, "prod", largerSpec()).NodeGroup).generation()
+	failed := observeAs(ready, find(t, out.Resources, next), false)
+	failed[next]["status"].(map[string]any)["atProvider"].(map[string]any)["status"] = "CREATE_FAILED"
+
+	out, _ = buildSpec(t, "prod", seedSpec(), failed)
+	if diff := cmp.Diff([]string{next}, out.Retired); diff != "" {
+		t.Errorf("the failed replacement is retired (-want +got):\n%s", diff)
+	}
+	if out.NodeGroup != compose.NodeGroup || !has(out.Resources, compose.NodeGroup) {
+		t.Errorf("the first group serves and is rendered from the spec: serving %q", out.NodeGroup)
+	}
+}
