@@ -13,7 +13,7 @@ import (
 // Of the fields that force a new target group (name, port, protocol, targetType, vpcId), only port and
 // name come from the spec. The name follows the application's name, which is the target group's
 // composition resource name too: a renamed application is a new target group anyway. The port is
-// decoupled (see targetGroupPort). healthCheck.path follows spec.applications[].healthCheckPath and is
+// decoupled (see targetGroupPort). healthCheck.path follows spec.applications[].route.healthCheckPath and is
 // updated in place (health_check forces nothing).
 func targetGroups(env *compose.Env, routes []Route) compose.Result {
 	var res compose.Result
