@@ -40,6 +40,11 @@ func TestNodeGroupReplacementWalk(t *testing.T) {
 				if msg := fatal(rsp); msg != "" {
 					t.Fatalf("pass %d: fatal: %s", pass, msg)
 				}
+				if pass <= 2 {
+					if msg := componentMessage(rsp.GetDesired().GetComposite().GetResource().AsMap(), "nodes"); !strings.Contains(msg, "replacing the node group") {
+						t.Errorf("pass %d: the nodes component does not say the replacement's step: %q", pass, msg)
+					}
+				}
 				desired := map[string]map[string]any{}
 				for name, r := range rsp.GetDesired().GetResources() {
 					desired[name] = r.GetResource().AsMap()
@@ -132,4 +137,16 @@ func lookupPath(obj map[string]any, path ...string) any {
 		cur = m[p]
 	}
 	return cur
+}
+
+// componentMessage is status.components[name].message of the desired XR.
+func componentMessage(xr map[string]any, name string) string {
+	comps, _ := lookupPath(xr, "status", "components").([]any)
+	for _, c := range comps {
+		if m, ok := c.(map[string]any); ok && m["name"] == name {
+			s, _ := m["message"].(string)
+			return s
+		}
+	}
+	return ""
 }
