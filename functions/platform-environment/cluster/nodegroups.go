@@ -155,7 +155,7 @@ func planNodeGroups(env *compose.Env, ng v1alpha1.ResolvedNodeGroup) nodeGroupPl
 		}
 	}
 	p.Serving = p.Current
-	if p.replacing() && !groupActive(env, p.Current) {
+	if p.replacing() && !groupActive(env, p.Current) && !tookOver(env, p.Old) {
 		p.Serving = p.Old[0]
 		for _, g := range p.Old {
 			if env.Observed.Ready(g) {
@@ -218,6 +218,13 @@ func oldNodeGroups(env *compose.Env, p nodeGroupPlan) compose.Result {
 			strings.Join(p.Old, ", ")+" keeps serving: fix spec.cluster.nodeGroup (e.g. instance types the zones offer) or set it back")
 		return res
 	}
+	if !groupActive(env, p.Current) && tookOver(env, p.Old) {
+		// Ready once, then not (a flapping condition, a node group update): what moved stays moved and the
+		// old groups stay tainted as observed; nothing is retired until the new group is Ready again.
+		res.Wait("nodes", "replacing the node group: "+p.Current+" took over and is not Ready now; "+
+			strings.Join(p.Old, ", ")+" stays tainted until it is")
+		return res
+	}
 	if !groupActive(env, p.Current) {
 		res.Wait("nodes", "replacing the node group: "+p.Current+" is being created (its ForceNew inputs changed); "+
 			strings.Join(p.Old, ", ")+" keeps serving until it is active")
@@ -242,6 +249,22 @@ func oldNodeGroups(env *compose.Env, p nodeGroupPlan) compose.Result {
 			" is tainted NoSchedule and retired once the taint is applied and no Usage names it")
 	}
 	return res
+}
+
+// tookOver reports whether the switch to the new group happened: an old group carries the retiring taint
+// in the spec it was applied with. From then on the new group serves, even should its Ready condition
+// flap: moving the Usages and gates back and forth would help nothing.
+func tookOver(env *compose.Env, old []string) bool {
+	for _, g := range old {
+		v, _ := env.Observed.Value(g, "spec.forProvider.taint")
+		list, _ := v.([]any)
+		for _, t := range list {
+			if m, ok := t.(map[string]any); ok && m["key"] == retiringTaint["key"] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // withTaint returns the observed taints plus retiringTaint (once).

@@ -135,6 +135,27 @@ func TestNodeGroupReplacement(t *testing.T) {
 
 			// Stage 3a: the taint is applied but a Usage still names the old group: it stays.
 			tainted := observeAs(active, old, true)
+
+			// Stage 2b: the new group flaps to not Ready after it took over: nothing moves back, nothing
+			// is retired, the old group stays tainted as observed.
+			out, a = buildSpec(t, profile, largerSpec(), withCondition(tainted, next, "False"))
+			if out.NodeGroup != next || len(out.Retired) > 0 || has(out.Resources, compose.NodeGroup) {
+				t.Errorf("flap after the switch: serving %q, retired %v, rendered %v", out.NodeGroup, out.Retired, names(out.Resources))
+			}
+			if _, ok := forProvider(&compose.Resource{Object: desiredOf(a, compose.NodeGroup)})["taint"]; !ok {
+				t.Error("flap after the switch: the old group lost its taint")
+			}
+
+			// Set back after the switch: the first group is the spec's again and loses its taint in place
+			// (rendered from the spec), the replacement becomes the old group and is tainted in turn.
+			out, a = buildSpec(t, profile, seedSpec(), tainted)
+			if _, ok := forProvider(find(t, out.Resources, compose.NodeGroup))["taint"]; ok || out.NodeGroup != compose.NodeGroup {
+				t.Errorf("set back: the first group keeps its taint or does not serve (serving %q)", out.NodeGroup)
+			}
+			if _, ok := forProvider(&compose.Resource{Object: desiredOf(a, next)})["taint"]; !ok {
+				t.Error("set back: the replacement is not tainted in turn")
+			}
+
 			usage := map[string]any{
 				"apiVersion": "protection.crossplane.io/v1beta1", "kind": "Usage",
 				"metadata": map[string]any{"name": "prod-releases-lbc-uses-nodes"},
