@@ -28,6 +28,11 @@ import (
 //     retired. EKS scales it to zero, draining each node (pods land on the new nodes only: the old ones
 //     are tainted), and terminates a node whose drain does not finish in time.
 //
+// Once an old group carries the taint the new group serves for good (a flapping Ready moves nothing back).
+// A replacement EKS could not create (CREATE_FAILED) is reported; set back in the spec, it is retired
+// without a taint. Setting the spec back at any step makes the matching observed group the spec's again
+// and the other one the old group.
+//
 // The first group keeps the name it has always had ("nodes-group", no suffix): an environment whose
 // ForceNew inputs did not change sees no rename (a renamed composition resource is a delete and a create).
 
