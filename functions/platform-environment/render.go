@@ -45,6 +45,7 @@ func render(xr *v1alpha1.PlatformEnvironment, observed compose.Observed) (*compo
 		return nil, status, err
 	}
 	outputs.Cluster = clOut.Outputs
+	env.ServingNodeGroup = clOut.NodeGroup // moves to a replacement node group once it is Ready
 
 	// Every domain above adds its result here: email and observability render last because they cover
 	// what the others rendered (DKIM records go into the hosted zone; alarms and dashboard widgets follow

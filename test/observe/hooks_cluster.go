@@ -42,6 +42,10 @@ func init() {
 		if clusterReady(obj) {
 			at["status"] = "ACTIVE"
 		}
+		// EKS applies taints in place (UpdateNodegroupConfig) and describes them back.
+		if taint, ok := clusterForProvider(obj)["taint"]; ok {
+			at["taint"] = taint
+		}
 	})
 	Register("eks.aws.m.upbound.io", "Addon", func(obj map[string]any, f Facts) {
 		at := clusterAtProvider(obj)

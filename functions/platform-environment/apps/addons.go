@@ -44,7 +44,7 @@ func (b *builder) releaseUsages(release string, id identity) compose.Result {
 	for _, n := range id.names() {
 		res.Merge(b.usage(release+"-uses-"+n[len(id.prefix)+1:], n, release))
 	}
-	res.Merge(b.usage(release+"-uses-nodes", compose.NodeGroup, release))
+	res.Merge(b.usage(release+"-uses-nodes", b.env.NodeGroupName(), release))
 	return res
 }
 

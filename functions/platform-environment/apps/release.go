@@ -35,6 +35,6 @@ func (b *builder) release(name string, c chart, version string, values map[strin
 func (b *builder) releaseConds() []cond {
 	return []cond{
 		{b.env.Observed.Exists(helmConfig), helmConfig + " (the new cluster's ProviderConfig) to exist"},
-		b.ready(compose.NodeGroup),
+		b.ready(b.env.NodeGroupName()),
 	}
 }

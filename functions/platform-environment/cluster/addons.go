@@ -34,10 +34,10 @@ func addonName(addon string) string {
 //
 // Conflicts: OVERWRITE on create adopts whatever a previous install left; PRESERVE on update keeps
 // settings made in the cluster when the version moves.
-func addons(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan) compose.Result {
+func addons(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan, nodeGroup string) compose.Result {
 	var res compose.Result
 	clusterReady := readyCond(env, compose.Cluster)
-	nodesReady := readyCond(env, compose.NodeGroup)
+	nodesReady := readyCond(env, nodeGroup)
 
 	// vpc-cni's role trusts the service account aws-node through the OIDC provider.
 	trust, trustOK := env.IRSATrustPolicy("kube-system", "aws-node")

@@ -41,21 +41,26 @@ const (
 type Output struct {
 	compose.Result
 	Outputs *v1alpha1.ClusterOutputs
+	// NodeGroup is the composition resource name of the node group workloads run on (compose.NodeGroup
+	// unless the group is being or was replaced): what other domains' Usages and gates name.
+	NodeGroup string
 }
 
 // Build renders the cluster from its resolved spec and the observed state.
 func Build(env *compose.Env, r v1alpha1.ResolvedCluster) (Output, error) {
 	var out Output
-	plan, err := PlanVersions(r.Version, observedVersion(env, compose.Cluster), observedVersion(env, compose.NodeGroup))
+	groups := planNodeGroups(env, r.NodeGroup)
+	plan, err := PlanVersions(r.Version, observedVersion(env, compose.Cluster), observedVersion(env, groups.Serving))
 	if err != nil {
 		return out, err
 	}
 	out.Merge(controlPlane(env, r, plan))
 	out.Merge(access(env, r))
 	out.Merge(oidcProvider(env))
-	out.Merge(nodes(env, r, plan))
-	out.Merge(addons(env, r, plan))
-	out.Outputs = outputs(env, plan)
+	out.Merge(nodes(env, r, plan, groups))
+	out.Merge(addons(env, r, plan, groups.Serving))
+	out.Outputs = outputs(env, plan, groups.Serving)
+	out.NodeGroup = groups.Serving
 	return out, nil
 }
 
@@ -101,12 +106,12 @@ func readyCond(env *compose.Env, name string) cond {
 }
 
 // outputs reads the cluster's identifiers from observed state.
-func outputs(env *compose.Env, plan Plan) *v1alpha1.ClusterOutputs {
+func outputs(env *compose.Env, plan Plan, nodeGroup string) *v1alpha1.ClusterOutputs {
 	o := &v1alpha1.ClusterOutputs{Name: env.ClusterName(), Upgrade: plan.Step}
 	o.ARN, _ = env.Observed.ARN(compose.Cluster)
 	o.Endpoint, _ = env.Observed.String(compose.Cluster, "status.atProvider.endpoint")
 	o.Version = observedVersion(env, compose.Cluster)
-	o.NodeGroupVersion = observedVersion(env, compose.NodeGroup)
+	o.NodeGroupVersion = observedVersion(env, nodeGroup)
 	o.OIDCIssuer, _ = env.OIDCIssuer()
 	o.OIDCProviderARN, _ = env.OIDCProviderARN()
 	o.ClusterSecurityGroupID, _ = clusterSecurityGroupID(env)

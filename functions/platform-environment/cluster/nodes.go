@@ -17,15 +17,17 @@ var NodePolicies = []struct{ Suffix, Policy string }{
 	{"ssm", "AmazonSSMManagedInstanceCore"},
 }
 
-// nodes renders the nodes' role, their launch template and the managed node group.
-func nodes(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan) compose.Result {
+// nodes renders the nodes' role, their launch template and the managed node group (with the group it
+// replaces, while a replacement is in progress: see nodegroups.go).
+func nodes(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan, groups nodeGroupPlan) compose.Result {
 	var res compose.Result
 	res.Add(role(env, nodeRole, "eks-nodes", "EKS nodes", compose.AssumeRolePolicy("ec2.amazonaws.com")))
 	for _, p := range NodePolicies {
 		res.Add(attach(env, nodeRole+"-"+p.Suffix, nodeRole, p.Policy))
 	}
 	res.Merge(nodeLaunchTemplate(env, r.NodeGroup))
-	res.Merge(nodeGroup(env, r, plan))
+	res.Merge(nodeGroup(env, r, plan, groups))
+	res.Merge(oldNodeGroups(env, groups))
 	return res
 }
 
@@ -92,14 +94,15 @@ func instanceTags(env *compose.Env) map[string]any {
 	return t
 }
 
-// nodeGroup renders the managed node group. It waits for the cluster, the launch template's ID and
-// latest version (a new template version rolls the nodes) and the vpc-cni and kube-proxy add-ons
-// (bootstrapSelfManagedAddons is off: without them nodes never become Ready).
-func nodeGroup(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan) compose.Result {
+// nodeGroup renders the managed node group the spec wants (groups.Current). It waits for the cluster,
+// the launch template's ID and latest version (a new template version rolls the nodes) and the vpc-cni
+// and kube-proxy add-ons (bootstrapSelfManagedAddons is off: without them nodes never become Ready).
+func nodeGroup(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan, groups nodeGroupPlan) compose.Result {
 	var res compose.Result
+	name := groups.Current
 	ltID, idOK := env.Observed.ID(launchTemplate)
 	ltVersion, verOK := latestVersion(env)
-	if !gate(env, &res, compose.NodeGroup,
+	if !gate(env, &res, name,
 		readyCond(env, compose.Cluster),
 		cond{idOK && verOK, "the launch template's ID and latest version (" + launchTemplate + ")"},
 		readyCond(env, addonName(AddonVPCCNI)),
@@ -117,7 +120,7 @@ func nodeGroup(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan) compose.
 		"subnetIdRefs":   env.Refs(env.Subnets(compose.TierPrivate)...),
 		"version":        plan.NodeGroup,
 		"amiType":        ng.AMIType,
-		"capacityType":   "ON_DEMAND",
+		"capacityType":   capacityType,
 		"instanceTypes":  types,
 		// desiredSize is set at creation only (initProvider below): the cluster autoscaler owns it.
 		"scalingConfig": map[string]any{"minSize": ng.MinSize, "maxSize": ng.MaxSize},
@@ -127,7 +130,7 @@ func nodeGroup(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan) compose.
 	}
 	if idOK && verOK {
 		fp["launchTemplate"] = map[string]any{"id": ltID, "version": ltVersion}
-	} else if lt, ok := env.Observed.Value(compose.NodeGroup, "spec.forProvider.launchTemplate"); ok {
+	} else if lt, ok := env.Observed.Value(name, "spec.forProvider.launchTemplate"); ok {
 		fp["launchTemplate"] = lt // exists; keep the template it has until the template is observed again
 	}
 	if len(ng.Labels) > 0 {
@@ -137,14 +140,28 @@ func nodeGroup(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan) compose.
 		}
 		fp["labels"] = labels
 	}
-	res.Add(env.NewAWS(compose.NodeGroup, eksAPI, "NodeGroup").
-		ExternalName(env.AWSName(compose.RuleEKSNodeGroup, "nodes")).
+	res.Add(env.NewAWS(name, eksAPI, "NodeGroup").
+		ExternalName(generationAWSName(env, name)).
 		ForProvider(fp).
-		InitProvider(map[string]any{"scalingConfig": map[string]any{"desiredSize": ng.DesiredSize}}))
+		InitProvider(map[string]any{"scalingConfig": map[string]any{"desiredSize": initialDesiredSize(env, ng, groups)}}))
 	if plan.NodeGroup != r.Version && observedVersion(env, compose.Cluster) != "" {
 		res.Wait("nodes", fmt.Sprintf("the node group stays at %s until the control plane reaches %s", plan.NodeGroup, r.Version))
 	}
 	return res
+}
+
+// initialDesiredSize is the desired size a group is created with (initProvider: the autoscaler owns it
+// afterwards): the spec's, or for a replacement at least what the groups it replaces run. A replacement
+// that exists keeps the value it was created with while the replacement lasts, so the step does not
+// change its spec.
+func initialDesiredSize(env *compose.Env, ng v1alpha1.ResolvedNodeGroup, groups nodeGroupPlan) any {
+	if !groups.replacing() {
+		return ng.DesiredSize
+	}
+	if v, ok := env.Observed.Value(groups.Current, "spec.initProvider.scalingConfig.desiredSize"); ok {
+		return v
+	}
+	return replacementDesiredSize(env, ng, groups.Old)
 }
 
 // latestVersion is the launch template's observed latest version, as the node group wants it (a string).

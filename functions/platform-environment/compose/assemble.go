@@ -282,3 +282,19 @@ func externalName(obs map[string]any) string {
 	s, _ := a["crossplane.io/external-name"].(string)
 	return s
 }
+
+// AsObserved starts the desired form of an observed resource from what is observed, the way Assemble
+// keeps a resource no builder rendered (identity, external name, spec as it is), for a builder that must
+// change a field of a resource it no longer renders from the spec: a node group being replaced gets a
+// taint and nothing else. ok is false when the resource is not observed or has no apiVersion and kind.
+func (e *Env) AsObserved(name string) (*MR, bool) {
+	obs, ok := e.Observed[name]
+	if !ok || obs["apiVersion"] == nil || obs["kind"] == nil {
+		return nil, false
+	}
+	obj := keepAsObserved(obs, e.ResourceName(name))
+	if _, ok := obj["spec"].(map[string]any); !ok {
+		obj["spec"] = map[string]any{}
+	}
+	return &MR{r: &Resource{Name: name, Object: obj}, env: e}, true
+}

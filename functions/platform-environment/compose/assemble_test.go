@@ -172,3 +172,40 @@ func TestAssembleDuplicate(t *testing.T) {
 		t.Error("two builders rendering one name must be an error")
 	}
 }
+
+// TestAsObserved: a builder that changes one field of an observed resource starts from exactly what
+// Assemble would keep, and its change reaches the observed spec only.
+func TestAsObserved(t *testing.T) {
+	env := &Env{Name: "prod", Namespace: "ns", Observed: Observed{
+		"nodes-group": observedReady("NodeGroup", true),
+		"no-kind":     {"metadata": map[string]any{"name": "x"}},
+	}}
+	m, ok := env.AsObserved("nodes-group")
+	if !ok {
+		t.Fatal("an observed resource reads")
+	}
+	want := keepAsObserved(env.Observed["nodes-group"], "prod-nodes-group")
+	if diff := cmp.Diff(want, m.Resource().Object); diff != "" {
+		t.Errorf("starts as Assemble keeps it (-want +got):\n%s", diff)
+	}
+	m.ForProvider(map[string]any{"taint": []any{"t"}})
+	if _, ok := env.Observed["nodes-group"]["spec"].(map[string]any)["forProvider"].(map[string]any)["taint"]; ok {
+		t.Error("the change leaked into observed state")
+	}
+	for _, name := range []string{"missing", "no-kind"} {
+		if _, ok := env.AsObserved(name); ok {
+			t.Errorf("%s: nothing Crossplane could apply must not read", name)
+		}
+	}
+}
+
+// TestNodeGroupName: the node group other domains name is NodeGroup until the cluster domain says
+// another one serves.
+func TestNodeGroupName(t *testing.T) {
+	if got := (&Env{}).NodeGroupName(); got != NodeGroup {
+		t.Errorf("default: %q", got)
+	}
+	if got := (&Env{ServingNodeGroup: NodeGroup + "-abc"}).NodeGroupName(); got != NodeGroup+"-abc" {
+		t.Errorf("replacement: %q", got)
+	}
+}

@@ -33,6 +33,20 @@ type Env struct {
 	Tags map[string]string
 	// Observed composed resources, by composition resource name.
 	Observed Observed
+	// ServingNodeGroup is the composition resource name of the node group workloads run on. It is
+	// NodeGroup until the cluster domain replaces the group (a change AWS cannot make in place, such as
+	// the instance types): render sets it from the cluster's output, for the domains rendered after it.
+	// Read it through NodeGroupName.
+	ServingNodeGroup string
+}
+
+// NodeGroupName is the composition resource name of the node group workloads run on: what Usages and
+// gates on "nodes to run on" name. It moves to a replacement group once that group is Ready.
+func (e *Env) NodeGroupName() string {
+	if e.ServingNodeGroup != "" {
+		return e.ServingNodeGroup
+	}
+	return NodeGroup
 }
 
 // baseTags returns the tags every taggable AWS resource of the given component carries.

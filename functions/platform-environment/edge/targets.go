@@ -9,14 +9,21 @@ import (
 // balancer) and the AWS Load Balancer Controller's TargetGroupBinding registers the nodes on the
 // Service's NodePort. Health checks go to the traffic port, so they reach the pods the same way.
 // Target groups of applications that lost their route are retired.
+//
+// Of the fields that force a new target group (name, port, protocol, targetType, vpcId), only port and
+// name come from the spec. The name follows the application's name, which is the target group's
+// composition resource name too: a renamed application is a new target group anyway. The port is
+// decoupled (see targetGroupPort). healthCheck.path follows spec.applications[].route.healthCheckPath and is
+// updated in place (health_check forces nothing).
 func targetGroups(env *compose.Env, routes []Route) compose.Result {
 	var res compose.Result
 	for _, r := range routes {
-		res.Add(env.NewAWS(compose.TargetGroup(r.App), elbv2, "LBTargetGroup").ForProvider(map[string]any{
+		name := compose.TargetGroup(r.App)
+		res.Add(env.NewAWS(name, elbv2, "LBTargetGroup").ForProvider(map[string]any{
 			"name":       env.AWSName(compose.RuleALB, "tg-"+r.App),
 			"targetType": "instance",
 			"protocol":   "HTTP",
-			"port":       r.Port,
+			"port":       targetGroupPort(env, name, r.Port),
 			"vpcIdRef":   env.Ref(compose.VPC),
 			// Shorter than AWS's 300 s so a rollout is not held up, longer than a request takes.
 			"deregistrationDelay": "30",
@@ -35,4 +42,21 @@ func targetGroups(env *compose.Env, routes []Route) compose.Result {
 	}
 	res.Retire(compose.TargetGroup(""))
 	return res
+}
+
+// targetGroupPort is the port of an instance target group. AWS cannot change it (Terraform's port is
+// ForceNew: upjet would refuse the update and leave the managed resource Synced=False), and it does
+// nothing here: the load balancer controller's TargetGroupBinding registers each node on the Service's
+// NodePort, and the health check goes to "traffic-port", the port each target was registered on. So a
+// target group keeps the port it was created with, read from observed state, and an edit of
+// spec.applications[].port reaches the Service and the Deployment only. A new target group takes the
+// application's port at creation, which is what every existing environment's target groups carry, so
+// they see no change.
+func targetGroupPort(env *compose.Env, name string, port int32) int32 {
+	for _, path := range []string{"status.atProvider.port", "spec.forProvider.port"} {
+		if p, ok := env.Observed.Int32(name, path); ok && p > 0 {
+			return p
+		}
+	}
+	return port
 }

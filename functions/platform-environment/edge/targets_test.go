@@ -56,3 +56,53 @@ func TestTargetGroups(t *testing.T) {
 		t.Errorf("target groups of applications that lost their route are retired: -want +got:\n%s", diff)
 	}
 }
+
+// TestTargetGroupPortDecoupled: an instance target group's port forces a new target group and does
+// nothing (the controller registers NodePorts, the health check uses traffic-port), so editing an
+// application's port changes no field of an existing target group, while a target group not created yet
+// takes the port of the spec.
+func TestTargetGroupPortDecoupled(t *testing.T) {
+	before := targetGroups(testEnv(compose.Observed{}), seedRoutes())
+	observed := observeAll(network(), before, nil)
+	edited := seedRoutes()
+	edited[0].Port = 9090 // backend
+	edited[1].Port = 8080 // frontend
+	edited[0].HealthPath = "/ready"
+	cases := map[string]struct {
+		reason   string
+		observed compose.Observed
+		app      string
+		want     int32
+	}{
+		"ExistingKeepsItsPort": {
+			reason: "An observed target group keeps the port it was created with.", observed: observed, app: "backend", want: 8061,
+		},
+		"ExistingFrontend": {
+			reason: "The same for every application.", observed: observed, app: "frontend", want: 80,
+		},
+		"NewTakesTheSpecPort": {
+			reason: "A target group not created yet takes the application's port.", observed: compose.Observed{}, app: "backend", want: 9090,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			res := targetGroups(testEnv(tc.observed), edited)
+			if got := forProvider(t, res, compose.TargetGroup(tc.app))["port"]; got != tc.want {
+				t.Errorf("%s\nport: want %d, got %v", tc.reason, tc.want, got)
+			}
+		})
+	}
+
+	// Every field but the health-check path (updated in place) stays what it was.
+	after := targetGroups(testEnv(observed), edited)
+	if got := forProvider(t, after, compose.TargetGroup("backend"))["healthCheck"].(map[string]any)["path"]; got != "/ready" {
+		t.Errorf("the health-check path follows the spec in place: got %v", got)
+	}
+	for _, app := range []string{"backend", "frontend"} {
+		was, now := forProvider(t, before, compose.TargetGroup(app)), forProvider(t, after, compose.TargetGroup(app))
+		now["healthCheck"].(map[string]any)["path"] = was["healthCheck"].(map[string]any)["path"]
+		if diff := cmp.Diff(was, now); diff != "" {
+			t.Errorf("%s: an application port edit changed its target group (-before +after):\n%s", app, diff)
+		}
+	}
+}
