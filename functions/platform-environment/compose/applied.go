@@ -232,13 +232,11 @@ func reportSync(o Observed, a *Assembled, replacements map[string]string) {
 		cond.Reason = ReasonUpdatePending
 	default:
 		cond.Status, cond.Reason = true, ReasonSynced
-		switch n := len(a.Resources) - observed; {
-		case observed == 0:
-			cond.Message = fmt.Sprintf("none of the %d composed resources is observed yet (being created)", n)
-		case n > 0:
-			cond.Message = fmt.Sprintf("all %d observed composed resources are Synced; %d not observed yet (being created)", observed, n)
-		default:
-			cond.Message = fmt.Sprintf("all %d composed resources are Synced", observed)
+		// Counted, not claimed: a ProviderConfig has no Synced condition, and what is not observed yet is
+		// being created, which Ready reports.
+		cond.Message = fmt.Sprintf("no update refused or pending among the %d observed composed resources", observed)
+		if n := len(a.Resources) - observed; n > 0 {
+			cond.Message += fmt.Sprintf("; %d being created", n)
 		}
 	}
 	a.Applied = cond

@@ -134,7 +134,7 @@ func TestApplied(t *testing.T) {
 			observed: Observed{"nodes-group": ok(), "nodes-role": ok()},
 			results:  []Result{{Resources: []*Resource{res("nodes-group"), res("nodes-role"), res("nodes-policy")}}},
 			want: want{
-				applied:  Condition{Type: "Applied", Status: true, Reason: "Synced", Message: "all 2 observed composed resources are Synced; 1 not observed yet (being created)"},
+				applied:  Condition{Type: "Applied", Status: true, Reason: "Synced", Message: "no update refused or pending among the 2 observed composed resources; 1 being created"},
 				messages: map[string]string{"nodes": "nodes-policy: being created"},
 				ready:    map[string]bool{"nodes": false},
 			},
@@ -143,7 +143,7 @@ func TestApplied(t *testing.T) {
 			reason:  "The first reconcile: nothing observed, nothing refused or pending.",
 			results: []Result{{Resources: []*Resource{res("network-vpc")}}},
 			want: want{
-				applied:  Condition{Type: "Applied", Status: true, Reason: "Synced", Message: "none of the 1 composed resources is observed yet (being created)"},
+				applied:  Condition{Type: "Applied", Status: true, Reason: "Synced", Message: "no update refused or pending among the 0 observed composed resources; 1 being created"},
 				messages: map[string]string{"network": "network-vpc: being created"},
 				ready:    map[string]bool{"network": false},
 			},
@@ -214,7 +214,7 @@ func TestApplied(t *testing.T) {
 			observed: Observed{"apps-old-job": refused(msgJob), "apps-web-job": ok()},
 			results:  []Result{{Resources: []*Resource{res("apps-web-job")}, Retired: []string{"apps-old-"}}},
 			want: want{
-				applied:  Condition{Type: "Applied", Status: true, Reason: "Synced", Message: "all 1 composed resources are Synced"},
+				applied:  Condition{Type: "Applied", Status: true, Reason: "Synced", Message: "no update refused or pending among the 1 observed composed resources"},
 				messages: map[string]string{"apps": ""},
 				ready:    map[string]bool{"apps": true},
 			},
