@@ -79,8 +79,8 @@ const legend = `## How to read the tables
   what the schema cannot (rules that depend on the profile, on observed state or on several sections) and
   reports a violation as a Fatal result naming the field.
 - Crossplane adds ` + "`spec.crossplane`" + ` (composition selection, references to the composed resources)
-  and ` + "`status.conditions`" + ` (Ready, Synced, FunctionSuccess) to every ` + "`PlatformEnvironment`" + `;
-  they are not part of this schema.
+  and ` + "`status.conditions`" + ` (Ready, Synced, and the function's FunctionSuccess and Applied, see
+  [app-teams.md](app-teams.md#conditions)) to every ` + "`PlatformEnvironment`" + `; they are not part of this schema.
 
 `
 

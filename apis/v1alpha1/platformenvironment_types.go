@@ -132,7 +132,7 @@ type ProviderConfigReference struct {
 }
 
 // PlatformEnvironmentStatus is what the environment publishes: the defaults it resolved, the outputs
-// other systems need and per-component readiness. Crossplane adds conditions.
+// other systems need and per-component readiness. Crossplane adds conditions; the function adds Applied.
 type PlatformEnvironmentStatus struct {
 	// Resolved holds the values the function derived from the profile for what the spec left out.
 	// +optional
@@ -200,7 +200,8 @@ type ComponentStatus struct {
 	// Resources counts the component's composed resources; ReadyResources how many are ready.
 	Resources      int `json:"resources"`
 	ReadyResources int `json:"readyResources"`
-	// Message says what the component waits for, when it is not ready.
+	// Message says what the component waits for, when it is not ready, and, ready or not, an update of one of
+	// its resources that a provider refuses (it needs a replacement), a replacement's step, or a pending update.
 	// +optional
 	Message string `json:"message,omitempty"`
 }

@@ -79,6 +79,12 @@ func (f *Function) RunFunction(ctx context.Context, req *fnv1.RunFunctionRequest
 	}
 	f.log.Debug("Rendered", "xr", xr.Namespace+"/"+xr.Name, "resources", len(desired.Resources))
 	response.ConditionTrue(rsp, "FunctionSuccess", "Success").TargetComposite()
+	// Applied: whether the spec has reached AWS (every observed resource Synced), which Ready cannot tell.
+	applied := response.ConditionFalse
+	if desired.Applied.Status {
+		applied = response.ConditionTrue
+	}
+	applied(rsp, desired.Applied.Type, desired.Applied.Reason).WithMessage(desired.Applied.Message).TargetComposite()
 	return rsp, nil
 }
 

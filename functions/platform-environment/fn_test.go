@@ -137,7 +137,7 @@ func TestBadSpecs(t *testing.T) {
 	}
 }
 
-// TestSeedRenders checks the success path's response shape: a FunctionSuccess condition, resources,
+// TestSeedRenders checks the success path's response shape: FunctionSuccess and Applied conditions, resources,
 // and status published on the XR.
 func TestSeedRenders(t *testing.T) {
 	rsp := run(t, readXR(t, "seed-production"), nil)
@@ -148,8 +148,14 @@ func TestSeedRenders(t *testing.T) {
 		t.Errorf("rendered %d resources; the network alone has 58", n)
 	}
 	conds := rsp.GetConditions()
-	if len(conds) != 1 || conds[0].GetType() != "FunctionSuccess" || conds[0].GetStatus() != fnv1.Status_STATUS_CONDITION_TRUE {
-		t.Errorf("want one FunctionSuccess=True condition, got %v", conds)
+	if len(conds) != 2 || conds[0].GetType() != "FunctionSuccess" || conds[0].GetStatus() != fnv1.Status_STATUS_CONDITION_TRUE ||
+		conds[1].GetType() != "Applied" || conds[1].GetStatus() != fnv1.Status_STATUS_CONDITION_TRUE || conds[1].GetReason() != "Synced" {
+		t.Errorf("want FunctionSuccess=True and Applied=True (Synced: nothing observed yet), got %v", conds)
+	}
+	for _, c := range conds {
+		if c.GetTarget() != fnv1.Target_TARGET_COMPOSITE {
+			t.Errorf("condition %s targets %v, want the composite (a namespaced XR has no claim)", c.GetType(), c.GetTarget())
+		}
 	}
 	status := rsp.GetDesired().GetComposite().GetResource().AsMap()["status"].(map[string]any)
 	resolved := status["resolved"].(map[string]any)

@@ -244,7 +244,9 @@ func (c *controlPlane) compareComposed(ctx context.Context, g *golden, liveXR *u
 // condition the golden has its type, status and reason, and the spec where the golden has one (render prints the
 // XR's metadata and status only; Crossplane's own spec.crossplane is never compared). firstStage leaves out the
 // components' messages: the golden of the first stage is rendered with nothing observed ("being created"), while
-// Crossplane calls the function again as soon as the resources exist ("waiting for Ready").
+// Crossplane calls the function again as soon as the resources exist ("waiting for Ready"). The function's Applied
+// condition is compared the same way, without its message, which counts the observed resources (none in the first
+// stage's golden, all of them live): both say True/Synced as long as no composed resource reports Synced=False.
 func compareXR(g, live *unstructured.Unstructured, firstStage bool) []string {
 	strip := func(u *unstructured.Unstructured) (map[string]any, map[string]any, map[string]string) {
 		o := numbersAsFloat(runtime.DeepCopyJSON(u.Object)).(map[string]any)

@@ -244,6 +244,117 @@ func TestArgoCDHealth(t *testing.T) {
 `,
 			want: health{Status: "Progressing", Message: "Deleting"},
 		},
+		"UpdateRefused": {
+			reason: "Ready, but a provider refused an edit that needs a replacement (the function's Applied condition): " +
+				"Degraded with the message, since it never resolves by itself.",
+			conditions: `  - type: Synced
+    status: "True"
+    reason: ReconcileSuccess
+    lastTransitionTime: "2026-11-25T10:00:00Z"
+  - type: Ready
+    status: "True"
+    reason: Available
+    lastTransitionTime: "2026-11-25T10:40:00Z"
+  - type: Applied
+    status: "False"
+    reason: UpdateRefused
+    message: 'update refused, it needs a replacement: nodes-group (nodes-group: update failed: refuse to update the external resource because the following update requires replacing it: cannot change the value of the argument "instance_types.#" from "1" to "2")'
+    lastTransitionTime: "2026-11-25T11:00:00Z"
+`,
+			want: health{Status: "Degraded", Message: `UpdateRefused: update refused, it needs a replacement: nodes-group (nodes-group: update failed: refuse to update the external resource because the following update requires replacing it: cannot change the value of the argument "instance_types.#" from "1" to "2")`},
+		},
+		"UpdateRefusedWhileUnready": {
+			reason: "A refusal is Degraded whether or not the environment is Ready.",
+			conditions: `  - type: Ready
+    status: "False"
+    reason: Creating
+    message: "Unready resources: apps-web-smoke"
+    lastTransitionTime: "2026-11-25T10:00:00Z"
+  - type: Applied
+    status: "False"
+    reason: UpdateRefused
+    message: "update refused, it needs a replacement: apps-web-smoke (apps-web-smoke: update failed: cannot apply object: Job.batch is invalid: spec.template: field is immutable)"
+    lastTransitionTime: "2026-11-25T11:00:00Z"
+`,
+			want: health{Status: "Degraded", Message: "UpdateRefused: update refused, it needs a replacement: apps-web-smoke (apps-web-smoke: update failed: cannot apply object: Job.batch is invalid: spec.template: field is immutable)"},
+		},
+		"SyncedFalseBeforeRefused": {
+			reason: "The XR's own Synced=False (the function could not run) comes first: Applied is then the last pass's.",
+			conditions: `  - type: Synced
+    status: "False"
+    reason: ReconcileError
+    message: "cannot compose resources: fatal"
+    lastTransitionTime: "2026-11-25T11:00:00Z"
+  - type: Applied
+    status: "False"
+    reason: UpdateRefused
+    message: "update refused, it needs a replacement: nodes-group"
+    lastTransitionTime: "2026-11-25T10:00:00Z"
+`,
+			want: health{Status: "Degraded", Message: "cannot compose resources: fatal"},
+		},
+		"UpdatePending": {
+			reason: "Ready, but an edit has not reached AWS yet: Progressing with Applied's reason and message, not Healthy.",
+			conditions: `  - type: Synced
+    status: "True"
+    reason: ReconcileSuccess
+    lastTransitionTime: "2026-11-25T10:00:00Z"
+  - type: Ready
+    status: "True"
+    reason: Available
+    lastTransitionTime: "2026-11-25T10:40:00Z"
+  - type: Applied
+    status: "False"
+    reason: UpdatePending
+    message: "update pending: edge-rule-web"
+    lastTransitionTime: "2026-11-25T11:00:00Z"
+`,
+			want: health{Status: "Progressing", Message: "UpdatePending: update pending: edge-rule-web"},
+		},
+		"Replacing": {
+			reason: "Ready (the old resource serves) while the function replaces one: Progressing with the step.",
+			conditions: `  - type: Ready
+    status: "True"
+    reason: Available
+    lastTransitionTime: "2026-11-25T10:40:00Z"
+  - type: Applied
+    status: "False"
+    reason: Replacing
+    message: "replacing nodes: new group Ready; old group tainted NoSchedule"
+    lastTransitionTime: "2026-11-25T11:00:00Z"
+`,
+			want: health{Status: "Progressing", Message: "Replacing: replacing nodes: new group Ready; old group tainted NoSchedule"},
+		},
+		"PendingWhileCreating": {
+			reason: "Not Ready and an update pending (references not resolvable yet): Progressing with Ready's message, " +
+				"which names the unready resources.",
+			conditions: `  - type: Ready
+    status: "False"
+    reason: Creating
+    message: "Unready resources: cluster-eks"
+    lastTransitionTime: "2026-11-25T10:00:00Z"
+  - type: Applied
+    status: "False"
+    reason: UpdatePending
+    message: "update pending: nodes-group"
+    lastTransitionTime: "2026-11-25T10:00:00Z"
+`,
+			want: health{Status: "Progressing", Message: "Creating: Unready resources: cluster-eks"},
+		},
+		"ReadyAndApplied": {
+			reason: "Ready=True and Applied=True: Healthy.",
+			conditions: `  - type: Ready
+    status: "True"
+    reason: Available
+    lastTransitionTime: "2026-11-25T10:40:00Z"
+  - type: Applied
+    status: "True"
+    reason: Synced
+    message: "no update refused or pending among the 267 observed composed resources"
+    lastTransitionTime: "2026-11-25T10:40:00Z"
+`,
+			want: health{Status: "Healthy", Message: "Available"},
+		},
 		"ReadyUnknown": {
 			reason: "Ready=Unknown (provider not yet answering) is neither healthy nor failed: Progressing.",
 			conditions: `  - type: Ready
@@ -298,7 +409,7 @@ func TestArgoCDHealthGoldens(t *testing.T) {
 
 // expectedHealth is the rule the Lua implements, written independently in Go.
 func expectedHealth(obj map[string]any) string {
-	status := map[string]string{}
+	status, reason := map[string]string{}, map[string]string{}
 	st, _ := obj["status"].(map[string]any)
 	conds, _ := st["conditions"].([]any)
 	for _, c := range conds {
@@ -306,10 +417,15 @@ func expectedHealth(obj map[string]any) string {
 		typ, _ := m["type"].(string)
 		s, _ := m["status"].(string)
 		status[typ] = s
+		reason[typ], _ = m["reason"].(string)
 	}
 	switch {
 	case status["Synced"] == "False":
 		return "Degraded"
+	case status["Applied"] == "False" && reason["Applied"] == "UpdateRefused":
+		return "Degraded"
+	case status["Ready"] == "True" && status["Applied"] == "False":
+		return "Progressing"
 	case status["Ready"] == "True":
 		return "Healthy"
 	}

@@ -16,6 +16,8 @@ type Result struct {
 	// Their observed resources are left out of desired state, so Crossplane deletes them. Nothing else
 	// observed is ever left out.
 	Retired []string
+	// Replacements are the steps of replacements in progress, per component (see Replacing, applied.go).
+	Replacements map[string]string
 }
 
 // Add appends built resources.
@@ -46,6 +48,9 @@ func (r *Result) Merge(o Result) {
 		r.Wait(c, o.Waiting[c])
 	}
 	r.Retired = append(r.Retired, o.Retired...)
+	for _, c := range sortedKeys(o.Replacements) {
+		r.Replacing(c, o.Replacements[c])
+	}
 }
 
 // DesiredResource is one resource of the assembled desired state.
@@ -71,6 +76,8 @@ type Assembled struct {
 	// Resources in a stable order: builders' order, then kept resources by name.
 	Resources  []DesiredResource
 	Components []ComponentState
+	// Applied is the XR condition saying whether the spec has reached AWS (applied.go).
+	Applied Condition
 }
 
 // Assemble merges the builders' results into the desired state:
@@ -84,6 +91,7 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 	out := &Assembled{}
 	seen := map[string]bool{}
 	var retired []string
+	var replacing Result
 	waiting := map[string]string{}
 	var order []string // component order of first appearance
 	addComponent := func(c string) {
@@ -97,6 +105,7 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 
 	for _, r := range results {
 		retired = append(retired, r.Retired...)
+		replacing.Merge(Result{Replacements: r.Replacements})
 		for _, c := range sortedKeys(r.Waiting) {
 			if _, ok := waiting[c]; !ok {
 				waiting[c] = r.Waiting[c]
@@ -159,6 +168,7 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 		st.Ready = st.ReadyResources == st.Resources && waiting[c] == ""
 		out.Components = append(out.Components, st)
 	}
+	reportSync(env.Observed, out, replacing.Replacements)
 	return out, nil
 }
 
