@@ -218,21 +218,27 @@ func oldNodeGroups(env *compose.Env, p nodeGroupPlan) compose.Result {
 	if !p.replacing() {
 		return res
 	}
+	// Each step is both the component's wait (the XR is not Ready meanwhile) and the replacement's step,
+	// which the Applied condition reports (Applied=False/Replacing) and Argo CD shows as Progressing.
+	step := func(msg string) {
+		res.Wait("nodes", msg)
+		res.Replacing("nodes", msg)
+	}
 	if createFailed(env, p.Current) {
-		res.Wait("nodes", "replacing the node group: EKS could not create "+p.Current+" (CREATE_FAILED); "+
-			strings.Join(p.Old, ", ")+" keeps serving: fix spec.cluster.nodeGroup (e.g. instance types the zones offer) or set it back")
+		step("replacing the node group: EKS could not create " + p.Current + " (CREATE_FAILED); " +
+			strings.Join(p.Old, ", ") + " keeps serving: fix spec.cluster.nodeGroup (e.g. instance types the zones offer) or set it back")
 		return res
 	}
 	if !groupActive(env, p.Current) && tookOver(env, p.Old) {
 		// Ready once, then not (a flapping condition, a node group update): what moved stays moved and the
 		// old groups stay tainted as observed; nothing is retired until the new group is Ready again.
-		res.Wait("nodes", "replacing the node group: "+p.Current+" took over and is not Ready now; "+
-			strings.Join(p.Old, ", ")+" stays tainted until it is")
+		step("replacing the node group: " + p.Current + " took over and is not Ready now; " +
+			strings.Join(p.Old, ", ") + " stays tainted until it is")
 		return res
 	}
 	if !groupActive(env, p.Current) {
-		res.Wait("nodes", "replacing the node group: "+p.Current+" is being created (its ForceNew inputs changed); "+
-			strings.Join(p.Old, ", ")+" keeps serving until it is active")
+		step("replacing the node group: " + p.Current + " is being created (its ForceNew inputs changed); " +
+			strings.Join(p.Old, ", ") + " keeps serving until it is active")
 		return res
 	}
 	for _, g := range p.Old {
@@ -250,7 +256,7 @@ func oldNodeGroups(env *compose.Env, p nodeGroupPlan) compose.Result {
 		}
 		m.ForProvider(map[string]any{"taint": withTaint(fp["taint"])})
 		res.Add(m)
-		res.Wait("nodes", "replacing the node group: "+p.Current+" is active; "+g+
+		step("replacing the node group: " + p.Current + " is active; " + g +
 			" is tainted NoSchedule and retired once the taint is applied and no Usage names it")
 	}
 	return res

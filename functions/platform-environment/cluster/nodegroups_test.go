@@ -108,6 +108,9 @@ func TestNodeGroupReplacement(t *testing.T) {
 			if w := out.Waiting["nodes"]; !strings.Contains(w, "replacing the node group") {
 				t.Errorf("the nodes component says the step: %q", w)
 			}
+			if r := out.Replacements["nodes"]; r != out.Waiting["nodes"] {
+				t.Errorf("the replacement's step (Applied=False/Replacing) is %q, want the component's step %q", r, out.Waiting["nodes"])
+			}
 
 			// Stage 1b: the new group exists but is not active yet: nothing moves.
 			creating := observeAs(ready, newGroup, false)
