@@ -20,8 +20,8 @@ import (
 //     changes nothing; otherwise (a new rule) the lowest of 100, 110, 120... that no rule wants, holds or
 //     was given, taking the new applications in name order.
 //   - desired: the wanted priority when no other rule holds it in AWS (observed status.atProvider.priority,
-//     else spec.forProvider.priority), or when the rule was already asked for it; otherwise the rule stays
-//     where it is and the edge waits (a new rule is not rendered yet). A chain of moves thus resolves one
+//     else spec.forProvider.priority); otherwise the rule stays where it is and the edge waits (a new rule
+//     is not rendered yet). A chain of moves thus resolves one
 //     step per pass, each step into a free priority.
 //   - a cycle (a wants b's priority and b wants a's, or longer) never frees anything: its rule with the
 //     first application name moves to a free priority first (the lowest of 100, 110... that no rule
@@ -134,15 +134,15 @@ func priorities(o compose.Observed, routes []Route) rulePriorities {
 		}
 	}
 
-	// Moves. A rule blocks on another while it wants what the other holds and was not asked for it yet.
+	// Moves. A rule blocks on another while it wants what the other holds. A rule asked for a free
+	// priority is not blocked while AWS applies the move (nobody else holds it, nobody else is asked
+	// for it); two rules each asked for the other's (an environment rendered before priorities were
+	// order-free, after a reorder) are a cycle like any other.
 	byRule := map[string]*rule{}
 	for _, r := range rules {
 		byRule[r.name] = r
 	}
 	blocker := func(r *rule) *rule {
-		if !r.observed && holder[r.wanted] == "" || r.given == r.wanted && r.observed {
-			return nil
-		}
 		h := holder[r.wanted]
 		if h == "" || h == r.name {
 			return nil

@@ -118,6 +118,13 @@ func TestPriorities(t *testing.T) {
 			want:     map[string]int32{"a": 120, "b": 100},
 			waiting:  "edge-rule-path-a waits at 120 for edge-rule-path-b to leave priority 110",
 		},
+		"StuckSwap": {
+			reason: "Rules an older function version swapped on a reorder (each asked for the other's priority, PriorityInUse forever) are a cycle: the first moves out of the way.",
+			routes: pathRoutes(nil, "b", "a"),
+			observed: map[string]observedRule{"a": {given: 110, held: 100}, "b": {given: 100, held: 110}},
+			want:     map[string]int32{"a": 120, "b": 110},
+			waiting:  "edge-rule-path-a moves to 120 on its way to 110",
+		},
 		"OddObserved": {
 			reason:   "Observed priorities AWS could not hold count as none.",
 			routes:   pathRoutes(nil, "a", "b"),
@@ -143,7 +150,7 @@ func TestPriorities(t *testing.T) {
 
 // TestPriorityMovesConverge walks random priority edits of up to six rules to their fixed point the way
 // provider-aws applies them, one rule at a time: a rule whose desired priority another rule holds fails
-// with PriorityInUse. No pass may ask for a priority another rule holds, and every walk ends at the spec's
+// with PriorityInUse. A third of the walks start stuck, the rules given each other's priorities. No pass may ask for a priority another rule holds, and every walk ends at the spec's
 // priorities with nothing waiting, within a pass per rule and one per cycle.
 func TestPriorityMovesConverge(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 18))
@@ -172,7 +179,15 @@ func TestPriorityMovesConverge(t *testing.T) {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		routes := pathRoutes(explicit, order...)
 		given := maps(held)
-		desc := fmt.Sprintf("walk %d: held %v, spec %v", walk, held, explicit)
+		if rng.IntN(3) == 0 {
+			// An older function version asked for priorities in spec order and the reorder never applied:
+			// the rules were given each other's priorities (PriorityInUse forever).
+			perm := rng.Perm(n)
+			for i, a := range apps {
+				given[a] = held[apps[perm[i]]]
+			}
+		}
+		desc := fmt.Sprintf("walk %d: held %v, given %v, spec %v", walk, held, given, explicit)
 
 		var got rulePriorities
 		for pass := 0; ; pass++ {
