@@ -119,8 +119,8 @@ func TestPriorities(t *testing.T) {
 			waiting:  "edge-rule-path-a waits at 120 for edge-rule-path-b to leave priority 110",
 		},
 		"StuckSwap": {
-			reason: "Rules an older function version swapped on a reorder (each asked for the other's priority, PriorityInUse forever) are a cycle: the first moves out of the way.",
-			routes: pathRoutes(nil, "b", "a"),
+			reason:   "Rules an older function version swapped on a reorder (each asked for the other's priority, PriorityInUse forever) are a cycle: the first moves out of the way.",
+			routes:   pathRoutes(nil, "b", "a"),
 			observed: map[string]observedRule{"a": {given: 110, held: 100}, "b": {given: 100, held: 110}},
 			want:     map[string]int32{"a": 120, "b": 110},
 			waiting:  "edge-rule-path-a moves to 120 on its way to 110",
