@@ -1,12 +1,15 @@
 package main
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/cloudpartner/platform-environment/test/observe"
 )
 
 // Reordering spec.applications changes no listener rule (issue 13): rule priorities are unique on a
@@ -107,4 +110,105 @@ func edgeMessage(rsp *fnv1.RunFunctionResponse) string {
 		}
 	}
 	return ""
+}
+
+// TestPrioritySwapWalk swaps the explicit priorities of two of the seed's path rules (and rotates three) and
+// walks the environment to its new fixed point through RunFunction, each pass's desired state observed as
+// applied: no pass may ask for a listener-rule priority another rule holds (AWS: PriorityInUse), the edge
+// says it waits while rules move, and the walk ends at the spec's priorities.
+func TestPrioritySwapWalk(t *testing.T) {
+	seed := readXR(t, "seed-production")
+	xr := withApps(seed, func(a []any) {})
+	spec := xr["spec"].(map[string]any)
+	apps := spec["applications"].([]any)
+	for _, extra := range []struct {
+		name, path string
+		priority   float64
+	}{{"docs", "/docs/*", 200}, {"admin", "/admin/*", 300}} {
+		a := deepCopyMap(apps[0].(map[string]any))
+		a["name"] = extra.name
+		a["route"] = map[string]any{"pathPatterns": []any{extra.path}, "priority": extra.priority}
+		delete(a, "iam")
+		apps = append(apps, a)
+	}
+	spec["applications"] = apps
+	md := xr["metadata"].(map[string]any)
+	opts := observe.Options{Namespace: md["namespace"].(string), Region: spec["region"].(string), Ready: func(string) bool { return true }}
+	running, _ := walk(t, xr, opts.Ready)
+
+	edits := map[string]map[string]float64{
+		"Swap":   {"backend": 200, "docs": 100},
+		"Rotate": {"backend": 300, "docs": 100, "admin": 200},
+	}
+	for name, prio := range edits {
+		t.Run(name, func(t *testing.T) {
+			edited := withApps(xr, func(a []any) {
+				for _, x := range a {
+					m := x.(map[string]any)
+					if p, ok := prio[m["name"].(string)]; ok {
+						m["route"].(map[string]any)["priority"] = p
+					}
+				}
+			})
+			observed := running
+			waited := false
+			for pass := 1; ; pass++ {
+				if pass > 10 {
+					t.Fatalf("no fixed point after %d passes", pass)
+				}
+				rsp := run(t, edited, observed)
+				if msg := fatal(rsp); msg != "" {
+					t.Fatalf("pass %d: fatal %s", pass, msg)
+				}
+				held := map[float64]string{}
+				for n, o := range observed {
+					if p, ok := priorityOf(o); ok && o["kind"] == "LBListenerRule" {
+						held[p] = n
+					}
+				}
+				next := map[string]map[string]any{}
+				for n, r := range rsp.GetDesired().GetResources() {
+					o := r.GetResource().AsMap()
+					if p, ok := priorityOf(o); ok && o["kind"] == "LBListenerRule" {
+						if h, taken := held[p]; taken && h != n {
+							t.Fatalf("pass %d: %s is asked for priority %v, which %s holds (PriorityInUse)", pass, n, p, h)
+						}
+					}
+					next[n] = observe.Resource(n, o, opts)
+				}
+				if strings.Contains(edgeMessage(rsp), "priorities are moving") {
+					waited = true
+				}
+				if reflect.DeepEqual(next, observed) {
+					break
+				}
+				observed = next
+			}
+			if !waited {
+				t.Errorf("the edge never said that rules were moving")
+			}
+			for app, p := range prio {
+				got, _ := priorityOf(observed["edge-rule-path-"+app])
+				if got != p {
+					t.Errorf("%s's rule ends at priority %v, the spec says %v", app, got, p)
+				}
+			}
+		})
+	}
+}
+
+func priorityOf(o map[string]any) (float64, bool) {
+	spec, _ := o["spec"].(map[string]any)
+	fp, _ := spec["forProvider"].(map[string]any)
+	switch p := fp["priority"].(type) {
+	case float64:
+		return p, true
+	case int64:
+		return float64(p), true
+	case int32:
+		return float64(p), true
+	case int:
+		return float64(p), true
+	}
+	return 0, false
 }
