@@ -21,17 +21,17 @@ import (
 //     was given, taking the new applications in name order.
 //   - desired: the wanted priority when no other rule holds it in AWS (observed status.atProvider.priority,
 //     else spec.forProvider.priority); otherwise the rule stays where it is and the edge waits (a new rule
-//     is not rendered yet). A chain of moves thus resolves one
-//     step per pass, each step into a free priority.
+//     is not rendered yet). A chain of moves thus resolves one step per pass, each into a free priority.
 //   - a cycle (a wants b's priority and b wants a's, or longer) never frees anything: its rule with the
 //     first application name moves to a free priority first (the lowest of 100, 110... that no rule
 //     wants, holds or was given), which turns the cycle into a chain.
 //
-// Only explicit priorities can form a cycle: a default never wants a priority another rule holds.
+// A fresh default never wants a priority another rule holds, so cycles come from explicit priorities, or
+// from rules that an older version of the function left asking for each other's (it numbered them in
+// spec order, and a reorder swapped them): those are kept as given and unstuck like any other cycle.
 
 // observedPriority returns the priority a listener rule holds in AWS as far as observed state tells,
-// and the one it was last given.
-// A value AWS could not hold (observed state can be odd) counts as none.
+// and the one it was last given. A value AWS could not hold (observed state can be odd) counts as none.
 func observedPriority(o compose.Observed, name string) (held, given int32, ok bool) {
 	read := func(path string) (int32, bool) {
 		n, ok := o.Number(name, path)
