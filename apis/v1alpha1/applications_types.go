@@ -214,8 +214,17 @@ type RouteSpec struct {
 	// +optional
 	PathPatterns []string `json:"pathPatterns,omitempty"`
 
-	// Priority of the path rule on the listener, 1 to 50000, lower first (default: 100, 110, 120... in
-	// the order of spec.applications). Two applications cannot share a priority.
+	// The function's own listener rule, api.<domain> to the API application, has priority 10
+	// (edge.hostRulePriority; a test keeps the two in step): an application's rule there would be refused
+	// by AWS (PriorityInUse), and the function refuses it at render time; it is refused at admission. No
+	// environment can have rendered 10, so the rule makes no working object invalid.
+	// +kubebuilder:validation:XValidation:rule="self != 10",message="spec.applications[].route.priority 10 is taken by the environment's own api.<domain> host rule; choose another priority from 1 to 50000"
+
+	// Priority of the path rule on the listener, 1 to 50000 except 10 (the api.<domain> host rule's),
+	// lower first; priorities below 10 are matched before the host rule, on api.<domain> too. Default: an
+	// application keeps the priority its rule already has; a new one gets the lowest of 100, 110, 120...
+	// that no other rule uses (new applications in name order), so reordering spec.applications changes
+	// no priority. Two applications cannot share a priority.
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=50000
 	// +optional

@@ -14,6 +14,11 @@ type CacheSpec struct {
 	// +optional
 	Engine string `json:"engine,omitempty"`
 
+	// ElastiCache cannot downgrade a replication group. The function refuses a version below the observed
+	// group's too; this refuses the edit itself at admission. Versions are major.minor (the spec-level
+	// rule checks which), compared numerically; a move to valkey starts at 7.2, above every redis version.
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^[0-9]+[.][0-9]+$') || !oldSelf.matches('^[0-9]+[.][0-9]+$') || int(self.split('.')[0]) > int(oldSelf.split('.')[0]) || (int(self.split('.')[0]) == int(oldSelf.split('.')[0]) && int(self.split('.')[1]) >= int(oldSelf.split('.')[1]))",message="spec.cache.engineVersion cannot go down: ElastiCache cannot downgrade a replication group; keep the old version or raise it"
+
 	// EngineVersion is major.minor (default: 7.1 for redis, 8.1 for valkey; an existing group keeps its
 	// version). Minor patches are applied in the maintenance window.
 	// +kubebuilder:validation:MaxLength=8

@@ -5,6 +5,11 @@ package v1alpha1
 //
 // +kubebuilder:validation:XValidation:rule="has(self.providerPrincipalArn) == has(oldSelf.providerPrincipalArn)",message="spec.cluster.providerPrincipalArn cannot be added or removed after creation: an access entry's principal cannot change; put it back as it was"
 type ClusterSpec struct {
+	// EKS cannot downgrade a control plane: a lower version (or a left-out one, re-defaulted below the old
+	// one) can never apply. The function refuses a version below the observed cluster's too; this refuses
+	// the edit itself at admission. Minors are compared as numbers.
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^[0-9]+[.][0-9]+$') || !oldSelf.matches('^[0-9]+[.][0-9]+$') || int(self.split('.')[1]) >= int(oldSelf.split('.')[1])",message="spec.cluster.version cannot go down: EKS cannot downgrade a cluster; keep the old version or raise it"
+
 	// Version is the Kubernetes minor version of the control plane (default 1.35, in EKS standard support
 	// until March 2027). Raising it upgrades the control plane one minor version at a time, then the node
 	// group, then the add-ons. EKS cannot downgrade.

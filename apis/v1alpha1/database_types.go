@@ -1,5 +1,10 @@
 package v1alpha1
 
+// RDS cannot reduce an instance's storage, and a left-out allocatedStorageGiB is the function's default,
+// 100 GiB (database.defaultAllocatedStorage; a test keeps the two in step): the rule compares the values in
+// force, so that removing the field (or adding a smaller one) is refused like lowering it.
+// +kubebuilder:validation:XValidation:rule="(has(self.allocatedStorageGiB) ? self.allocatedStorageGiB : 100) >= (has(oldSelf.allocatedStorageGiB) ? oldSelf.allocatedStorageGiB : 100)",message="spec.database.allocatedStorageGiB cannot shrink (a left-out value is 100 GiB): RDS cannot reduce an instance's storage; keep the old value or raise it"
+
 // DatabaseSpec is the RDS PostgreSQL instance: encrypted with its own KMS key, in the database subnets,
 // Multi-AZ, backed up, monitored, its master password kept by RDS in Secrets Manager. Fields left out
 // take the profile's defaults (see status.resolved.database).
@@ -15,6 +20,11 @@ type DatabaseSpec struct {
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.database.engine is immutable: RDS cannot change an instance's engine; migrate into a new environment instead"
 	// +optional
 	Engine string `json:"engine,omitempty"`
+
+	// RDS cannot downgrade an instance (neither its major nor its minor). The function refuses a version
+	// below the observed instance's too; this refuses the edit itself at admission. major.minor to a
+	// major alone is allowed: RDS keeps the newest minor of that major.
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^[0-9]+([.][0-9]+)?$') || !oldSelf.matches('^[0-9]+([.][0-9]+)?$') || int(self.split('.')[0]) > int(oldSelf.split('.')[0]) || (int(self.split('.')[0]) == int(oldSelf.split('.')[0]) && (size(self.split('.')) == 1 || size(oldSelf.split('.')) == 1 || int(self.split('.')[1]) >= int(oldSelf.split('.')[1])))",message="spec.database.engineVersion cannot go down: RDS cannot downgrade an instance; keep the old version or raise it (restore a snapshot into a new environment to go back)"
 
 	// EngineVersion is the PostgreSQL major version (e.g. "17": RDS picks the newest minor and upgrades
 	// minors in the maintenance window) or major.minor (e.g. "17.6"). Default: 17 for a new instance;
@@ -39,7 +49,6 @@ type DatabaseSpec struct {
 	// grows it; lowering it later is not possible.
 	// +kubebuilder:validation:Minimum=20
 	// +kubebuilder:validation:Maximum=65536
-	// +kubebuilder:validation:XValidation:rule="self >= oldSelf",message="spec.database.allocatedStorageGiB cannot shrink: RDS cannot reduce an instance's storage; keep the old value or raise it"
 	// +optional
 	AllocatedStorageGiB *int32 `json:"allocatedStorageGiB,omitempty"`
 

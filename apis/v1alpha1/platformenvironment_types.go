@@ -17,6 +17,12 @@ type PlatformEnvironment struct {
 	Status PlatformEnvironmentStatus `json:"status,omitempty"`
 }
 
+// spec.domain names the hosted zone, the certificate and its validation records, every record and the SES
+// identities (the zone's name and the identity are ForceNew or the external name; the provider would create
+// new ones and leak the old); removing it retires the whole edge. Adding it to an environment without one
+// only creates. A spec-level rule: a field-level one cannot see the field removed.
+// +kubebuilder:validation:XValidation:rule="!has(oldSelf.domain) || (has(self.domain) && self.domain == oldSelf.domain)",message="spec.domain cannot be changed or removed once set: the hosted zone, the certificate, the records and the SES identities are the domain's and cannot move to another; keep it, and file a new environment for the other domain"
+
 // PlatformEnvironmentSpec is what an application team asks for. Fields left out take static defaults
 // (markers below) or profile-dependent defaults that the function resolves and publishes in
 // status.resolved.
@@ -38,7 +44,10 @@ type PlatformEnvironmentSpec struct {
 
 	// ProviderConfigRef names the provider-aws ProviderConfig that holds this team's AWS credentials.
 	// A ProviderConfig is namespaced: it is the team's own, in the environment's namespace.
+	// It cannot change after creation: every managed resource would move to the other ProviderConfig
+	// (possibly another AWS account), be created again there and leave the old ones running unmanaged.
 	// +kubebuilder:default={kind: ProviderConfig, name: default}
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.providerConfigRef is immutable: every managed resource would be created again through the other ProviderConfig (possibly in another AWS account) and the old ones left running; keep it, and file a new environment for the other ProviderConfig"
 	// +optional
 	ProviderConfigRef ProviderConfigReference `json:"providerConfigRef,omitempty"`
 

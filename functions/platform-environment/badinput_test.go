@@ -67,6 +67,8 @@ func badInputs(t *testing.T) map[string]badInput {
 		"NATGatewaysUnknown":      {reason: "PerZone or Single.", xr: set(seed, "network.natGateways", "HighlyAvailable"), field: "spec.network.natGateways", where: atAdmission},
 		"RegionMalformed":         {reason: "Regions are lower case.", xr: set(seed, "region", "US-EAST-1"), field: "spec.region", where: atAdmission},
 		"VPCCIDRChanged":          {reason: "The VPC CIDR cannot change.", old: seed, xr: set(seed, "network.vpcCidr", "10.9.0.0/16"), field: "spec.network.vpcCidr", where: atAdmission},
+		"ProviderConfigChanged":   {reason: "Every managed resource would be created again through another ProviderConfig.", old: seed, xr: set(seed, "providerConfigRef.name", "other"), field: "spec.providerConfigRef", where: atAdmission},
+		"DomainChanged":           {reason: "The zone, certificate, records and SES identities are the domain's.", old: seed, xr: set(seed, "domain", "example.org"), field: "spec.domain", where: atAdmission},
 		"TooManyTags":             {reason: "AWS takes 50 tags; three are ours.", xr: set(seed, "tags", manyTags), field: "spec.tags", where: atAdmission},
 		"ProviderConfigKind":      {reason: "ProviderConfig or ClusterProviderConfig.", xr: set(seed, "providerConfigRef", map[string]any{"kind": "Secret", "name": "x"}), field: "spec.providerConfigRef.kind", where: atAdmission},
 		"NameTooLong":             {reason: "Crossplane's composite label holds 63 characters.", xr: longName, field: "metadata.name", where: inFunction},
@@ -100,6 +102,8 @@ func badInputs(t *testing.T) map[string]badInput {
 		"DBNameDigitFirst":      {reason: "PostgreSQL identifiers start with a letter.", xr: set(seed, "database.databaseName", "1consulting"), field: "spec.database.databaseName", where: both},
 		"DBMasterUserReserved":  {reason: "postgres is reserved on RDS.", xr: set(seed, "database.masterUsername", "postgres"), field: "spec.database.masterUsername", where: both},
 		"DBStorageShrunk":       {reason: "RDS cannot shrink storage.", old: seed, xr: set(seed, "database.allocatedStorageGiB", 50), field: "spec.database.allocatedStorageGiB", where: atAdmission},
+		"DBVersionDowngrade":    {reason: "RDS cannot downgrade an instance.", old: seed, xr: set(seed, "database.engineVersion", "16"), field: "spec.database.engineVersion", where: atAdmission},
+		"ClusterDowngrade":      {reason: "EKS cannot downgrade a cluster.", old: set(seed, "cluster.version", "1.36"), xr: seed, field: "spec.cluster.version", where: atAdmission},
 		"CacheNodeType":         {reason: "ElastiCache node types start with cache.", xr: set(seed, "cache.nodeType", "t3.micro"), field: "spec.cache.nodeType", where: both},
 		"CacheVersionForEngine": {reason: "Redis 5.0 is not offered for new clusters.", xr: set(seed, "cache.engineVersion", "5.0"), field: "spec.cache.engineVersion", where: both},
 		"CacheValkeyOldVersion": {reason: "Valkey starts at 7.2.", xr: set(set(seed, "cache.engine", "valkey"), "cache.engineVersion", "7.1"), field: "spec.cache.engineVersion", where: both},
@@ -125,6 +129,9 @@ func badInputs(t *testing.T) map[string]badInput {
 		"AppPriorityCollision": {reason: "Two rules at priority 100.", xr: withApps(seed, func(a []any) {
 			app(a, 1)["route"] = map[string]any{"pathPatterns": []any{"/web/*"}, "priority": 100}
 		}), field: "spec.applications", where: both},
+		"AppPriorityHostRule": {reason: "Priority 10 is the function's own api.<domain> host rule (AWS: PriorityInUse).", xr: withApps(seed, func(a []any) {
+			app(a, 0)["route"].(map[string]any)["priority"] = 10
+		}), field: "].route.priority", where: both},
 		"AppTwoDefaults": {reason: "One default action.", xr: withApps(seed, func(a []any) {
 			app(a, 0)["route"] = map[string]any{"default": true}
 		}), field: "spec.applications", where: both},

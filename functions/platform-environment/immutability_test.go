@@ -41,6 +41,21 @@ func TestImmutableFields(t *testing.T) {
 		"ProviderPrincipalChange": {reason: "An access entry's principal is immutable.", old: seed, new: set(seed, "cluster.providerPrincipalArn", "arn:aws:iam::123456789012:role/other"), field: "spec.cluster.providerPrincipalArn"},
 		"ProviderPrincipalRemove": {reason: "Removing the principal is a change too.", old: seed, new: set(seed, "cluster.providerPrincipalArn", nil), field: "spec.cluster.providerPrincipalArn"},
 		"ZoneIDAdded":             {reason: "Switching from a created to an existing hosted zone orphans records.", old: seed, new: set(seed, "dns.zoneId", "Z0123456789ABCDEFGHIJ"), field: "spec.dns.zoneId"},
+		"ProviderConfigRenamed":   {reason: "Every MR would move to another ProviderConfig (possibly another account): all created again, the old ones leaked.", old: seed, new: set(seed, "providerConfigRef.name", "other-account"), field: "spec.providerConfigRef"},
+		"ProviderConfigKind":      {reason: "A ClusterProviderConfig of the same name is another ProviderConfig.", old: seed, new: set(seed, "providerConfigRef.kind", "ClusterProviderConfig"), field: "spec.providerConfigRef"},
+		"ProviderConfigRemoved":   {reason: "Removing it re-defaults it to ProviderConfig/default: a change when it named another.", old: set(seed, "providerConfigRef", map[string]any{"kind": "ProviderConfig", "name": "team-a"}), new: set(seed, "providerConfigRef", nil), field: "spec.providerConfigRef"},
+		"DomainChanged":           {reason: "The zone, certificate, records and SES identities are the domain's (ForceNew or external name).", old: seed, new: set(seed, "domain", "example.org"), field: "spec.domain"},
+		"DomainRemoved":           {reason: "Removing the domain retires the edge, the zone and SES of a live environment.", old: prod, new: set(prod, "domain", nil), field: "spec.domain"},
+		"DomainCase":              {reason: "A change of case is a change of the stored value; the edit gains nothing.", old: seed, new: set(seed, "domain", "CloudPartner.pro"), field: "spec.domain"},
+		"StorageRemoved":          {reason: "A left-out allocatedStorageGiB is 100 GiB: removing 200 shrinks the instance.", old: set(seed, "database.allocatedStorageGiB", 200), new: set(seed, "database.allocatedStorageGiB", nil), field: "spec.database.allocatedStorageGiB"},
+		"StorageAddedSmaller":     {reason: "An instance created with the default 100 GiB cannot shrink to 50.", old: dev, new: set(dev, "database.allocatedStorageGiB", 50), field: "spec.database.allocatedStorageGiB"},
+		"PostgresMajorDown":       {reason: "RDS cannot downgrade an instance's major version.", old: seed, new: set(seed, "database.engineVersion", "16"), field: "spec.database.engineVersion"},
+		"PostgresMinorDown":       {reason: "RDS cannot downgrade a minor version either.", old: set(seed, "database.engineVersion", "17.6"), new: set(seed, "database.engineVersion", "17.4"), field: "spec.database.engineVersion"},
+		"PostgresMinorTwoDigits":  {reason: "Minors compare as numbers: 17.10 → 17.9 is a downgrade (a string comparison would admit it).", old: set(seed, "database.engineVersion", "17.10"), new: set(seed, "database.engineVersion", "17.9"), field: "spec.database.engineVersion"},
+		"CacheVersionDown":        {reason: "ElastiCache cannot downgrade a replication group.", old: seed, new: set(seed, "cache.engineVersion", "7.0"), field: "spec.cache.engineVersion"},
+		"CacheValkeyVersionDown":  {reason: "Within valkey, too.", old: set(set(seed, "cache.engine", "valkey"), "cache.engineVersion", "8.1"), new: set(set(seed, "cache.engine", "valkey"), "cache.engineVersion", "8.0"), field: "spec.cache.engineVersion"},
+		"ClusterVersionDown":      {reason: "EKS cannot downgrade a cluster.", old: set(seed, "cluster.version", "1.36"), new: set(seed, "cluster.version", "1.35"), field: "spec.cluster.version"},
+		"ClusterVersionRemoved":   {reason: "A left-out version re-defaults to 1.35: below 1.36.", old: set(seed, "cluster.version", "1.36"), new: set(seed, "cluster.version", nil), field: "spec.cluster.version"},
 
 		// What may change.
 		"NodeSizes":          {reason: "Node group sizes are mutable.", old: seed, new: set(set(seed, "cluster.nodeGroup.maxSize", 12), "cluster.nodeGroup.desiredSize", 4)},
@@ -49,6 +64,15 @@ func TestImmutableFields(t *testing.T) {
 		"ClusterVersionUp":   {reason: "Kubernetes upgrades are mutable (the function sequences them).", old: seed, new: set(seed, "cluster.version", "1.36")},
 		"TagsAndProfile":     {reason: "Tags and alarm e-mails are mutable.", old: seed, new: set(set(seed, "tags", map[string]any{"team": "a"}), "observability.alarmEmails", []any{"x@cloudpartner.pro"})},
 		"ProtectionOff":      {reason: "Turning deletion protection off is the documented first step of deleting data.", old: seed, new: set(seed, "deletionProtection", false)},
+		"DomainAdded":        {reason: "A domain may be added to an environment without one: the edge, zone and SES are created.", old: dev, new: set(dev, "domain", "dev.example.com")},
+		"ProviderConfigSame": {reason: "Spelling out the default ProviderConfig changes nothing.", old: prod, new: set(prod, "providerConfigRef", map[string]any{"kind": "ProviderConfig", "name": "default"})},
+		"StorageAddedSame":   {reason: "Writing down the default 100 GiB (or more) is no shrink.", old: dev, new: set(dev, "database.allocatedStorageGiB", 100)},
+		"PostgresMinorUp":    {reason: "A minor upgrade applies in place.", old: set(seed, "database.engineVersion", "17.9"), new: set(seed, "database.engineVersion", "17.10")},
+		"PostgresMajorUp":    {reason: "A major upgrade is admitted (the function asks for allowMajorVersionUpgrade).", old: seed, new: set(set(seed, "database.engineVersion", "18"), "database.allowMajorVersionUpgrade", true)},
+		"PostgresPinToMajor": {reason: "major.minor to the major alone: RDS keeps the newest minor.", old: set(seed, "database.engineVersion", "17.6"), new: set(seed, "database.engineVersion", "17")},
+		"CacheVersionUp":     {reason: "ElastiCache upgrades in place.", old: set(seed, "cache.engineVersion", "7.0"), new: seed},
+		"ClusterVersionSame": {reason: "Removing a version equal to the default changes nothing.", old: seed, new: set(seed, "cluster.version", nil)},
+		"RoutePriorityMoved": {reason: "An application's path-rule priority may change (in place; the function orders moves).", old: seed, new: withApps(seed, func(a []any) { app(a, 0)["route"].(map[string]any)["priority"] = 200 })},
 	}
 	v := validate.Shared(t)
 	for name, tc := range cases {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -62,6 +63,11 @@ var specEdits = []specEdit{
 	{name: "protection off", apply: func(s map[string]any) { s["deletionProtection"] = false }},
 	{name: "protection on", apply: func(s map[string]any) { s["deletionProtection"] = true }},
 	{name: "waf rate limit", apply: func(s map[string]any) { setIn(s, "edge.waf.rateLimit", 5000.0) }},
+	{name: "applications reversed", apply: func(s map[string]any) {
+		// Order is no identity (issue 13): a reorder keeps every resource, listener-rule priorities too.
+		apps, _ := s["applications"].([]any)
+		slices.Reverse(apps)
+	}},
 	// Bad edits: the function must refuse them with a Fatal, or render without dropping anything.
 	{name: "bad vpc cidr", apply: func(s map[string]any) { setIn(s, "network.vpcCidr", "10.0.0.0/33") }},
 	{name: "bad profile", apply: func(s map[string]any) { s["profile"] = "production" }},

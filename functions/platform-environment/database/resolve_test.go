@@ -250,3 +250,31 @@ func TestVersionRangeMatchesXRD(t *testing.T) {
 		}
 	}
 }
+
+// TestStorageDefaultMatchesXRD keeps the XRD's no-shrink rule in step with the function's default: the rule
+// writes the storage of a left-out allocatedStorageGiB as a literal, so that adding a smaller value to an
+// instance created with the default (or removing a larger one) is refused like lowering it.
+func TestStorageDefaultMatchesXRD(t *testing.T) {
+	v := validate.Shared(t)
+	xr := func(db map[string]any) map[string]any {
+		return map[string]any{
+			"apiVersion": "platform.cloudpartner.pro/v1alpha1", "kind": "PlatformEnvironment",
+			"metadata": map[string]any{"name": "prod", "namespace": "cloud-consulting"},
+			"spec":     map[string]any{"region": "us-east-1", "database": db},
+		}
+	}
+	r := resolve(t, env("prod", nil), v1alpha1.DatabaseSpec{})
+	if r.AllocatedStorageGiB != defaultAllocatedStorage {
+		t.Fatalf("a left-out allocatedStorageGiB resolves to %d, want the default %d", r.AllocatedStorageGiB, defaultAllocatedStorage)
+	}
+	left := xr(map[string]any{})
+	if errs := v.XRUpdate(left, xr(map[string]any{"allocatedStorageGiB": defaultAllocatedStorage})); len(errs) != 0 {
+		t.Errorf("writing down the default %d GiB must be admitted: %v", defaultAllocatedStorage, errs)
+	}
+	if errs := v.XRUpdate(left, xr(map[string]any{"allocatedStorageGiB": defaultAllocatedStorage - 1})); len(errs) == 0 {
+		t.Errorf("%d GiB on an instance created with the default %d must be refused", defaultAllocatedStorage-1, defaultAllocatedStorage)
+	}
+	if errs := v.XRUpdate(xr(map[string]any{"allocatedStorageGiB": defaultAllocatedStorage + 1}), left); len(errs) == 0 {
+		t.Errorf("removing %d GiB (back to the default %d) must be refused", defaultAllocatedStorage+1, defaultAllocatedStorage)
+	}
+}

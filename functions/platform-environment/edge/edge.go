@@ -43,7 +43,7 @@ type Route struct {
 	Default bool
 	// PathPatterns route matching requests to the application, e.g. /api/*.
 	PathPatterns []string
-	// Priority of the path rule (1-50000, lower first); 0 assigns 100, 110, ... in spec order.
+	// Priority of the path rule (1-50000, lower first) when the spec sets it; 0 leaves it to priorities.
 	Priority int32
 	// HealthPath is the target group's health-check path.
 	HealthPath string
@@ -55,7 +55,7 @@ type Input struct {
 	Domain string
 	// Spec is the resolved edge; nil without a domain.
 	Spec *v1alpha1.ResolvedEdge
-	// Routes are the routed applications, in spec order, with priorities resolved.
+	// Routes are the routed applications, in spec order.
 	Routes []Route
 }
 

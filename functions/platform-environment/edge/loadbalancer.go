@@ -95,8 +95,8 @@ func defaultAction(env *compose.Env, routes []Route) map[string]any {
 }
 
 // rules renders the HTTPS listener's rules: api.<domain> to the API application (all paths), then one
-// path rule per application with path patterns. Rules of applications that lost their route are
-// retired; rules are only ever retired while the listener is rendered, so a gate never deletes them.
+// path rule per application with path patterns, at the priorities of priorities (a new rule whose
+// priority another rule still holds waits). Rules of applications that lost their route are retired; rules are only ever retired while the listener is rendered, so a gate never deletes them.
 func rules(env *compose.Env, in Input) compose.Result {
 	var res compose.Result
 	forward := func(app string) []any {
@@ -112,13 +112,18 @@ func rules(env *compose.Env, in Input) compose.Result {
 	} else {
 		res.Retire(hostRule)
 	}
+	prio := priorities(env.Observed, in.Routes)
+	if prio.waiting != "" {
+		res.Wait(component, prio.waiting)
+	}
 	for _, r := range in.Routes {
-		if len(r.PathPatterns) == 0 {
+		p, ok := prio.desired[r.App]
+		if len(r.PathPatterns) == 0 || !ok {
 			continue
 		}
 		res.Add(env.NewAWS(PathRule(r.App), elbv2, "LBListenerRule").ForProvider(map[string]any{
 			"listenerArnRef": env.Ref(compose.LoadBalancerHTTPS),
-			"priority":       r.Priority,
+			"priority":       p,
 			"action":         forward(r.App),
 			"condition":      []any{map[string]any{"pathPattern": map[string]any{"values": toAny(r.PathPatterns)}}},
 		}))

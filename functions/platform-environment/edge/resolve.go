@@ -14,8 +14,9 @@ const (
 	// DefaultRateLimit is the WAF rate-based rule's limit: requests per client IP in 5 minutes.
 	DefaultRateLimit = 2000
 
-	// firstPathPriority and priorityStep number the path rules in spec order; the host rule of
-	// api.<domain> goes before them all.
+	// firstPathPriority and priorityStep are where the path rules' default priorities are taken from
+	// (see priorities); the host rule of api.<domain> goes before them all. The XRD refuses an explicit
+	// route.priority equal to hostRulePriority (a test keeps the two in step).
 	firstPathPriority = 100
 	priorityStep      = 10
 	hostRulePriority  = 10
@@ -34,8 +35,8 @@ const (
 var accessLogRetention = map[string]int32{"prod": 365, "staging": 90, "dev": 30}
 
 // Resolve applies the profile's defaults to the edge's spec and checks the routes: at most one default
-// application, path patterns AWS accepts, unique rule priorities. It returns the routes with their
-// priorities resolved. Without a domain there is no edge and nothing to resolve.
+// application, path patterns AWS accepts, unique explicit rule priorities. It returns the routes; the
+// priorities the spec leaves out are chosen when the rules are rendered. Without a domain there is no edge and nothing to resolve.
 func Resolve(spec v1alpha1.EdgeSpec, domain, profile string, routes []Route) (*v1alpha1.ResolvedEdge, []Route, error) {
 	if domain == "" {
 		return nil, nil, nil
@@ -61,7 +62,6 @@ func Resolve(spec v1alpha1.EdgeSpec, domain, profile string, routes []Route) (*v
 	out := make([]Route, 0, len(routes))
 	defaults := []string{}
 	priorities := map[int32]string{}
-	next := int32(firstPathPriority)
 	for _, rt := range routes {
 		field := fmt.Sprintf("spec.applications[%s].route", rt.App)
 		if rt.Default {
@@ -75,18 +75,16 @@ func Resolve(spec v1alpha1.EdgeSpec, domain, profile string, routes []Route) (*v
 				return nil, nil, compose.Invalid(field, fmt.Sprintf("start each path pattern with / and keep it within %d characters, e.g. /api/*", maxPatternLength), "path pattern %q is not one AWS accepts", p)
 			}
 		}
-		if len(rt.PathPatterns) > 0 {
-			if rt.Priority == 0 {
-				rt.Priority = next
-			}
+		// Explicit priorities only: the others are chosen from observed state when the rules are rendered
+		// (priorities), never from the order of spec.applications.
+		if len(rt.PathPatterns) > 0 && rt.Priority != 0 {
 			if rt.Priority < 1 || rt.Priority > maxPriority || rt.Priority == hostRulePriority {
-				return nil, nil, compose.Invalid(field, fmt.Sprintf("choose a priority from 1 to %d other than %d (the api.<domain> host rule)", maxPriority, hostRulePriority), "priority %d is not available", rt.Priority)
+				return nil, nil, compose.Invalid(field+".priority", fmt.Sprintf("choose a priority from 1 to %d other than %d", maxPriority, hostRulePriority), "priority %d is taken by the environment's own api.<domain> host rule or outside AWS's range", rt.Priority)
 			}
 			if other, dup := priorities[rt.Priority]; dup {
-				return nil, nil, compose.Invalid(field, "give every routed application its own priority", "priority %d is also %s's", rt.Priority, other)
+				return nil, nil, compose.Invalid(field+".priority", "give every routed application its own priority", "priority %d is also %s's", rt.Priority, other)
 			}
 			priorities[rt.Priority] = rt.App
-			next = max(next, rt.Priority) + priorityStep
 		}
 		if rt.HealthPath == "" {
 			rt.HealthPath = "/"

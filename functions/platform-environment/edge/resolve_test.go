@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	"github.com/cloudpartner/platform-environment/test/validate"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -34,7 +35,7 @@ func TestResolve(t *testing.T) {
 			want: want{
 				resolved: &v1alpha1.ResolvedEdge{SSLPolicy: DefaultSSLPolicy, AccessLogRetentionDays: 365, APIApplication: "backend", WAF: true, WAFRateLimit: 2000},
 				routes: []Route{
-					{App: "backend", Port: 8061, PathPatterns: []string{"/api/*"}, Priority: 100, HealthPath: "/health"},
+					{App: "backend", Port: 8061, PathPatterns: []string{"/api/*"}, HealthPath: "/health"},
 					{App: "frontend", Port: 80, Default: true, HealthPath: "/"},
 				},
 			},
@@ -49,13 +50,13 @@ func TestResolve(t *testing.T) {
 			want: want{
 				resolved: &v1alpha1.ResolvedEdge{SSLPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06", AccessLogRetentionDays: 7, APIApplication: "frontend"},
 				routes: []Route{
-					{App: "backend", Port: 8061, PathPatterns: []string{"/api/*"}, Priority: 100, HealthPath: "/health"},
+					{App: "backend", Port: 8061, PathPatterns: []string{"/api/*"}, HealthPath: "/health"},
 					{App: "frontend", Port: 80, Default: true, HealthPath: "/"},
 				},
 			},
 		},
-		"PrioritiesInSpecOrder": {
-			reason: "Unset priorities follow spec order in steps of 10 after any explicit one; no /api/* means no API host.",
+		"UnsetPrioritiesLeftOut": {
+			reason: "Resolve keeps explicit priorities only: the others are chosen from observed state when the rules are rendered (never from spec order); no /api/* means no API host.",
 			domain: testDomain, profile: "staging",
 			routes: []Route{
 				{App: "a", Port: 1, PathPatterns: []string{"/a/*"}},
@@ -65,9 +66,9 @@ func TestResolve(t *testing.T) {
 			want: want{
 				resolved: &v1alpha1.ResolvedEdge{SSLPolicy: DefaultSSLPolicy, AccessLogRetentionDays: 90, WAF: true, WAFRateLimit: 2000},
 				routes: []Route{
-					{App: "a", Port: 1, PathPatterns: []string{"/a/*"}, Priority: 100, HealthPath: "/"},
+					{App: "a", Port: 1, PathPatterns: []string{"/a/*"}, HealthPath: "/"},
 					{App: "b", Port: 2, PathPatterns: []string{"/b/*"}, Priority: 500, HealthPath: "/"},
-					{App: "c", Port: 3, PathPatterns: []string{"/c/*", "/cc"}, Priority: 510, HealthPath: "/"},
+					{App: "c", Port: 3, PathPatterns: []string{"/c/*", "/cc"}, HealthPath: "/"},
 				},
 			},
 		},
@@ -81,13 +82,13 @@ func TestResolve(t *testing.T) {
 			reason: "AWS refuses two rules with one priority.",
 			domain: testDomain, profile: "prod",
 			routes: []Route{{App: "a", PathPatterns: []string{"/a"}, Priority: 200}, {App: "b", PathPatterns: []string{"/b"}, Priority: 200}},
-			want:   want{err: "spec.applications[b].route: priority 200 is also a's; give every routed application its own priority"},
+			want:   want{err: "spec.applications[b].route.priority: priority 200 is also a's; give every routed application its own priority"},
 		},
 		"HostRulePriority": {
 			reason: "Priority 10 belongs to the api.<domain> host rule.",
 			domain: testDomain, profile: "prod",
 			routes: []Route{{App: "a", PathPatterns: []string{"/a"}, Priority: 10}},
-			want:   want{err: "spec.applications[a].route: priority 10 is not available; choose a priority from 1 to 50000 other than 10 (the api.<domain> host rule)"},
+			want:   want{err: "spec.applications[a].route.priority: priority 10 is taken by the environment's own api.<domain> host rule or outside AWS's range; choose a priority from 1 to 50000 other than 10"},
 		},
 		"TooManyPatterns": {
 			reason: "AWS takes at most five values in a path-pattern condition.",
@@ -125,5 +126,27 @@ func TestResolve(t *testing.T) {
 				t.Errorf("%s\nroutes: -want +got:\n%s", tc.reason, diff)
 			}
 		})
+	}
+}
+
+// TestHostRulePriorityMatchesXRD keeps the XRD's admission rule and the function's own rules in step: the
+// priority of the api.<domain> host rule is refused at admission and by Resolve, its neighbours are admitted
+// by both.
+func TestHostRulePriorityMatchesXRD(t *testing.T) {
+	v := validate.Shared(t)
+	for _, p := range []int32{hostRulePriority - 1, hostRulePriority, hostRulePriority + 1, firstPathPriority} {
+		xr := map[string]any{
+			"apiVersion": "platform.cloudpartner.pro/v1alpha1", "kind": "PlatformEnvironment",
+			"metadata": map[string]any{"name": "prod", "namespace": "cloud-consulting"},
+			"spec": map[string]any{"region": "us-east-1", "domain": testDomain, "applications": []any{map[string]any{
+				"name": "a", "image": "registry.example.com/a:1", "port": 8080,
+				"route": map[string]any{"pathPatterns": []any{"/a/*"}, "priority": p},
+			}}},
+		}
+		admitted := len(v.XR(xr)) == 0
+		_, _, err := Resolve(v1alpha1.EdgeSpec{}, testDomain, "prod", []Route{{App: "a", PathPatterns: []string{"/a/*"}, Priority: p}})
+		if want := p != hostRulePriority; admitted != want || (err == nil) != want {
+			t.Errorf("priority %d: admitted %v, the function accepts it %v (err %v); want both %v", p, admitted, err == nil, err, want)
+		}
 	}
 }
