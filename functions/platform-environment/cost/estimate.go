@@ -116,6 +116,11 @@ func (x *estimator) fixed(component, item, key, region string, count float64) {
 
 // usage lists a usage-based dimension with its unit price in region (if the table has one).
 func (x *estimator) usage(component, name, key, region, assumption string) {
+	x.usageIn(component, name, key, region, assumption, "")
+}
+
+// usageIn is usage with the unit to show where the table has no price for the dimension.
+func (x *estimator) usageIn(component, name, key, region, assumption, unit string) {
 	u := v1alpha1.CostUsage{Name: name, Component: component, Assumption: assumption}
 	if p, ok := x.t.Prices[key]; ok {
 		u.Unit = p.Unit
@@ -125,7 +130,7 @@ func (x *estimator) usage(component, name, key, region, assumption string) {
 		u.UnitUSD = &v
 	}
 	if u.Unit == "" {
-		u.Unit = "use"
+		u.Unit = unit
 	}
 	x.e.Usage = append(x.e.Usage, u)
 }
@@ -196,7 +201,7 @@ func cluster(x *estimator, region string, c v1alpha1.ResolvedCluster) {
 		} else {
 			item = "EKS control plane, Kubernetes " + c.Version + " (standard support until " + eoss + ")"
 			if p, ok := x.t.Lookup("eks.cluster.extended", region); ok {
-				x.e.Notes = append(x.e.Notes, fmt.Sprintf("Kubernetes %s leaves EKS standard support on %s: the control plane then costs $%g/hour until upgraded", c.Version, eoss, p))
+				x.e.Notes = append(x.e.Notes, fmt.Sprintf("Kubernetes %s leaves EKS standard support on %s: the control plane then costs $%.2f/hour until upgraded", c.Version, eoss, p))
 			}
 		}
 	}
@@ -266,7 +271,7 @@ func dns(x *estimator, region string, spec v1alpha1.PlatformEnvironmentSpec) boo
 	if spec.DNS.ZoneID == "" {
 		x.fixed("dns", "Route 53 hosted zone", "route53.zone", "global", 1)
 	}
-	x.usage("dns", "Route 53 queries", "route53.queries", "global", zeroUse)
+	x.usageIn("dns", "Route 53 queries", "route53.queries", "global", zeroUse, "1M queries")
 	if hc := spec.DNS.HealthCheck; hc.Enabled == nil || *hc.Enabled {
 		features := 1.0 // HTTPS
 		what := "HTTPS"
@@ -299,7 +304,7 @@ func email(x *estimator, region string, spec v1alpha1.PlatformEnvironmentSpec) [
 	}
 	for _, r := range regions {
 		x.fixed("email", "KMS key of the SES events topic ("+r+")", "kms.key", r, 1)
-		x.usage("email", "SES messages sent from "+r, "ses.messages", r, zeroUse)
+		x.usageIn("email", "SES messages sent from "+r, "ses.messages", r, zeroUse, "1,000 messages")
 	}
 	return regions
 }
