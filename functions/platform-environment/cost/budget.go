@@ -19,12 +19,16 @@ import (
 // is never enforced.
 func Guard(limit *float64, generation int64, prev *v1alpha1.BudgetStatus, e *Estimate) (*v1alpha1.BudgetStatus, error) {
 	var accepted v1alpha1.BudgetStatus
+	// Without a status.budget the function has accepted nothing yet: a new environment (generation 1, or
+	// none where rendered offline) is an edit, but an existing one meeting the guardrail for the first
+	// time (an upgrade to a function that has it) is not: nothing says its spec changed.
+	edit := generation <= 1
 	if prev != nil {
 		accepted = *prev
+		edit = generation > accepted.AcceptedGeneration
 	}
 	total, complete := e.Total()
 	estimated := complete && e.Priced()
-	edit := generation > accepted.AcceptedGeneration
 
 	st := &v1alpha1.BudgetStatus{MonthlyLimitUSD: limit, AcceptedGeneration: accepted.AcceptedGeneration}
 	if generation > st.AcceptedGeneration {

@@ -52,10 +52,11 @@ func TestGuard(t *testing.T) {
 		"unchanged generation after a price-table change never fails": {limit: ptr(480.0), gen: 4, prev: accepted(4, seedUSD), e: repriced, exceeded: true, acceptGen: 4},
 		// During a node group replacement both groups run until the new one is Ready, but the estimate is
 		// of the spec: an edit then is judged against the accepted spec's estimate, not the overlap.
-		"an edit during a replacement raising the cost": {limit: ptr(500.0), gen: 6, prev: accepted(5, seedUSD), e: big, refused: []string{"generation 6", "$476.21 accepted at generation 5"}},
-		"an edit during a replacement keeping the cost": {limit: ptr(400.0), gen: 6, prev: accepted(5, seedUSD), e: seed, exceeded: true, acceptGen: 6},
-		"an older generation is not an edit":            {limit: ptr(400.0), gen: 3, prev: accepted(5, seedUSD), e: big, exceeded: true, acceptGen: 5},
-		"an incomplete estimate is not enforced":        {limit: ptr(1.0), gen: 2, prev: accepted(1, seedUSD), e: New(Default, Input{Region: "af-south-1", Spec: seedInput().Spec, Resolved: seedInput().Resolved}), acceptGen: 2},
+		"an edit during a replacement raising the cost":                                         {limit: ptr(500.0), gen: 6, prev: accepted(5, seedUSD), e: big, refused: []string{"generation 6", "$476.21 accepted at generation 5"}},
+		"an edit during a replacement keeping the cost":                                         {limit: ptr(400.0), gen: 6, prev: accepted(5, seedUSD), e: seed, exceeded: true, acceptGen: 6},
+		"an older generation is not an edit":                                                    {limit: ptr(400.0), gen: 3, prev: accepted(5, seedUSD), e: big, exceeded: true, acceptGen: 5},
+		"an existing environment meeting the guardrail for the first time (a function upgrade)": {limit: ptr(400.0), gen: 7, e: seed, exceeded: true, acceptGen: 7},
+		"an incomplete estimate is not enforced":                                                {limit: ptr(1.0), gen: 2, prev: accepted(1, seedUSD), e: New(Default, Input{Region: "af-south-1", Spec: seedInput().Spec, Resolved: seedInput().Resolved}), acceptGen: 2},
 	}
 	_ = smallUSD
 	_ = repricedUSD
