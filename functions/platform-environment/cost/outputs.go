@@ -25,7 +25,7 @@ func (e *Estimate) Outputs() *v1alpha1.CostOutputs {
 	total, complete := e.Total()
 	o.Complete = complete
 	if !e.Priced() {
-		o.Message = fmt.Sprintf("no estimate: the price table of %s has no prices for %s (priced regions: %s); what the environment composes is listed under notPriced", e.PriceDate, e.Region, strings.Join(Default.Regions(), ", "))
+		o.Message = fmt.Sprintf("no estimate: the price table of %s has no prices for %s (priced regions: %s); the dimensions without a price are listed under notPriced", e.PriceDate, e.Region, strings.Join(Default.Regions(), ", "))
 		return o
 	}
 	o.MonthlyUSD = &total
