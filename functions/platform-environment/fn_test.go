@@ -147,9 +147,11 @@ func TestSeedRenders(t *testing.T) {
 	if n := len(rsp.GetDesired().GetResources()); n < 58 {
 		t.Errorf("rendered %d resources; the network alone has 58", n)
 	}
+	// The budget's condition comes first (False without a limit), then FunctionSuccess.
 	conds := rsp.GetConditions()
-	if len(conds) != 1 || conds[0].GetType() != "FunctionSuccess" || conds[0].GetStatus() != fnv1.Status_STATUS_CONDITION_TRUE {
-		t.Errorf("want one FunctionSuccess=True condition, got %v", conds)
+	if len(conds) != 2 || conds[0].GetType() != "BudgetExceeded" || conds[0].GetStatus() != fnv1.Status_STATUS_CONDITION_FALSE ||
+		conds[1].GetType() != "FunctionSuccess" || conds[1].GetStatus() != fnv1.Status_STATUS_CONDITION_TRUE {
+		t.Errorf("want BudgetExceeded=False and FunctionSuccess=True, got %v", conds)
 	}
 	status := rsp.GetDesired().GetComposite().GetResource().AsMap()["status"].(map[string]any)
 	resolved := status["resolved"].(map[string]any)
