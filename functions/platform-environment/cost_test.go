@@ -215,26 +215,40 @@ func TestProfileCosts(t *testing.T) {
 	}
 }
 
-// TestCostOutputs: status.outputs.cost of each example as rendered; the seed's figure is the one the
-// README states, the others have no prices for their region and say so.
+// TestCostOutputs: status.outputs.cost of each example as rendered. The seed's figure is the one the
+// README states; prod (eu-central-1) is a lower bound that says so (the table prices part of that
+// region); dev (us-west-2) has no prices of its region and says so instead of showing figures.
 func TestCostOutputs(t *testing.T) {
-	for ex, want := range map[string]string{"seed-production": "476.21", "dev": "", "prod": ""} {
+	for ex, want := range map[string]struct{ usd, message string }{
+		"seed-production": {"476.21", "fixed costs only"},
+		"prod":            {"lower bound", "lower bound"},
+		"dev":             {"", "no prices for us-west-2"},
+	} {
 		rsp := run(t, readXR(t, ex), nil)
 		if msg := fatal(rsp); msg != "" {
 			t.Fatalf("%s: %s", ex, msg)
 		}
 		st := rsp.GetDesired().GetComposite().GetResource().AsMap()["status"].(map[string]any)
 		c := mapAt(st, "outputs", "cost")
-		got := ""
-		if v, ok := c["monthlyUSD"]; ok {
-			got = fmt.Sprintf("%.2f", v)
+		v, has := c["monthlyUSD"]
+		switch want.usd {
+		case "":
+			if has {
+				t.Errorf("%s: monthlyUSD %v for a region without prices", ex, v)
+			}
+		case "lower bound":
+			if !has || c["complete"] != false {
+				t.Errorf("%s: want a partial estimate, got monthlyUSD %v complete %v", ex, v, c["complete"])
+			}
+		default:
+			if got := fmt.Sprintf("%.2f", v); got != want.usd || c["complete"] != true {
+				t.Errorf("%s: monthlyUSD %s complete %v, want %s complete", ex, got, c["complete"], want.usd)
+			}
 		}
-		if got != want {
-			t.Errorf("%s: monthlyUSD %q, want %q (%v)", ex, got, want, c["message"])
+		if !strings.Contains(fmt.Sprint(c["message"]), want.message) {
+			t.Errorf("%s: message %q does not say %q", ex, c["message"], want.message)
 		}
-		if want == "" && !strings.Contains(fmt.Sprint(c["message"]), "no prices for") {
-			t.Errorf("%s: message %q does not say the region has no prices", ex, c["message"])
-		}
+		t.Logf("%s: monthlyUSD %v complete %v notPriced %v", ex, v, c["complete"], c["notPriced"])
 		if b := mapAt(st, "budget"); b["acceptedGeneration"] == nil {
 			t.Errorf("%s: no status.budget.acceptedGeneration: %v", ex, st["budget"])
 		}

@@ -31,11 +31,13 @@ type Table struct {
 	Prices            map[string]Price `json:"prices"`
 }
 
-// Price is one dimension's unit price per region ("*": every region).
+// Price is one dimension's unit price per region ("*": every region), read from Source unless
+// RegionSources names another source for a region.
 type Price struct {
-	Unit   string             `json:"unit"`
-	Source string             `json:"source"`
-	USD    map[string]float64 `json:"usd"`
+	Unit          string             `json:"unit"`
+	Source        string             `json:"source"`
+	RegionSources map[string]string  `json:"regionSources,omitempty"`
+	USD           map[string]float64 `json:"usd"`
 }
 
 // Lookup returns a dimension's unit price in a region.
@@ -96,6 +98,14 @@ func Load(b []byte) (*Table, error) {
 	for k, p := range t.Prices {
 		if _, ok := t.Sources[p.Source]; !ok {
 			return nil, fmt.Errorf("price %s names source %q, which the table does not list", k, p.Source)
+		}
+		for r, id := range p.RegionSources {
+			if _, ok := t.Sources[id]; !ok {
+				return nil, fmt.Errorf("price %s names source %q for %s, which the table does not list", k, id, r)
+			}
+			if _, ok := p.USD[r]; !ok {
+				return nil, fmt.Errorf("price %s names a source for %s but has no price there", k, r)
+			}
 		}
 		if p.Unit == "" || len(p.USD) == 0 {
 			return nil, fmt.Errorf("price %s needs a unit and at least one region", k)

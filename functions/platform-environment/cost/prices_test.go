@@ -11,6 +11,9 @@ func TestPriceTable(t *testing.T) {
 	used := map[string]bool{Default.EKSVersionsSource: true, Default.MultiAZSource: true}
 	for k, p := range Default.Prices {
 		used[p.Source] = true
+		for _, id := range p.RegionSources {
+			used[id] = true
+		}
 		for r, v := range p.USD {
 			if v < 0 {
 				t.Errorf("%s in %s: negative price %g", k, r, v)
