@@ -42,6 +42,8 @@ func crdFor(pkg string) (*extv1.CustomResourceDefinition, string, error) {
 	parser := &crd.Parser{
 		Collector: &markers.Collector{Registry: reg},
 		Checker:   &loader.TypeChecker{NodeFilters: []loader.NodeFilter{crd.Generator{}.CheckFilter()}},
+		// Money is a JSON number (status.outputs.cost, spec.budget): float64 fields become type: number.
+		AllowDangerousTypes: true,
 	}
 	crd.AddKnownTypes(parser)
 	for _, root := range roots {

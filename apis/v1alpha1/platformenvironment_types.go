@@ -123,6 +123,10 @@ type PlatformEnvironmentSpec struct {
 	// +listMapKey=name
 	// +optional
 	Applications []ApplicationSpec `json:"applications,omitempty"`
+
+	// Budget is the monthly cost guardrail (see status.outputs.cost and status.budget).
+	// +optional
+	Budget BudgetSpec `json:"budget,omitempty"`
 }
 
 // ProviderConfigReference names a provider-aws ProviderConfig (kind and name; no namespace: namespaced
@@ -156,6 +160,10 @@ type PlatformEnvironmentStatus struct {
 	// +listMapKey=name
 	// +optional
 	Components []ComponentStatus `json:"components,omitempty"`
+
+	// Budget is what the budget guardrail accepted last.
+	// +optional
+	Budget *BudgetStatus `json:"budget,omitempty"`
 }
 
 // ResolvedSpec is the profile-dependent part of the spec as the function resolved it.
@@ -198,6 +206,9 @@ type Outputs struct {
 	Observability *ObservabilityOutputs `json:"observability,omitempty"`
 	// +optional
 	Applications *ApplicationsOutputs `json:"applications,omitempty"`
+	// Cost is the estimated monthly cost of the environment.
+	// +optional
+	Cost *CostOutputs `json:"cost,omitempty"`
 }
 
 // ComponentStatus is the readiness of one component.

@@ -78,6 +78,7 @@ func (f *Function) RunFunction(ctx context.Context, req *fnv1.RunFunctionRequest
 		return rsp, nil
 	}
 	f.log.Debug("Rendered", "xr", xr.Namespace+"/"+xr.Name, "resources", len(desired.Resources))
+	budgetCondition(rsp, status.Budget)
 	response.ConditionTrue(rsp, "FunctionSuccess", "Success").TargetComposite()
 	// Applied: whether the spec has reached AWS (every observed resource Synced), which Ready cannot tell.
 	applied := response.ConditionFalse

@@ -147,10 +147,12 @@ func TestSeedRenders(t *testing.T) {
 	if n := len(rsp.GetDesired().GetResources()); n < 58 {
 		t.Errorf("rendered %d resources; the network alone has 58", n)
 	}
+	// The budget's condition comes first (False without a limit), then FunctionSuccess, then Applied.
 	conds := rsp.GetConditions()
-	if len(conds) != 2 || conds[0].GetType() != "FunctionSuccess" || conds[0].GetStatus() != fnv1.Status_STATUS_CONDITION_TRUE ||
-		conds[1].GetType() != "Applied" || conds[1].GetStatus() != fnv1.Status_STATUS_CONDITION_TRUE || conds[1].GetReason() != "Synced" {
-		t.Errorf("want FunctionSuccess=True and Applied=True (Synced: nothing observed yet), got %v", conds)
+	if len(conds) != 3 || conds[0].GetType() != "BudgetExceeded" || conds[0].GetStatus() != fnv1.Status_STATUS_CONDITION_FALSE ||
+		conds[1].GetType() != "FunctionSuccess" || conds[1].GetStatus() != fnv1.Status_STATUS_CONDITION_TRUE ||
+		conds[2].GetType() != "Applied" || conds[2].GetStatus() != fnv1.Status_STATUS_CONDITION_TRUE || conds[2].GetReason() != "Synced" {
+		t.Errorf("want BudgetExceeded=False, FunctionSuccess=True and Applied=True (Synced: nothing observed yet), got %v", conds)
 	}
 	for _, c := range conds {
 		if c.GetTarget() != fnv1.Target_TARGET_COMPOSITE {

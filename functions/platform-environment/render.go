@@ -6,6 +6,7 @@ import (
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/cache"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/cluster"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/cost"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/database"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/dns"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/edge"
@@ -114,6 +115,14 @@ func render(xr *v1alpha1.PlatformEnvironment, observed compose.Observed) (*compo
 	obsOut := observability.Build(env, obs, spec.Observability, compose.Kinds(results...))
 	outputs.Observability = obsOut.Outputs
 	results = append(results, obsOut.Result)
+
+	// The monthly cost of everything the spec composes, and the budget's verdict on it: an edit over the
+	// limit ends here, before anything is assembled.
+	estimate := cost.New(cost.Default, cost.Input{Region: env.Region, Spec: spec, Resolved: *resolved})
+	outputs.Cost = estimate.Outputs()
+	if status.Budget, err = cost.Guard(spec.Budget.MonthlyLimitUSD, xr.Generation, xr.Status.Budget, estimate); err != nil {
+		return nil, status, err
+	}
 
 	assembled, err := compose.Assemble(env, results...)
 	if err != nil {
