@@ -13,12 +13,21 @@ type addonDefault struct {
 	Source, Read string
 }
 
-// Where the versions come from. AWS's own tables ("the latest version of the Amazon EKS add-on type for
-// each Kubernetes version") where the stored copy of the page lists the minor; for the add-ons AWS
-// publishes no table for (and for VPC CNI on 1.34 and later, which the stored AWS page does not list yet),
-// the version maps awslabs/cdk-eks-blueprints keeps per Kubernetes version, or a published
-// `aws eks describe-addon-versions` output. A minor none of them lists is left out: the add-on is then
-// unpinned (EKS's default) and status.resolved.cluster.addonWarnings names it.
+// Where the versions come from, one source per add-on so that its rows agree with each other:
+//   - kube-proxy and CoreDNS: AWS's tables ("the latest version of the Amazon EKS add-on type for each
+//     Kubernetes version"), from the newest stored copy of each page (its Japanese edition), which lists
+//     1.30 or 1.31 to 1.36;
+//   - VPC CNI: AWS's table in the stored copies stops at 1.33 (v1.20.1-eksbuild.3), so the version map
+//     awslabs/cdk-eks-blueprints keeps per Kubernetes version (1.26 to 1.35), whose versions are newer;
+//   - the EBS CSI driver: no AWS table per Kubernetes version was found; the same cdk-eks-blueprints
+//     commit's map;
+//   - the Pod Identity agent: no AWS table either; one `aws eks describe-addon-versions` output for 1.34,
+//     quoted in a cdk-eks-blueprints pull request (an AWS engineer wrote in aws/containers-roadmap#2684,
+//     2025-11-24, that v1.3.10-eksbuild.1 became the default "in all regions", naming no Kubernetes
+//     version, so it is not used).
+//
+// A minor no source lists is left out: the add-on is then unpinned (EKS's default) and
+// status.resolved.cluster.addonWarnings names it.
 const (
 	srcCoreDNS   = "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-coredns.md (CoreDNS versions table)"
 	srcKubeProxy = "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-kube-proxy.md (kube-proxy versions table)"

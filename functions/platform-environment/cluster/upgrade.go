@@ -15,7 +15,8 @@ const maxKubeletSkew = 3
 
 // Plan is the versions to render in one reconcile, in the safe upgrade order: the control plane steps one
 // minor version at a time (EKS allows nothing else), the node group follows once the control plane is at
-// the target, and pinned add-on versions follow once the node group is there too.
+// the target, and add-on versions (pins, or the defaults of the new minor) follow once the node group is
+// there too.
 type Plan struct {
 	// ControlPlane is the version to render on the cluster.
 	ControlPlane string
