@@ -102,6 +102,9 @@ func addon(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan, name string,
 		observed, _ = env.Observed.String(n, "spec.forProvider.addonVersion")
 	}
 	follows, _ := env.Observed.String(n, "metadata.annotations["+followsAnnotation+"]")
+	if _, err := minor(follows); err != nil {
+		follows = "" // not a record this function wrote: adopted as following the current minor
+	}
 	fp := map[string]any{
 		"clusterNameRef":           env.Ref(compose.Cluster),
 		"addonName":                name,
