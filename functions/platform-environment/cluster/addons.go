@@ -113,7 +113,7 @@ func addon(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan, name string,
 	}
 	v, follows := AddonVersion(plan, AddonState{
 		Pinned: r.AddonVersions[name], Observed: observed, Exists: env.Observed.Exists(n), Follows: follows,
-	}, func(minor string) string { return defaultAddonVersion(name, minor) })
+	}, func(k8s string) string { return defaultAddonVersion(name, k8s) })
 	if v != "" {
 		fp["addonVersion"] = v
 	}

@@ -130,31 +130,32 @@ type AddonState struct {
 //     takes the table's version for the new minor, never one below the version it runs. Where the table
 //     lacks the new minor the add-on keeps its version and still follows the old minor, so it moves once a
 //     release's table has the minor. An add-on without a record is adopted as following plan.Addons.
-func AddonVersion(plan Plan, s AddonState, defaults func(minor string) string) (version, follows string) {
-	minor := plan.Addons
+func AddonVersion(plan Plan, s AddonState, defaults func(k8s string) string) (version, follows string) {
+	k8s := plan.Addons
 	follows = s.Follows
 	if follows == "" {
-		follows = minor
+		follows = k8s
 	}
 	switch {
 	case s.Pinned != "" && (!s.Exists || plan.AddonsAtTarget || s.Observed == ""):
-		return s.Pinned, minor
+		return s.Pinned, k8s
 	case s.Pinned != "":
 		return s.Observed, follows // hold until the node group runs the cluster's version
 	case !s.Exists:
-		return defaults(minor), minor
-	case follows == minor:
+		return defaults(k8s), k8s
+	case follows == k8s:
 		return s.Observed, follows
 	}
-	d := defaults(minor)
+	d := defaults(k8s)
 	if d == "" {
 		return s.Observed, follows
 	}
 	if s.Observed != "" {
 		if c, ok := compareAddonVersions(d, s.Observed); !ok || c < 0 {
-			// Never below what runs (EKS add-ons do not go back); a version that does not read stays too.
-			return s.Observed, minor
+			// Never below what runs: a step must not take back an upgrade made by hand. A version that does
+			// not read cannot be compared, so it stays too.
+			return s.Observed, k8s
 		}
 	}
-	return d, minor
+	return d, k8s
 }
