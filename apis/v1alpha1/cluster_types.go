@@ -164,6 +164,15 @@ type ResolvedCluster struct {
 	// AddonVersions are the pinned add-on versions by EKS add-on name; add-ons not listed are unpinned.
 	// +optional
 	AddonVersions map[string]string `json:"addonVersions,omitempty"`
+	// DefaultAddonVersions are this release's versions, for the target Kubernetes version, of the add-ons
+	// the spec does not pin: a new add-on is created at its version; an existing one moves to it only when
+	// spec.cluster.version steps (once the node group runs the new version), never below what it runs.
+	// +optional
+	DefaultAddonVersions map[string]string `json:"defaultAddonVersions,omitempty"`
+	// AddonWarnings name the unpinned add-ons this release has no default version for at the target
+	// Kubernetes version: they are created at EKS's default and existing ones keep their version.
+	// +optional
+	AddonWarnings []string `json:"addonWarnings,omitempty"`
 }
 
 // ResolvedNodeGroup is the node group as the function resolved it.

@@ -83,27 +83,42 @@ func addons(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan, nodeGroup s
 		res.Add(addon(env, r, plan, AddonEBSCSIDriver, extra))
 	}
 
-	if !plan.AddonsAtTarget && len(r.AddonVersions) > 0 {
-		res.Wait("addons", "pinned add-on versions apply once the node group runs "+r.Version)
+	if !plan.AddonsAtTarget {
+		res.Wait("addons", "add-on versions follow once the node group runs "+r.Version)
 	}
 	return res
 }
 
+// followsAnnotation records on an add-on the Kubernetes minor its version was last set for: the
+// function's only memory of whether spec.cluster.version stepped since, which is when an unpinned add-on
+// moves to the default versions' next entry (AddonVersion).
+const followsAnnotation = "platform.cloudpartner.pro/addon-kubernetes-version"
+
 // addon renders one EKS add-on at the version AddonVersion decides.
 func addon(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan, name string, extra map[string]any) *compose.MR {
 	n := addonName(name)
-	observed, _ := env.Observed.String(n, "status.atProvider.addonVersion")
+	observed, ok := env.Observed.String(n, "status.atProvider.addonVersion")
+	if !ok {
+		observed, _ = env.Observed.String(n, "spec.forProvider.addonVersion")
+	}
+	follows, _ := env.Observed.String(n, "metadata.annotations["+followsAnnotation+"]")
+	if _, err := minor(follows); err != nil {
+		follows = "" // not a record this function wrote: adopted as following the current minor
+	}
 	fp := map[string]any{
 		"clusterNameRef":           env.Ref(compose.Cluster),
 		"addonName":                name,
 		"resolveConflictsOnCreate": "OVERWRITE",
 		"resolveConflictsOnUpdate": "PRESERVE",
 	}
-	if v := AddonVersion(r.AddonVersions[name], observed, env.Observed.Exists(n), plan.AddonsAtTarget); v != "" {
+	v, follows := AddonVersion(plan, AddonState{
+		Pinned: r.AddonVersions[name], Observed: observed, Exists: env.Observed.Exists(n), Follows: follows,
+	}, func(k8s string) string { return defaultAddonVersion(name, k8s) })
+	if v != "" {
 		fp["addonVersion"] = v
 	}
 	for k, v := range extra {
 		fp[k] = v
 	}
-	return env.NewAWS(n, eksAPI, "Addon").ForProvider(fp)
+	return env.NewAWS(n, eksAPI, "Addon").Annotate(followsAnnotation, follows).ForProvider(fp)
 }

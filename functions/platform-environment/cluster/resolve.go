@@ -125,6 +125,21 @@ func Resolve(spec v1alpha1.ClusterSpec, env *compose.Env) (v1alpha1.ResolvedClus
 		}
 		r.AddonVersions[p.addon] = p.version
 	}
+	for _, p := range pins {
+		if p.version != "" {
+			continue
+		}
+		if v := defaultAddonVersion(p.addon, r.Version); v != "" {
+			if r.DefaultAddonVersions == nil {
+				r.DefaultAddonVersions = map[string]string{}
+			}
+			r.DefaultAddonVersions[p.addon] = v
+			continue
+		}
+		r.AddonWarnings = append(r.AddonWarnings, fmt.Sprintf(
+			"%s: this release has no default version for Kubernetes %s, so a new add-on gets EKS's default and an existing one keeps its version; to choose one, set spec.cluster.addonVersions.%s",
+			p.addon, r.Version, p.field))
+	}
 	return r, nil
 }
 

@@ -11,6 +11,12 @@ import (
 
 func i32(v int32) *int32 { return &v }
 
+// noDefaultWarning is the warning for an unpinned add-on the table has no version of at a minor.
+func noDefaultWarning(addon, minor, field string) string {
+	return addon + ": this release has no default version for Kubernetes " + minor +
+		", so a new add-on gets EKS's default and an existing one keeps its version; to choose one, set spec.cluster.addonVersions." + field
+}
+
 func TestResolve(t *testing.T) {
 	cases := map[string]struct {
 		reason  string
@@ -64,6 +70,31 @@ func TestResolve(t *testing.T) {
 			},
 			want: func(r *v1alpha1.ResolvedCluster) {
 				r.AddonVersions = map[string]string{AddonVPCCNI: "v1.20.4-eksbuild.2", AddonEBSCSIDriver: "v1.48.0-eksbuild.1"}
+				delete(r.DefaultAddonVersions, AddonVPCCNI)
+				delete(r.DefaultAddonVersions, AddonEBSCSIDriver)
+			},
+		},
+		"PinnedAgent": {
+			reason:  "A pin replaces the table, so a pinned add-on the table lacks draws no warning.",
+			profile: "prod",
+			spec:    func(s *v1alpha1.ClusterSpec) { s.AddonVersions.PodIdentityAgent = "v1.3.10-eksbuild.1" },
+			want: func(r *v1alpha1.ResolvedCluster) {
+				r.AddonVersions = map[string]string{AddonPodIdentityAgent: "v1.3.10-eksbuild.1"}
+				r.AddonWarnings = nil
+			},
+		},
+		"MinorTheTableLacks": {
+			reason:  "1.36: the table knows kube-proxy and CoreDNS only; the warnings name the others and the field that pins each.",
+			profile: "prod",
+			spec:    func(s *v1alpha1.ClusterSpec) { s.Version = "1.36" },
+			want: func(r *v1alpha1.ResolvedCluster) {
+				r.Version = "1.36"
+				r.DefaultAddonVersions = map[string]string{AddonKubeProxy: "v1.36.0-eksbuild.14", AddonCoreDNS: "v1.14.3-eksbuild.3"}
+				r.AddonWarnings = []string{
+					noDefaultWarning(AddonVPCCNI, "1.36", "vpcCni"),
+					noDefaultWarning(AddonPodIdentityAgent, "1.36", "eksPodIdentityAgent"),
+					noDefaultWarning(AddonEBSCSIDriver, "1.36", "awsEbsCsiDriver"),
+				}
 			},
 		},
 	}
@@ -91,6 +122,11 @@ func TestResolve(t *testing.T) {
 					MinSize: 2, DesiredSize: 3, MaxSize: 10, DiskSizeGiB: 50, MetadataHopLimit: 1, MaxUnavailablePercentage: 33,
 					Labels: map[string]string{"cloudpartner.pro/node-group": "main-nodes"},
 				},
+				DefaultAddonVersions: map[string]string{
+					AddonVPCCNI: "v1.21.1-eksbuild.1", AddonKubeProxy: "v1.35.3-eksbuild.13", AddonCoreDNS: "v1.14.3-eksbuild.3",
+					AddonEBSCSIDriver: "v1.57.1-eksbuild.1",
+				},
+				AddonWarnings: []string{noDefaultWarning(AddonPodIdentityAgent, "1.35", "eksPodIdentityAgent")},
 			}
 			tc.want(&want)
 			if diff := cmp.Diff(want, got); diff != "" {

@@ -15,15 +15,19 @@ const maxKubeletSkew = 3
 
 // Plan is the versions to render in one reconcile, in the safe upgrade order: the control plane steps one
 // minor version at a time (EKS allows nothing else), the node group follows once the control plane is at
-// the target, and pinned add-on versions follow once the node group is there too.
+// the target, and add-on versions (pins, or the defaults of the new minor) follow once the node group is
+// there too.
 type Plan struct {
 	// ControlPlane is the version to render on the cluster.
 	ControlPlane string
 	// NodeGroup is the version to render on the node group.
 	NodeGroup string
-	// AddonsAtTarget is true when pinned add-on versions may be applied; until then, add-ons that exist
-	// keep the version they run.
+	// AddonsAtTarget is true when add-on versions may move (to a new pin, or to the default versions of
+	// a new Kubernetes minor); until then, add-ons that exist keep the version they run.
 	AddonsAtTarget bool
+	// Addons is the Kubernetes version the add-ons follow in this pass: the target once AddonsAtTarget,
+	// else the version the node group runs (the control plane's while there is no node group).
+	Addons string
 	// Step describes the upgrade step in progress; empty when nothing is being upgraded.
 	Step string
 }
@@ -38,7 +42,7 @@ func PlanVersions(target, observedCP, observedNG string) (Plan, error) {
 	}
 	if observedCP == "" {
 		// Nothing runs yet: create everything at the target.
-		return Plan{ControlPlane: target, NodeGroup: target, AddonsAtTarget: true}, nil
+		return Plan{ControlPlane: target, NodeGroup: target, AddonsAtTarget: true, Addons: target}, nil
 	}
 	cp, err := minor(observedCP)
 	if err != nil {
@@ -77,6 +81,14 @@ func PlanVersions(target, observedCP, observedNG string) (Plan, error) {
 		p.Step = fmt.Sprintf("node group %s → %s; add-ons follow", observedNG, target)
 	}
 	p.AddonsAtTarget = cp == t && (observedNG == "" || observedNG == target)
+	switch {
+	case p.AddonsAtTarget:
+		p.Addons = target
+	case observedNG != "":
+		p.Addons = observedNG
+	default:
+		p.Addons = observedCP
+	}
 	return p, nil
 }
 
@@ -93,16 +105,57 @@ func minor(v string) (int, error) {
 	return n, nil
 }
 
-// AddonVersion is the version to render for an add-on: unpinned add-ons get none (EKS picks its default
-// at creation and the add-on stays there); a pinned add-on is created at its pin, and an existing one
-// moves to a new pin only once the node group reached the cluster's version.
-func AddonVersion(pinned, observed string, exists, atTarget bool) string {
-	switch {
-	case pinned == "":
-		return ""
-	case !exists || atTarget || observed == "":
-		return pinned
-	default:
-		return observed
+// AddonState is what an add-on's version is decided from in one pass.
+type AddonState struct {
+	// Pinned is the spec's version (spec.cluster.addonVersions), empty when unpinned.
+	Pinned string
+	// Observed is the version the add-on runs (else the one last rendered); empty when not known.
+	Observed string
+	// Exists is true once the add-on is observed.
+	Exists bool
+	// Follows is the Kubernetes minor the add-on's version was last set for (its followsAnnotation);
+	// empty on an add-on made before versions followed the cluster.
+	Follows string
+}
+
+// AddonVersion decides the version to render for an add-on ("" renders none: EKS's default) and the
+// Kubernetes minor to record that it follows. defaults is the table's version for a minor ("" when the
+// table lacks it).
+//
+//   - A pin wins: a new add-on is created at it, an existing one moves to it once the node group runs the
+//     cluster's version (plan.AddonsAtTarget).
+//   - An unpinned new add-on is created at the table's version for plan.Addons.
+//   - An unpinned existing add-on keeps the version it runs while it follows plan.Addons, so a change of the
+//     table moves nothing; once spec.cluster.version stepped and the node group reached it, the add-on
+//     takes the table's version for the new minor, never one below the version it runs. Where the table
+//     lacks the new minor the add-on keeps its version and still follows the old minor, so it moves once a
+//     release's table has the minor. An add-on without a record is adopted as following plan.Addons.
+func AddonVersion(plan Plan, s AddonState, defaults func(k8s string) string) (version, follows string) {
+	k8s := plan.Addons
+	follows = s.Follows
+	if follows == "" {
+		follows = k8s
 	}
+	switch {
+	case s.Pinned != "" && (!s.Exists || plan.AddonsAtTarget || s.Observed == ""):
+		return s.Pinned, k8s
+	case s.Pinned != "":
+		return s.Observed, follows // hold until the node group runs the cluster's version
+	case !s.Exists:
+		return defaults(k8s), k8s
+	case follows == k8s:
+		return s.Observed, follows
+	}
+	d := defaults(k8s)
+	if d == "" {
+		return s.Observed, follows
+	}
+	if s.Observed != "" {
+		if c, ok := compareAddonVersions(d, s.Observed); !ok || c < 0 {
+			// Never below what runs: a step must not take back an upgrade made by hand. A version that does
+			// not read cannot be compared, so it stays too.
+			return s.Observed, k8s
+		}
+	}
+	return d, k8s
 }

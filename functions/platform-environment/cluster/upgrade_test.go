@@ -21,32 +21,32 @@ func TestPlanVersions(t *testing.T) {
 		"Create": {
 			reason: "Nothing observed: everything is created at the target.",
 			target: "1.35",
-			want:   Plan{ControlPlane: "1.35", NodeGroup: "1.35", AddonsAtTarget: true},
+			want:   Plan{ControlPlane: "1.35", NodeGroup: "1.35", AddonsAtTarget: true, Addons: "1.35"},
 		},
 		"Steady": {
 			reason: "Everything at the target: nothing to do.",
 			target: "1.35", cp: "1.35", ng: "1.35",
-			want: Plan{ControlPlane: "1.35", NodeGroup: "1.35", AddonsAtTarget: true},
+			want: Plan{ControlPlane: "1.35", NodeGroup: "1.35", AddonsAtTarget: true, Addons: "1.35"},
 		},
 		"FirstStep": {
 			reason: "Two minors behind: the control plane moves one; nodes and add-ons hold.",
 			target: "1.35", cp: "1.33", ng: "1.33",
-			want: Plan{ControlPlane: "1.34", NodeGroup: "1.33", Step: "control plane 1.33 → 1.34 (target 1.35); the node group and add-ons follow"},
+			want: Plan{ControlPlane: "1.34", NodeGroup: "1.33", Addons: "1.33", Step: "control plane 1.33 → 1.34 (target 1.35); the node group and add-ons follow"},
 		},
 		"SecondStep": {
 			reason: "The control plane reached 1.34: it moves on to 1.35; nodes still hold.",
 			target: "1.35", cp: "1.34", ng: "1.33",
-			want: Plan{ControlPlane: "1.35", NodeGroup: "1.33", Step: "control plane 1.34 → 1.35 (target 1.35); the node group and add-ons follow"},
+			want: Plan{ControlPlane: "1.35", NodeGroup: "1.33", Addons: "1.33", Step: "control plane 1.34 → 1.35 (target 1.35); the node group and add-ons follow"},
 		},
 		"Nodes": {
 			reason: "The control plane is at the target: the node group follows; add-ons hold.",
 			target: "1.35", cp: "1.35", ng: "1.33",
-			want: Plan{ControlPlane: "1.35", NodeGroup: "1.35", Step: "node group 1.33 → 1.35; add-ons follow"},
+			want: Plan{ControlPlane: "1.35", NodeGroup: "1.35", Addons: "1.33", Step: "node group 1.33 → 1.35; add-ons follow"},
 		},
 		"ClusterWithoutNodes": {
 			reason: "A node group created while the control plane is behind gets the control plane's version.",
 			target: "1.35", cp: "1.34",
-			want: Plan{ControlPlane: "1.35", NodeGroup: "1.34", Step: "control plane 1.34 → 1.35 (target 1.35); the node group and add-ons follow"},
+			want: Plan{ControlPlane: "1.35", NodeGroup: "1.34", Addons: "1.34", Step: "control plane 1.34 → 1.35 (target 1.35); the node group and add-ons follow"},
 		},
 		"Downgrade": {
 			reason: "EKS cannot downgrade.",
@@ -78,22 +78,95 @@ func TestPlanVersions(t *testing.T) {
 	}
 }
 
+// TestAddonVersion is the rule that decides an add-on's version: pins win; an unpinned add-on is created
+// at the table's version and moves only when spec.cluster.version steps, after the node group reached it,
+// never below what it runs; a minor the table lacks leaves it unpinned.
 func TestAddonVersion(t *testing.T) {
+	table := map[string]string{"1.34": "v1.13.2-eksbuild.11", "1.35": "v1.14.3-eksbuild.3"}
+	defaults := func(minor string) string { return table[minor] }
+	steady := Plan{AddonsAtTarget: true, Addons: "1.35"}
+	upgrading := Plan{AddonsAtTarget: false, Addons: "1.34"} // control plane at 1.35, node group still 1.34
 	cases := map[string]struct {
-		pinned, observed string
-		exists, atTarget bool
-		want             string
+		reason        string
+		plan          Plan
+		state         AddonState
+		want, follows string
 	}{
-		"Unpinned":           {observed: "v1.0.0-eksbuild.1", exists: true, atTarget: true, want: ""},
-		"CreatePinned":       {pinned: "v1.2.0-eksbuild.1", want: "v1.2.0-eksbuild.1"},
-		"CreateDuringUpdate": {pinned: "v1.2.0-eksbuild.1", atTarget: false, want: "v1.2.0-eksbuild.1"},
-		"HoldDuringUpgrade":  {pinned: "v1.2.0-eksbuild.1", observed: "v1.1.0-eksbuild.1", exists: true, want: "v1.1.0-eksbuild.1"},
-		"ApplyAtTarget":      {pinned: "v1.2.0-eksbuild.1", observed: "v1.1.0-eksbuild.1", exists: true, atTarget: true, want: "v1.2.0-eksbuild.1"},
+		"NewGetsTable": {
+			reason: "A new environment's add-on is created at the table's version for its minor.",
+			plan:   steady, state: AddonState{},
+			want: "v1.14.3-eksbuild.3", follows: "1.35",
+		},
+		"NewUnknownMinor": {
+			reason: "A minor the table lacks: no version (EKS's default); Resolve warns.",
+			plan:   Plan{AddonsAtTarget: true, Addons: "1.36"}, state: AddonState{},
+			want: "", follows: "1.36",
+		},
+		"KeepsObservedAtSameMinor": {
+			reason: "The table has a newer version for 1.35, but the cluster version did not step: nothing moves.",
+			plan:   steady, state: AddonState{Observed: "v1.12.0-eksbuild.1", Exists: true, Follows: "1.35"},
+			want: "v1.12.0-eksbuild.1", follows: "1.35",
+		},
+		"AdoptsUnrecorded": {
+			reason: "An add-on made before versions followed the cluster is adopted where it runs.",
+			plan:   steady, state: AddonState{Observed: "v1.0.0-eksbuild.1", Exists: true},
+			want: "v1.0.0-eksbuild.1", follows: "1.35",
+		},
+		"HoldsWhileNodesLag": {
+			reason: "The control plane reached 1.35 but the node group runs 1.34: the add-on stays.",
+			plan:   upgrading, state: AddonState{Observed: "v1.12.0-eksbuild.1", Exists: true, Follows: "1.34"},
+			want: "v1.12.0-eksbuild.1", follows: "1.34",
+		},
+		"AdoptsUnrecordedDuringUpgrade": {
+			reason: "Adopted mid-upgrade, it follows the node group's minor, so it still moves once the nodes are at the target.",
+			plan:   upgrading, state: AddonState{Observed: "v1.0.0-eksbuild.1", Exists: true},
+			want: "v1.0.0-eksbuild.1", follows: "1.34",
+		},
+		"StepsAtTarget": {
+			reason: "spec.cluster.version stepped and the node group runs it: the new minor's version.",
+			plan:   steady, state: AddonState{Observed: "v1.13.2-eksbuild.11", Exists: true, Follows: "1.34"},
+			want: "v1.14.3-eksbuild.3", follows: "1.35",
+		},
+		"NeverBelowObserved": {
+			reason: "Someone upgraded the add-on past the table's version: it keeps what it runs.",
+			plan:   steady, state: AddonState{Observed: "v1.14.3-eksbuild.10", Exists: true, Follows: "1.34"},
+			want: "v1.14.3-eksbuild.10", follows: "1.35",
+		},
+		"UnreadableObservedStays": {
+			reason: "A version that does not read cannot be compared: it stays.",
+			plan:   steady, state: AddonState{Observed: "1.14", Exists: true, Follows: "1.34"},
+			want: "1.14", follows: "1.35",
+		},
+		"StepToUnknownMinor": {
+			reason: "The table lacks the new minor: the add-on keeps its version and still follows the old minor, so it moves once a release has the minor.",
+			plan:   Plan{AddonsAtTarget: true, Addons: "1.36"}, state: AddonState{Observed: "v1.14.3-eksbuild.3", Exists: true, Follows: "1.35"},
+			want: "v1.14.3-eksbuild.3", follows: "1.35",
+		},
+		"PinWins": {
+			reason: "A pin wins over the table.",
+			plan:   steady, state: AddonState{Pinned: "v1.11.0-eksbuild.1", Observed: "v1.12.0-eksbuild.1", Exists: true, Follows: "1.35"},
+			want: "v1.11.0-eksbuild.1", follows: "1.35",
+		},
+		"CreatePinned":       {reason: "A new add-on at its pin.", plan: steady, state: AddonState{Pinned: "v1.2.0-eksbuild.1"}, want: "v1.2.0-eksbuild.1", follows: "1.35"},
+		"CreateDuringUpdate": {reason: "A new add-on at its pin, even mid-upgrade.", plan: upgrading, state: AddonState{Pinned: "v1.2.0-eksbuild.1"}, want: "v1.2.0-eksbuild.1", follows: "1.34"},
+		"HoldPinDuringUpgrade": {
+			reason: "A new pin waits for the node group.",
+			plan:   upgrading, state: AddonState{Pinned: "v1.2.0-eksbuild.1", Observed: "v1.1.0-eksbuild.1", Exists: true, Follows: "1.34"},
+			want: "v1.1.0-eksbuild.1", follows: "1.34",
+		},
+		"ApplyPinAtTarget": {
+			reason: "A new pin applies once the node group runs the cluster's version.",
+			plan:   steady, state: AddonState{Pinned: "v1.2.0-eksbuild.1", Observed: "v1.1.0-eksbuild.1", Exists: true, Follows: "1.34"},
+			want: "v1.2.0-eksbuild.1", follows: "1.35",
+		},
 	}
 	for name, tc := range cases {
-		if got := AddonVersion(tc.pinned, tc.observed, tc.exists, tc.atTarget); got != tc.want {
-			t.Errorf("%s: AddonVersion = %q, want %q", name, got, tc.want)
-		}
+		t.Run(name, func(t *testing.T) {
+			v, follows := AddonVersion(tc.plan, tc.state, defaults)
+			if v != tc.want || follows != tc.follows {
+				t.Errorf("%s\nAddonVersion = %q following %q, want %q following %q", tc.reason, v, follows, tc.want, tc.follows)
+			}
+		})
 	}
 }
 
@@ -167,7 +240,7 @@ func TestUpgradeWaits(t *testing.T) {
 	want := map[string]string{
 		"cluster": "upgrading: control plane 1.33 → 1.34 (target 1.35); the node group and add-ons follow",
 		"nodes":   "the node group stays at 1.33 until the control plane reaches 1.35",
-		"addons":  "pinned add-on versions apply once the node group runs 1.35",
+		"addons":  "add-on versions follow once the node group runs 1.35",
 	}
 	if diff := cmp.Diff(want, out.Waiting); diff != "" {
 		t.Errorf("waiting (-want +got):\n%s", diff)
