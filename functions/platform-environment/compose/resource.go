@@ -121,12 +121,6 @@ func (m *MR) Untagged() *MR {
 	return m
 }
 
-// Regionless removes forProvider.region, for global kinds outside the IAM and Route 53 groups.
-func (m *MR) Regionless() *MR {
-	delete(m.section("forProvider"), "region")
-	return m
-}
-
 // ExternalName sets the crossplane.io/external-name annotation: the AWS name of kinds whose name is
 // their external name (IAM roles, EKS clusters, log groups, ...). By default it would be metadata.name,
 // which is unique in a namespace only; ours is unique in the AWS account.
