@@ -12,9 +12,13 @@ type Result struct {
 	// Waiting explains, per component, what the component waits for before it can render more: a gate
 	// on observed readiness or on a value only AWS can tell.
 	Waiting map[string]string
-	// Retired are composition resource names, or prefixes ending in "-", that the spec has removed.
-	// Their observed resources are left out of desired state, so Crossplane deletes them. Nothing else
-	// observed is ever left out.
+	// Retired are composition resource names, or prefixes ending in "-". Every observed resource one of
+	// them matches that no builder rendered in this pass is left out of desired state, so Crossplane
+	// deletes it; a rendered resource is never retired. A prefix therefore retires whatever under it the
+	// builder did not render this time, for whatever reason: a builder that retires a prefix must render
+	// everything under it that the spec still wants. Assemble refuses (a Fatal) to retire a resource that
+	// holds protected data while deletion protection is on. Apart from these, only an observed object
+	// without apiVersion or kind (which Crossplane never sends) is left out.
 	Retired []string
 }
 
