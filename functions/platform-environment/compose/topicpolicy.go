@@ -8,7 +8,7 @@ func TopicPolicy(partition, account, topicARN string, publisher Statement) Polic
 		Statement{
 			Sid:       "AccountUsesTopic",
 			Effect:    "Allow",
-			Principal: map[string]any{"AWS": "arn:" + partition + ":iam::" + account + ":root"},
+			Principal: map[string]any{"AWS": AccountRoot(partition, account)},
 			Action: []string{
 				"sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission",
 				"sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish",

@@ -116,7 +116,7 @@ func ownTopic(env *compose.Env, emails []string) compose.Result {
 		return res
 	}
 	name := env.AWSName(compose.RuleGeneric, "route53-alarms")
-	topicARN := "arn:" + partition + ":sns:" + metricsRegion + ":" + account + ":" + name
+	topicARN := compose.ARN(partition, "sns", metricsRegion, account, name)
 	res.Add(env.NewAWS(alarmTopic, sns, "Topic").ExternalName(name).ForProvider(map[string]any{
 		"region":         metricsRegion,
 		"displayName":    "Route 53 health-check alarms of " + env.Namespace + "/" + env.Name,
@@ -146,7 +146,7 @@ func AlarmEmail(address string) string {
 
 // alarmSource is the SourceArn pattern of this account's CloudWatch alarms in us-east-1.
 func alarmSource(partition, account string) string {
-	return "arn:" + partition + ":cloudwatch:" + metricsRegion + ":" + account + ":alarm:*"
+	return compose.ARN(partition, "cloudwatch", metricsRegion, account, "alarm:*")
 }
 
 // AlarmKeyPolicy lets the account administer the key and use it through SNS in us-east-1 only, and lets

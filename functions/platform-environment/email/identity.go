@@ -129,7 +129,7 @@ func eventsDestination(env *compose.Env, r Resolved, region, account string) com
 		return res
 	}
 	topic := env.AWSName(compose.RuleGeneric, "email-events")
-	topicARN := "arn:" + env.Partition() + ":sns:" + region + ":" + account + ":" + topic
+	topicARN := env.ARN("sns", region, account, topic)
 	res.Add(env.NewAWS(p+partTopic, apiSNS, "Topic").ExternalName(topic).ForProvider(map[string]any{
 		"region":         region,
 		"displayName":    "Email events of " + env.Namespace + "/" + env.Name,
@@ -160,7 +160,7 @@ func keyPolicy(env *compose.Env, account string) compose.PolicyDocument {
 		compose.Statement{
 			Sid:       "AccountAdministersThroughIAM",
 			Effect:    "Allow",
-			Principal: map[string]any{"AWS": "arn:" + env.Partition() + ":iam::" + account + ":root"},
+			Principal: map[string]any{"AWS": compose.AccountRoot(env.Partition(), account)},
 			Action:    []string{"kms:*"},
 			Resource:  []string{"*"},
 		},

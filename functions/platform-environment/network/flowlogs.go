@@ -34,7 +34,7 @@ func flowLogs(env *compose.Env, r v1alpha1.ResolvedNetwork) compose.Result {
 			"description":      "Delivers VPC flow logs of " + env.Namespace + "/" + env.Name + " to CloudWatch Logs",
 			"assumeRolePolicy": compose.MustJSON(compose.AssumeRolePolicy("vpc-flow-logs.amazonaws.com")),
 		}))
-	groupARN := "arn:" + env.Partition() + ":logs:" + env.Region + ":*:log-group:" + group
+	groupARN := env.ARN("logs", env.Region, "*", "log-group:"+group)
 	res.Add(env.NewAWS(flowLogPolicy, "iam.aws.m.upbound.io/v1beta1", "RolePolicy").Untagged().ForProvider(map[string]any{
 		"roleRef": env.Ref(flowLogRole),
 		"policy": compose.MustJSON(compose.Policy(compose.Statement{

@@ -160,8 +160,3 @@ func externalName(obj map[string]any) string {
 	s, _ := a["crossplane.io/external-name"].(string)
 	return s
 }
-
-// arn builds an ARN of the environment's partition.
-func arn(env *compose.Env, service, region, account, resource string) string {
-	return "arn:" + env.Partition() + ":" + service + ":" + region + ":" + account + ":" + resource
-}

@@ -21,7 +21,7 @@ func topic(env *compose.Env, account, keyARN string, emails []string) compose.Re
 	res.Add(env.NewAWS(compose.AlarmTopic, apiSNS, "Topic").ExternalName(name).ForProvider(map[string]any{
 		"displayName":    "Alarms of " + env.Namespace + "/" + env.Name,
 		"kmsMasterKeyId": keyARN,
-		"policy":         compose.MustJSON(topicPolicy(env, account, arn(env, "sns", env.Region, account, name))),
+		"policy":         compose.MustJSON(topicPolicy(env, account, env.ARN("sns", env.Region, account, name))),
 	}))
 
 	want := map[string]bool{}
@@ -62,7 +62,7 @@ func topicPolicy(env *compose.Env, account, topicARN string) compose.PolicyDocum
 		Resource:  []string{topicARN},
 		Condition: map[string]map[string]any{
 			"StringEquals": {"aws:SourceAccount": account},
-			"ArnLike":      {"aws:SourceArn": arn(env, "cloudwatch", env.Region, account, "alarm:*")},
+			"ArnLike":      {"aws:SourceArn": env.ARN("cloudwatch", env.Region, account, "alarm:*")},
 		},
 	})
 }
