@@ -35,16 +35,29 @@ type Env struct {
 	Observed Observed
 }
 
-// baseTags returns the tags every taggable AWS resource of the given component carries.
-func (e *Env) baseTags(component string) map[string]any {
+// The ownership tags: which environment and which of its components own an AWS resource, and what
+// manages it. AWS Config rules scope to the environment by the first.
+const (
+	TagEnvironment = "environment"
+	TagComponent   = "component"
+	TagManagedBy   = "managed-by"
+)
+
+// Owner is the value of the environment tag: "<namespace>/<name>" of the PlatformEnvironment.
+func (e *Env) Owner() string { return e.Namespace + "/" + e.Name }
+
+// TagsFor returns the tags of an AWS resource of the given component: the spec's extra tags, then the
+// ownership tags, last so that a spec tag cannot hide which environment owns a resource. NewAWS puts them
+// on every managed resource; builders use them for what AWS tags on a resource's behalf (the instances
+// and volumes of a launch template), and without managed-by for what another controller writes.
+func (e *Env) TagsFor(component string) map[string]any {
 	t := make(map[string]any, len(e.Tags)+3)
 	for k, v := range e.Tags {
 		t[k] = v
 	}
-	// Ours last so that a spec tag cannot hide which environment owns a resource.
-	t["environment"] = e.Namespace + "/" + e.Name
-	t["component"] = component
-	t["managed-by"] = "crossplane"
+	t[TagEnvironment] = e.Owner()
+	t[TagComponent] = component
+	t[TagManagedBy] = "crossplane"
 	return t
 }
 

@@ -62,7 +62,7 @@ func (e *Env) NewAWS(name, apiVersion, kind string) *MR {
 	m := e.New(name, apiVersion, kind)
 	spec := m.spec()
 	spec["providerConfigRef"] = map[string]any{"kind": e.ProviderConfig.Kind, "name": e.ProviderConfig.Name}
-	fp := map[string]any{"tags": e.baseTags(Component(name))}
+	fp := map[string]any{"tags": e.TagsFor(Component(name))}
 	if !isGlobalGroup(apiVersion) {
 		fp["region"] = e.Region
 	}
