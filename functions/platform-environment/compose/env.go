@@ -1,6 +1,9 @@
 package compose
 
-import "sort"
+import (
+	"maps"
+	"slices"
+)
 
 // ProviderConfigRef names the provider-aws ProviderConfig every AWS managed resource uses.
 type ProviderConfigRef struct {
@@ -62,14 +65,7 @@ func (e *Env) TagsFor(component string) map[string]any {
 }
 
 // sortedKeys returns m's keys in order, for deterministic iteration.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // Partition returns the AWS partition of the environment's region, for ARNs.
 func (e *Env) Partition() string { return Partition(e.Region) }
