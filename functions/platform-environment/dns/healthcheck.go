@@ -153,32 +153,14 @@ func alarmSource(partition, account string) string {
 // CloudWatch alarms of this account in us-east-1 get data keys to publish to the encrypted topic.
 func AlarmKeyPolicy(partition, account string) compose.PolicyDocument {
 	p := compose.ServiceKeyPolicy(partition, metricsRegion, account, "sns")
-	p.Statement = append(p.Statement, compose.Statement{
-		Sid:       "CloudWatchAlarmsPublishToEncryptedTopic",
-		Effect:    "Allow",
-		Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
-		Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
-		Resource:  []string{"*"},
-		Condition: map[string]map[string]any{
-			"StringEquals": {"aws:SourceAccount": account},
-			"ArnLike":      {"aws:SourceArn": alarmSource(partition, account)},
-		},
-	})
+	p.Statement = append(p.Statement, compose.ServicePublishesEncrypted("CloudWatchAlarmsPublishToEncryptedTopic",
+		"cloudwatch.amazonaws.com", account, alarmSource(partition, account)))
 	return p
 }
 
 // AlarmTopicPolicy lets the account manage and use the topic, lets this account's CloudWatch alarms in
 // us-east-1 publish, and refuses publishing without TLS.
 func AlarmTopicPolicy(partition, account, topicARN string) compose.PolicyDocument {
-	return compose.TopicPolicy(partition, account, topicARN, compose.Statement{
-		Sid:       "CloudWatchAlarmsPublish",
-		Effect:    "Allow",
-		Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
-		Action:    []string{"sns:Publish"},
-		Resource:  []string{topicARN},
-		Condition: map[string]map[string]any{
-			"StringEquals": {"aws:SourceAccount": account},
-			"ArnLike":      {"aws:SourceArn": alarmSource(partition, account)},
-		},
-	})
+	return compose.TopicPolicy(partition, account, topicARN, compose.ServicePublishes("CloudWatchAlarmsPublish",
+		"cloudwatch.amazonaws.com", account, alarmSource(partition, account), topicARN))
 }

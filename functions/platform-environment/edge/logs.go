@@ -131,13 +131,6 @@ func LogBucketPolicy(partition, region, bucket, account string) compose.PolicyDo
 			Action:    []string{"s3:PutObject"},
 			Resource:  []string{bucketARN + "/" + logPrefix + "/AWSLogs/" + account + "/*"},
 		},
-		compose.Statement{
-			Sid:       "DenyInsecureTransport",
-			Effect:    "Deny",
-			Principal: map[string]any{"AWS": "*"},
-			Action:    []string{"s3:*"},
-			Resource:  []string{bucketARN, bucketARN + "/*"},
-			Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
-		},
+		compose.DenyInsecureTransport("s3:*", bucketARN, bucketARN+"/*"),
 	)
 }

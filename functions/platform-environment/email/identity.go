@@ -164,25 +164,12 @@ func keyPolicy(env *compose.Env, account string) compose.PolicyDocument {
 			Action:    []string{"kms:*"},
 			Resource:  []string{"*"},
 		},
-		compose.Statement{
-			Sid:       "SESPublishesToEncryptedTopic",
-			Effect:    "Allow",
-			Principal: map[string]any{"Service": "ses.amazonaws.com"},
-			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
-			Resource:  []string{"*"},
-			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": account}},
-		},
+		compose.ServicePublishesEncrypted("SESPublishesToEncryptedTopic", "ses.amazonaws.com", account, ""),
 	)
 }
 
 // topicPolicy lets the account use the topic and SES of this account publish to it, over TLS only.
 func topicPolicy(env *compose.Env, account, topicARN string) compose.PolicyDocument {
-	return compose.TopicPolicy(env.Partition(), account, topicARN, compose.Statement{
-		Sid:       "SESPublishesEvents",
-		Effect:    "Allow",
-		Principal: map[string]any{"Service": "ses.amazonaws.com"},
-		Action:    []string{"sns:Publish"},
-		Resource:  []string{topicARN},
-		Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": account}},
-	})
+	return compose.TopicPolicy(env.Partition(), account, topicARN,
+		compose.ServicePublishes("SESPublishesEvents", "ses.amazonaws.com", account, "", topicARN))
 }

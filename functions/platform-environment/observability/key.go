@@ -43,17 +43,8 @@ func keyPolicy(env *compose.Env, r v1alpha1.ResolvedObservability, account strin
 			Action:    []string{"kms:*"},
 			Resource:  []string{"*"},
 		},
-		{
-			Sid:       "CloudWatchAlarmsPublishToEncryptedTopic",
-			Effect:    "Allow",
-			Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
-			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
-			Resource:  []string{"*"},
-			Condition: map[string]map[string]any{
-				"StringEquals": {"aws:SourceAccount": account},
-				"ArnLike":      {"aws:SourceArn": env.ARN("cloudwatch", env.Region, account, "alarm:*")},
-			},
-		},
+		compose.ServicePublishesEncrypted("CloudWatchAlarmsPublishToEncryptedTopic",
+			"cloudwatch.amazonaws.com", account, env.ARN("cloudwatch", env.Region, account, "alarm:*")),
 		{
 			Sid:       "CloudWatchLogsEncryptEnvironmentLogGroups",
 			Effect:    "Allow",

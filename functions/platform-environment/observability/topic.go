@@ -54,17 +54,8 @@ func subscriptionName(email string) string {
 // topicPolicy lets the account use the topic, lets CloudWatch alarms of this account publish to it, and
 // refuses publishing over plain HTTP.
 func topicPolicy(env *compose.Env, account, topicARN string) compose.PolicyDocument {
-	return compose.TopicPolicy(env.Partition(), account, topicARN, compose.Statement{
-		Sid:       "CloudWatchAlarmsPublish",
-		Effect:    "Allow",
-		Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
-		Action:    []string{"sns:Publish"},
-		Resource:  []string{topicARN},
-		Condition: map[string]map[string]any{
-			"StringEquals": {"aws:SourceAccount": account},
-			"ArnLike":      {"aws:SourceArn": env.ARN("cloudwatch", env.Region, account, "alarm:*")},
-		},
-	})
+	return compose.TopicPolicy(env.Partition(), account, topicARN, compose.ServicePublishes("CloudWatchAlarmsPublish",
+		"cloudwatch.amazonaws.com", account, env.ARN("cloudwatch", env.Region, account, "alarm:*"), topicARN))
 }
 
 // observedNames returns the observed composition resources of one kind whose names start with prefix,

@@ -172,13 +172,6 @@ func trailBucketPolicyDocument(env *compose.Env, bucketARN, trailARN, account st
 				"s3:x-amz-acl":  "bucket-owner-full-control",
 			}},
 		},
-		compose.Statement{
-			Sid:       "DenyInsecureTransport",
-			Effect:    "Deny",
-			Principal: map[string]any{"AWS": "*"},
-			Action:    []string{"s3:*"},
-			Resource:  []string{bucketARN, bucketARN + "/*"},
-			Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
-		},
+		compose.DenyInsecureTransport("s3:*", bucketARN, bucketARN+"/*"),
 	)
 }
