@@ -99,7 +99,7 @@ func ownTopic(env *compose.Env, emails []string) compose.Result {
 		return res
 	}
 	partition := compose.Partition(metricsRegion)
-	// Not Stateful: the key encrypts SNS messages in flight only, nothing kept, so turning the health
+	// Not Stateful: the key encrypts SNS messages in flight only, nothing at rest, so turning the health
 	// check off may delete it (AWS still waits the deletion window before it is gone).
 	res.Add(env.NewAWS(alarmKey, kms, "Key").ForProvider(map[string]any{
 		"region":               metricsRegion,
