@@ -129,7 +129,7 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 			if env.DeletionProtection && holdsProtectedData(env.Observed[name]) {
 				return nil, Invalid("spec.deletionProtection",
 					"restore the spec; to remove it for good, set spec.deletionProtection: false, let it apply, then make the edit",
-					"the edit would delete %s (%v %v), which holds data, while deletion protection is on", name, env.Observed[name]["kind"], externalName(env.Observed[name]))
+					"the edit would delete %s (%v %v), which holds data, while deletion protection is on", name, env.Observed[name]["kind"], ExternalName(env.Observed[name]))
 			}
 			continue
 		}
@@ -280,7 +280,8 @@ func holdsProtectedData(obs map[string]any) bool {
 	return true
 }
 
-func externalName(obs map[string]any) string {
+// ExternalName returns an object's crossplane.io/external-name annotation, or "".
+func ExternalName(obs map[string]any) string {
 	md, _ := obs["metadata"].(map[string]any)
 	a, _ := md["annotations"].(map[string]any)
 	s, _ := a["crossplane.io/external-name"].(string)
