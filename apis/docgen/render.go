@@ -3,7 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -191,14 +192,8 @@ func nested(p *apiextv1.JSONSchemaProps) (*apiextv1.JSONSchemaProps, string) {
 	return nil, ""
 }
 
-func sortedKeys(m map[string]apiextv1.JSONSchemaProps) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+// sortedKeys returns m's keys in order, for deterministic iteration.
+func sortedKeys(m map[string]apiextv1.JSONSchemaProps) []string { return slices.Sorted(maps.Keys(m)) }
 
 // writeContents is a nested list of every section, so the whole shape of the API is visible at once.
 func writeContents(b *bytes.Buffer, d *document) {

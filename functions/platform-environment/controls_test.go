@@ -3,7 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -105,14 +106,8 @@ func (e *controlEnv) metadataName(name string) string {
 	return s
 }
 
-func sortedNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+// sortedNames returns m's keys in order, for deterministic iteration.
+func sortedNames[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // mapAt returns the map at a path, or an empty map.
 func mapAt(m map[string]any, path ...string) map[string]any {

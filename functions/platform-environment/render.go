@@ -16,7 +16,10 @@ import (
 )
 
 // render resolves the profile's defaults and calls every domain's builder in dependency order. It is the
-// only place that knows all domains; each domain sees its own spec, the shared Env and observed state.
+// only place that knows all domains: each domain gets its own spec, the shared Env and observed state, and
+// the few values from elsewhere it needs, passed here by name (spec.domain to edge, dns, apps and email;
+// the applications' routes to edge; the alarm emails to dns; the database name to apps; the kinds the
+// earlier domains rendered to email and observability).
 func render(xr *v1alpha1.PlatformEnvironment, observed compose.Observed) (*compose.Assembled, v1alpha1.PlatformEnvironmentStatus, error) {
 	var status v1alpha1.PlatformEnvironmentStatus
 	spec := xr.Spec

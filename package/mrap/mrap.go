@@ -20,6 +20,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/yaml"
+
+	"github.com/cloudpartner/platform-environment/package/crdfile"
 )
 
 // Groups of objects a render output holds that are no managed resources: the XR itself, the results render prints,
@@ -154,52 +156,15 @@ func (x *CRDIndex) Plural(gk schema.GroupKind) (string, error) {
 }
 
 func (x *CRDIndex) scan(group string) (map[string]string, error) {
-	kinds := map[string]string{}
-	for _, dir := range x.Dirs {
-		files, err := filepath.Glob(filepath.Join(dir, group+"_*.yaml"))
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range files {
-			k, err := headerKind(f)
-			if err != nil {
-				return nil, err
-			}
-			if _, dup := kinds[k]; !dup {
-				kinds[k] = strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), group+"_"), ".yaml")
-			}
-		}
-	}
-	return kinds, nil
-}
-
-// headerKind reads spec.names.kind from the top of a controller-gen CRD file, where the names block precedes the
-// versions.
-func headerKind(path string) (string, error) {
-	f, err := os.Open(path) //nolint:gosec // paths come from the module cache.
+	files, err := crdfile.GroupKinds(x.Dirs, group, nil)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	defer f.Close() //nolint:errcheck // read only.
-	s := bufio.NewScanner(f)
-	inNames := false
-	for s.Scan() {
-		line := s.Text()
-		switch {
-		case line == "  names:":
-			inNames = true
-		case inNames && strings.HasPrefix(line, "    kind: "):
-			return strings.Trim(strings.TrimPrefix(line, "    kind: "), `"' `), nil
-		case inNames && !strings.HasPrefix(line, "    "):
-			inNames = false
-		case strings.HasPrefix(line, "  versions:"):
-			return "", fmt.Errorf("%s: spec.names.kind not found before spec.versions", path)
-		}
+	plurals := make(map[string]string, len(files))
+	for k, f := range files {
+		plurals[k] = crdfile.Plural(group, f)
 	}
-	if err := s.Err(); err != nil {
-		return "", err
-	}
-	return "", fmt.Errorf("%s: no spec.names.kind", path)
+	return plurals, nil
 }
 
 // IsManaged tells whether Crossplane makes an MRD of a provider kind (everything but the ProviderConfig kinds).

@@ -5,10 +5,8 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -16,6 +14,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/sets"
+
+	"github.com/cloudpartner/platform-environment/package/crdfile"
 )
 
 var gvkCRD = schema.GroupVersionKind{Group: "apiextensions.k8s.io", Version: "v1", Kind: "CustomResourceDefinition"}
@@ -89,9 +89,6 @@ func isProviderGroup(g string) bool {
 	return strings.HasSuffix(g, ".aws.m.upbound.io") || g == "kubernetes.m.crossplane.io" || g == "helm.m.crossplane.io"
 }
 
-// crdKindRE finds spec.names.kind near the top of a controller-gen CRD file, so that only the CRDs needed are parsed.
-var crdKindRE = regexp.MustCompile(`(?m)^  names:\n(?:    [^\n]*\n)*?    kind: (\w+)\n`)
-
 // providerCRDFiles returns the CRD files of the wanted kinds from provider-aws (plus its namespaced ProviderConfig
 // kinds) and every namespaced CRD of provider-kubernetes and provider-helm.
 func providerCRDFiles(kinds sets.Set[schema.GroupKind]) ([]string, error) {
@@ -106,15 +103,11 @@ func providerCRDFiles(kinds sets.Set[schema.GroupKind]) ([]string, error) {
 		if !strings.HasSuffix(g, ".aws.m.upbound.io") {
 			continue
 		}
-		matches, err := filepath.Glob(filepath.Join(aws, g+"_*.yaml"))
+		byKind, err := crdfile.GroupKinds([]string{aws}, g, nil)
 		if err != nil {
 			return nil, err
 		}
-		for _, f := range matches {
-			kind, err := crdKind(f)
-			if err != nil {
-				return nil, err
-			}
+		for kind, f := range byKind {
 			if gk := (schema.GroupKind{Group: g, Kind: kind}); kinds.Has(gk) {
 				files = append(files, f)
 				found.Insert(gk)
@@ -140,24 +133,6 @@ func providerCRDFiles(kinds sets.Set[schema.GroupKind]) ([]string, error) {
 	}
 	sort.Strings(files)
 	return files, nil
-}
-
-func crdKind(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	head := make([]byte, 4096)
-	n, err := io.ReadFull(f, head)
-	if err != nil && err != io.ErrUnexpectedEOF {
-		return "", err
-	}
-	m := crdKindRE.FindSubmatch(head[:n])
-	if m == nil {
-		return "", fmt.Errorf("%s: cannot find spec.names.kind", path)
-	}
-	return string(m[1]), nil
 }
 
 // installCRDs installs the provider CRDs, then our XRD and Composition, and waits until the XR kind is served.

@@ -5,9 +5,11 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -290,14 +292,8 @@ func compareXR(g, live *unstructured.Unstructured, firstStage bool) []string {
 	return diffs
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+// sortedKeys returns m's keys in order, for deterministic iteration.
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // goldenStages lists an example's golden files in stage order (file name order; see README.md).
 func goldenStages(dir string) ([]string, error) {

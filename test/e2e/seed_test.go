@@ -25,7 +25,7 @@ var (
 		"kms.aws.m.upbound.io/Key", "iam.aws.m.upbound.io/Role", "iam.aws.m.upbound.io/RolePolicyAttachment",
 		"elbv2.aws.m.upbound.io/LB", "s3.aws.m.upbound.io/Bucket",
 		"route53.aws.m.upbound.io/Zone", "cloudwatchlogs.aws.m.upbound.io/Group", "secretsmanager.aws.m.upbound.io/Secret",
-		// The part of the network the kept resources need (keptNetwork says which).
+		// The part of the network the protected resources need (keptNetwork says which).
 		"ec2.aws.m.upbound.io/VPC", "ec2.aws.m.upbound.io/Subnet", "ec2.aws.m.upbound.io/InternetGateway",
 		"ec2.aws.m.upbound.io/RouteTable", "ec2.aws.m.upbound.io/Route", "ec2.aws.m.upbound.io/RouteTableAssociation",
 		"ec2.aws.m.upbound.io/SecurityGroup", "ec2.aws.m.upbound.io/SecurityGroupIngressRule",
@@ -252,9 +252,9 @@ func TestSeedProduction(t *testing.T) {
 			case slices.Contains(deletedKinds, kindOf(k)) && kept[k.String()]:
 				t.Errorf("%s (%s) was kept in AWS; only stateful resources stay", rn, k)
 			case nameIn(rn, deletedNetwork) && kept[k.String()]:
-				t.Errorf("%s (%s) was kept in AWS; the kept resources do not need it", rn, k)
+				t.Errorf("%s (%s) was kept in AWS; the protected resources do not need it", rn, k)
 			case nameIn(rn, keptNetwork) && !kept[k.String()]:
-				t.Errorf("%s (%s) was deleted in AWS; the kept resources need it", rn, k)
+				t.Errorf("%s (%s) was deleted in AWS; the protected resources need it", rn, k)
 			}
 		}
 	})

@@ -15,7 +15,7 @@ func init() {
 			return
 		}
 		if md, ok := manifest["metadata"].(map[string]any); ok {
-			md["uid"] = uuidOf("object/" + f.Name)
+			md["uid"] = uuidOf("uuid", "object/"+f.Name)
 			md["generation"] = int64(1)
 		}
 		ready := isReady(obj)

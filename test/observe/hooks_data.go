@@ -1,31 +1,29 @@
 package observe
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strings"
 )
 
 // Observed fields of the data tier: what RDS and ElastiCache report once an instance or replication
-// group exists, shaped like AWS's answers (KMS keys are observed by hooks_cluster.go's Key hook).
+// group exists, shaped like AWS's answers (KMS keys are observed in hooks_kms_logs_iam.go).
 func init() {
 	Register("rds.aws.m.upbound.io", "Instance", func(obj map[string]any, f Facts) {
-		fp := dataForProvider(obj)
+		fp := forProviderMap(obj)
 		identifier, _ := fp["identifier"].(string)
 		// The external name of an instance is its resource id (db-…), which AWS makes up.
-		rid := "db-" + strings.ToUpper(dataHash("rds", f.Name)[:26])
-		dataSetExternalName(obj, rid)
+		rid := "db-" + strings.ToUpper(hashHex("rds", f.Name)[:26])
+		setExternalName(obj, rid)
 		port := int64(5432)
 		if p, ok := fp["port"].(float64); ok {
 			port = int64(p)
 		}
-		address := identifier + ".c" + dataHash("rds-host", f.Name)[:10] + "." + f.Region + ".rds.amazonaws.com"
+		address := identifier + ".c" + hashHex("rds-host", f.Name)[:10] + "." + f.Region + ".rds.amazonaws.com"
 		version, _ := fp["engineVersion"].(string)
 		if version != "" && !strings.Contains(version, ".") {
 			version += ".6" // RDS picks the major's newest minor
 		}
-		at := dataAtProvider(obj)
+		at := atProvider(obj)
 		at["id"] = rid
 		at["resourceId"] = rid
 		at["identifier"] = identifier
@@ -38,13 +36,13 @@ func init() {
 		if fp["manageMasterUserPassword"] == true {
 			// RDS names the secret after the resource id and appends six random characters.
 			at["masterUserSecret"] = []any{map[string]any{
-				"secretArn":    "arn:aws:secretsmanager:" + f.Region + ":" + Account + ":secret:rds!" + strings.ToLower(rid) + "-" + dataHash("secret", f.Name)[:6],
+				"secretArn":    "arn:aws:secretsmanager:" + f.Region + ":" + Account + ":secret:rds!" + strings.ToLower(rid) + "-" + hashHex("secret", f.Name)[:6],
 				"secretStatus": "active",
 			}}
 		}
 	})
 	Register("elasticache.aws.m.upbound.io", "ReplicationGroup", func(obj map[string]any, f Facts) {
-		fp := dataForProvider(obj)
+		fp := forProviderMap(obj)
 		id := f.ID // the replication group id is the external name
 		n := 1
 		if v, ok := fp["numCacheClusters"].(float64); ok && v > 0 {
@@ -54,9 +52,9 @@ func init() {
 		for i := range members {
 			members[i] = fmt.Sprintf("%s-%03d", id, i+1)
 		}
-		host := id + "." + dataHash("elasticache", f.Name)[:6] + "." + dataRegionShort(f.Region) + ".cache.amazonaws.com"
+		host := id + "." + hashHex("elasticache", f.Name)[:6] + "." + dataRegionShort(f.Region) + ".cache.amazonaws.com"
 		version, _ := fp["engineVersion"].(string)
-		at := dataAtProvider(obj)
+		at := atProvider(obj)
 		at["arn"] = "arn:aws:elasticache:" + f.Region + ":" + Account + ":replicationgroup:" + id
 		at["primaryEndpointAddress"] = "master." + host
 		at["readerEndpointAddress"] = "replica." + host
@@ -74,34 +72,4 @@ func dataRegionShort(region string) string {
 		return region
 	}
 	return parts[0] + parts[1][:1] + parts[2]
-}
-
-func dataHash(parts ...string) string {
-	sum := sha256.Sum256([]byte(strings.Join(parts, "/")))
-	return hex.EncodeToString(sum[:])
-}
-
-func dataForProvider(obj map[string]any) map[string]any {
-	spec, _ := obj["spec"].(map[string]any)
-	fp, _ := spec["forProvider"].(map[string]any)
-	if fp == nil {
-		fp = map[string]any{}
-	}
-	return fp
-}
-
-func dataAtProvider(obj map[string]any) map[string]any {
-	st, _ := obj["status"].(map[string]any)
-	at, _ := st["atProvider"].(map[string]any)
-	if at == nil {
-		at = map[string]any{}
-		Set(obj, at, "status", "atProvider")
-	}
-	return at
-}
-
-func dataSetExternalName(obj map[string]any, name string) {
-	md, _ := obj["metadata"].(map[string]any)
-	ann, _ := md["annotations"].(map[string]any)
-	ann["crossplane.io/external-name"] = name
 }

@@ -1,9 +1,6 @@
 package observe
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"strconv"
 	"strings"
 )
 
@@ -36,7 +33,7 @@ func init() {
 	// until the records resolve; observed Ready stands for issued. The apex and its wildcard share one
 	// record, as ACM does it.
 	Register("acm.aws.m.upbound.io", "Certificate", func(obj map[string]any, f Facts) {
-		setARNIdentity(obj, "arn:aws:acm:"+f.Region+":"+Account+":certificate/"+uuidOf(f.Name))
+		setARNIdentity(obj, "arn:aws:acm:"+f.Region+":"+Account+":certificate/"+uuidOf("uuid", f.Name))
 		status := "PENDING_VALIDATION"
 		if isReady(obj) {
 			status = "ISSUED"
@@ -85,13 +82,13 @@ func init() {
 		}, "status", "atProvider", "nameServers")
 	})
 	Register("route53.aws.m.upbound.io", "HealthCheck", func(obj map[string]any, f Facts) {
-		id := uuidOf(f.Name)
+		id := uuidOf("uuid", f.Name)
 		setExternalName(obj, id)
 		Set(obj, id, "status", "atProvider", "id")
 		Set(obj, "arn:aws:route53:::healthcheck/"+id, "status", "atProvider", "arn")
 	})
 	Register("wafv2.aws.m.upbound.io", "WebACL", func(obj map[string]any, f Facts) {
-		id := uuidOf(f.Name)
+		id := uuidOf("uuid", f.Name)
 		setExternalName(obj, id)
 		Set(obj, id, "status", "atProvider", "id")
 		Set(obj, "arn:aws:wafv2:"+f.Region+":"+Account+":regional/webacl/"+forProvider(obj, "name", f.Name)+"/"+id, "status", "atProvider", "arn")
@@ -117,52 +114,3 @@ func setARNIdentity(obj map[string]any, arn string) {
 	Set(obj, arn, "status", "atProvider", "id")
 	Set(obj, arn, "status", "atProvider", "arn")
 }
-
-func setExternalName(obj map[string]any, name string) {
-	Set(obj, name, "metadata", "annotations", "crossplane.io/external-name")
-}
-
-func forProviderValue(obj map[string]any, field string) any {
-	spec, _ := obj["spec"].(map[string]any)
-	fp, _ := spec["forProvider"].(map[string]any)
-	return fp[field]
-}
-
-func forProvider(obj map[string]any, field, fallback string) string {
-	if s, ok := forProviderValue(obj, field).(string); ok && s != "" {
-		return s
-	}
-	return fallback
-}
-
-func isReady(obj map[string]any) bool {
-	st, _ := obj["status"].(map[string]any)
-	conds, _ := st["conditions"].([]any)
-	for _, c := range conds {
-		if m, ok := c.(map[string]any); ok && m["type"] == "Ready" {
-			return m["status"] == "True"
-		}
-	}
-	return false
-}
-
-func hexOf(s string, n int) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])[:n]
-}
-
-func digitsOf(s string, n int) string {
-	h := hexOf("digits/"+s, n)
-	b := []byte(h)
-	for i, c := range b {
-		b[i] = '0' + c%10
-	}
-	return string(b)
-}
-
-func uuidOf(s string) string {
-	h := hexOf("uuid/"+s, 32)
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
-}
-
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -1,16 +1,16 @@
 package validate
 
 import (
-	"bufio"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 
 	extv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/cloudpartner/platform-environment/package/crdfile"
 )
 
 // crdIndex finds the file that defines a group's kind without parsing CRDs. provider-aws alone ships ~2,000 CRD files
@@ -56,61 +56,18 @@ func (x *crdIndex) file(group, kind string) (string, error) {
 }
 
 func (x *crdIndex) scanGroup(group string) (map[string]string, error) {
-	kinds := map[string]string{}
-	for _, dir := range x.dirs {
-		files, err := filepath.Glob(filepath.Join(dir, group+"_*.yaml"))
+	// A file laid out otherwise than controller-gen's is parsed in full.
+	return crdfile.GroupKinds(x.dirs, group, func(path string) (string, error) {
+		crd, err := readCRD(path)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
-		for _, f := range files {
-			k, err := headerKind(f)
-			if err != nil {
-				return nil, err
-			}
-			if _, dup := kinds[k]; !dup {
-				kinds[k] = f
-			}
-		}
-	}
-	return kinds, nil
+		return crd.Spec.Names.Kind, nil
+	})
 }
 
 func (x *crdIndex) describe() string {
 	return strings.Join(x.dirs, ", ")
-}
-
-// headerKind reads spec.names.kind from the top of a CRD file. controller-gen writes the names block before the
-// versions, so a few lines suffice; a file laid out otherwise is parsed in full.
-func headerKind(path string) (string, error) {
-	f, err := os.Open(path) //nolint:gosec // paths come from the module cache.
-	if err != nil {
-		return "", err
-	}
-	defer f.Close() //nolint:errcheck // read only.
-
-	s := bufio.NewScanner(f)
-	inNames := false
-	for s.Scan() {
-		line := s.Text()
-		switch {
-		case line == "  names:":
-			inNames = true
-		case inNames && strings.HasPrefix(line, "    kind: "):
-			return strings.Trim(strings.TrimPrefix(line, "    kind: "), `"' `), nil
-		case inNames && !strings.HasPrefix(line, "    "):
-			inNames = false
-		case strings.HasPrefix(line, "  versions:"):
-			crd, err := readCRD(path)
-			if err != nil {
-				return "", err
-			}
-			return crd.Spec.Names.Kind, nil
-		}
-	}
-	if err := s.Err(); err != nil {
-		return "", fmt.Errorf("cannot read %s: %w", path, err)
-	}
-	return "", fmt.Errorf("%s: no spec.names.kind", path)
 }
 
 func readCRD(path string) (*extv1.CustomResourceDefinition, error) {

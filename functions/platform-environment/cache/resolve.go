@@ -41,12 +41,12 @@ func Resolve(spec v1alpha1.CacheSpec, env *compose.Env) (v1alpha1.ResolvedCache,
 	dev := env.Profile == "dev"
 	r := v1alpha1.ResolvedCache{
 		ReplicationGroupID:    env.AWSName(compose.RuleElastiCache, "redis"),
-		Engine:                orDefault(spec.Engine, defaultEngine),
-		NodeType:              orDefault(spec.NodeType, defaultNodeType),
-		NumCacheClusters:      int32OrDefault(spec.NumCacheClusters, map[bool]int32{true: 1, false: 2}[dev]),
-		SnapshotRetentionDays: int32OrDefault(spec.SnapshotRetentionDays, map[bool]int32{true: 1, false: 7}[dev]),
-		SnapshotWindow:        orDefault(spec.SnapshotWindow, defaultSnapshotWindow),
-		MaintenanceWindow:     orDefault(spec.MaintenanceWindow, defaultMaintenanceWindow),
+		Engine:                compose.Or(spec.Engine, defaultEngine),
+		NodeType:              compose.Or(spec.NodeType, defaultNodeType),
+		NumCacheClusters:      compose.Deref(spec.NumCacheClusters, map[bool]int32{true: 1, false: 2}[dev]),
+		SnapshotRetentionDays: compose.Deref(spec.SnapshotRetentionDays, map[bool]int32{true: 1, false: 7}[dev]),
+		SnapshotWindow:        compose.Or(spec.SnapshotWindow, defaultSnapshotWindow),
+		MaintenanceWindow:     compose.Or(spec.MaintenanceWindow, defaultMaintenanceWindow),
 	}
 	version, err := resolveEngine(spec, r.Engine, env.Observed)
 	if err != nil {
@@ -70,7 +70,7 @@ func Resolve(spec v1alpha1.CacheSpec, env *compose.Env) (v1alpha1.ResolvedCache,
 	if err := compose.CheckWindows("spec.cache.snapshotWindow", r.SnapshotWindow, minSnapshotWindow, "spec.cache.maintenanceWindow", r.MaintenanceWindow); err != nil {
 		return r, err
 	}
-	if boolOrDefault(spec.FinalSnapshot, !dev) {
+	if compose.Deref(spec.FinalSnapshot, !dev) {
 		// Snapshot names are not limited to the 40 characters of a replication group id.
 		r.FinalSnapshotIdentifier = env.FinalSnapshotName("redis-final")
 	}
@@ -155,25 +155,4 @@ func compareVersions(a, b string) int {
 		}
 	}
 	return 0
-}
-
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
-}
-
-func int32OrDefault(p *int32, d int32) int32 {
-	if p == nil {
-		return d
-	}
-	return *p
-}
-
-func boolOrDefault(p *bool, d bool) bool {
-	if p == nil {
-		return d
-	}
-	return *p
 }

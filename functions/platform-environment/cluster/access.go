@@ -72,7 +72,7 @@ func accessEntry(env *compose.Env, entry, association, principal string, cluster
 		res.Add(env.NewAWS(association, eksAPI, "AccessPolicyAssociation").Untagged().ForProvider(map[string]any{
 			"clusterNameRef":  env.Ref(compose.Cluster),
 			"principalArnRef": env.Ref(entry),
-			"policyArn":       "arn:" + env.Partition() + ":eks::aws:cluster-access-policy/" + ClusterAdminPolicy,
+			"policyArn":       env.ARN("eks", "", compose.AWSOwned, "cluster-access-policy/"+ClusterAdminPolicy),
 			"accessScope":     map[string]any{"type": "cluster"},
 		}))
 	}

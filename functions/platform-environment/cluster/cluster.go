@@ -130,7 +130,7 @@ func clusterSecurityGroupID(env *compose.Env) (string, bool) {
 
 // managedPolicy returns the ARN of an AWS managed policy in the environment's partition.
 func managedPolicy(env *compose.Env, name string) string {
-	return "arn:" + env.Partition() + ":iam::aws:policy/" + name
+	return env.ARN("iam", "", compose.AWSOwned, "policy/"+name)
 }
 
 // attach renders a RolePolicyAttachment of an AWS managed policy to a composed role.

@@ -115,12 +115,12 @@ func kms(env *compose.Env, r v1alpha1.ResolvedCluster) compose.Result {
 // identity creates; CloudWatch Logs may use it for this cluster's control-plane log group only.
 func KeyPolicy(env *compose.Env, account, clusterRoleARN, providerARN string) compose.PolicyDocument {
 	p := env.Partition()
-	logGroupARN := "arn:" + p + ":logs:" + env.Region + ":" + account + ":log-group:" + LogGroupName(env)
+	logGroupARN := compose.ARN(p, "logs", env.Region, account, "log-group:"+LogGroupName(env))
 	return compose.Policy(
 		compose.Statement{
 			Sid:       "AccountAdministersTheKey",
 			Effect:    "Allow",
-			Principal: map[string]any{"AWS": "arn:" + p + ":iam::" + account + ":root"},
+			Principal: map[string]any{"AWS": compose.AccountRoot(p, account)},
 			Action:    []string{"kms:*"},
 			Resource:  []string{"*"},
 		},

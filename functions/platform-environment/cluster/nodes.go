@@ -69,8 +69,8 @@ func nodeLaunchTemplate(env *compose.Env, ng v1alpha1.ResolvedNodeGroup) compose
 		// Instances and volumes carry the environment's tags too (the template's own tags do not
 		// propagate).
 		"tagSpecifications": []any{
-			map[string]any{"resourceType": "instance", "tags": instanceTags(env)},
-			map[string]any{"resourceType": "volume", "tags": instanceTags(env)},
+			map[string]any{"resourceType": "instance", "tags": env.TagsFor(compose.Component(launchTemplate))},
+			map[string]any{"resourceType": "volume", "tags": env.TagsFor(compose.Component(launchTemplate))},
 		},
 	}
 	if nodesOK && clusterOK {
@@ -80,18 +80,6 @@ func nodeLaunchTemplate(env *compose.Env, ng v1alpha1.ResolvedNodeGroup) compose
 	}
 	res.Add(env.NewAWS(launchTemplate, ec2API, "LaunchTemplate").ForProvider(fp))
 	return res
-}
-
-// instanceTags are the tags of the nodes' instances and volumes: the environment's, plus the component.
-func instanceTags(env *compose.Env) map[string]any {
-	t := map[string]any{}
-	for k, v := range env.Tags {
-		t[k] = v
-	}
-	t["environment"] = env.Namespace + "/" + env.Name
-	t["component"] = "nodes"
-	t["managed-by"] = "crossplane"
-	return t
 }
 
 // nodeGroup renders the managed node group the spec wants (groups.Current). It waits for the cluster,

@@ -46,18 +46,6 @@ func ARNAccount(arn string) string {
 	return parts[4]
 }
 
-// Names returns the composition resource names the results render, for builders that adapt to what
-// other domains rendered in the same pass (alarms and dashboards cover the resources that exist).
-func Names(results ...Result) map[string]bool {
-	out := map[string]bool{}
-	for _, r := range results {
-		for _, res := range r.Resources {
-			out[res.Name] = true
-		}
-	}
-	return out
-}
-
 // Kinds returns the kind of every composition resource the results render, by name, for builders that
 // look for one kind of another domain's resources (e.g. every target group).
 func Kinds(results ...Result) map[string]string {

@@ -12,9 +12,13 @@ type Result struct {
 	// Waiting explains, per component, what the component waits for before it can render more: a gate
 	// on observed readiness or on a value only AWS can tell.
 	Waiting map[string]string
-	// Retired are composition resource names, or prefixes ending in "-", that the spec has removed.
-	// Their observed resources are left out of desired state, so Crossplane deletes them. Nothing else
-	// observed is ever left out.
+	// Retired are composition resource names, or prefixes ending in "-". Every observed resource one of
+	// them matches that no builder rendered in this pass is left out of desired state, so Crossplane
+	// deletes it; a rendered resource is never retired. A prefix therefore retires whatever under it the
+	// builder did not render this time, for whatever reason: a builder that retires a prefix must render
+	// everything under it that the spec still wants. Assemble refuses (a Fatal) to retire a resource that
+	// holds protected data while deletion protection is on. Apart from these, only an observed object
+	// without apiVersion or kind (which Crossplane never sends) is left out.
 	Retired []string
 	// Replacements are the steps of replacements in progress, per component (see Replacing, applied.go).
 	Replacements map[string]string
@@ -134,7 +138,7 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 			if env.DeletionProtection && holdsProtectedData(env.Observed[name]) {
 				return nil, Invalid("spec.deletionProtection",
 					"restore the spec; to remove it for good, set spec.deletionProtection: false, let it apply, then make the edit",
-					"the edit would delete %s (%v %v), which holds data, while deletion protection is on", name, env.Observed[name]["kind"], externalName(env.Observed[name]))
+					"the edit would delete %s (%v %v), which holds data, while deletion protection is on", name, env.Observed[name]["kind"], ExternalName(env.Observed[name]))
 			}
 			continue
 		}
@@ -286,7 +290,8 @@ func holdsProtectedData(obs map[string]any) bool {
 	return true
 }
 
-func externalName(obs map[string]any) string {
+// ExternalName returns an object's crossplane.io/external-name annotation, or "".
+func ExternalName(obs map[string]any) string {
 	md, _ := obs["metadata"].(map[string]any)
 	a, _ := md["annotations"].(map[string]any)
 	s, _ := a["crossplane.io/external-name"].(string)

@@ -1,6 +1,9 @@
 package compose
 
-import "sort"
+import (
+	"maps"
+	"slices"
+)
 
 // ProviderConfigRef names the provider-aws ProviderConfig every AWS managed resource uses.
 type ProviderConfigRef struct {
@@ -49,28 +52,34 @@ func (e *Env) NodeGroupName() string {
 	return NodeGroup
 }
 
-// baseTags returns the tags every taggable AWS resource of the given component carries.
-func (e *Env) baseTags(component string) map[string]any {
+// The ownership tags: which environment and which of its components own an AWS resource, and what
+// manages it. AWS Config rules scope to the environment by the first.
+const (
+	TagEnvironment = "environment"
+	TagComponent   = "component"
+	TagManagedBy   = "managed-by"
+)
+
+// Owner is the value of the environment tag: "<namespace>/<name>" of the PlatformEnvironment.
+func (e *Env) Owner() string { return e.Namespace + "/" + e.Name }
+
+// TagsFor returns the tags of an AWS resource of the given component: the spec's extra tags, then the
+// ownership tags, last so that a spec tag cannot hide which environment owns a resource. NewAWS puts them
+// on every managed resource; builders use them for what AWS tags on a resource's behalf (the instances
+// and volumes of a launch template), and without managed-by for what another controller writes.
+func (e *Env) TagsFor(component string) map[string]any {
 	t := make(map[string]any, len(e.Tags)+3)
 	for k, v := range e.Tags {
 		t[k] = v
 	}
-	// Ours last so that a spec tag cannot hide which environment owns a resource.
-	t["environment"] = e.Namespace + "/" + e.Name
-	t["component"] = component
-	t["managed-by"] = "crossplane"
+	t[TagEnvironment] = e.Owner()
+	t[TagComponent] = component
+	t[TagManagedBy] = "crossplane"
 	return t
 }
 
 // sortedKeys returns m's keys in order, for deterministic iteration.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // Partition returns the AWS partition of the environment's region, for ARNs.
 func (e *Env) Partition() string { return Partition(e.Region) }

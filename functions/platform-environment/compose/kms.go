@@ -33,7 +33,7 @@ var keyUse = []string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:Gene
 // ElastiCache keep using the key for a resource) may be created only for AWS resources. The account
 // root is the principal, so IAM policies still have to allow each principal, too.
 func ServiceKeyPolicy(partition, region, account string, services ...string) PolicyDocument {
-	root := map[string]any{"AWS": "arn:" + partition + ":iam::" + account + ":root"}
+	root := map[string]any{"AWS": AccountRoot(partition, account)}
 	via := make([]any, len(services))
 	for i, s := range services {
 		via[i] = ServiceEndpoint(s, region)

@@ -62,7 +62,7 @@ func (e *Env) NewAWS(name, apiVersion, kind string) *MR {
 	m := e.New(name, apiVersion, kind)
 	spec := m.spec()
 	spec["providerConfigRef"] = map[string]any{"kind": e.ProviderConfig.Kind, "name": e.ProviderConfig.Name}
-	fp := map[string]any{"tags": e.baseTags(Component(name))}
+	fp := map[string]any{"tags": e.TagsFor(Component(name))}
 	if !isGlobalGroup(apiVersion) {
 		fp["region"] = e.Region
 	}
@@ -118,12 +118,6 @@ func (m *MR) Spec(fields map[string]any) *MR {
 // Untagged removes forProvider.tags, for kinds that take no tags.
 func (m *MR) Untagged() *MR {
 	delete(m.section("forProvider"), "tags")
-	return m
-}
-
-// Regionless removes forProvider.region, for global kinds outside the IAM and Route 53 groups.
-func (m *MR) Regionless() *MR {
-	delete(m.section("forProvider"), "region")
 	return m
 }
 

@@ -9,5 +9,5 @@ func (e *Env) SecretsPrefix() string { return e.AWSName(RuleGeneric, "secrets") 
 
 // SecretsARNPattern is the ARN pattern of every secret under SecretsPrefix, for IAM policies.
 func (e *Env) SecretsARNPattern(account string) string {
-	return "arn:" + e.Partition() + ":secretsmanager:" + e.Region + ":" + account + ":secret:" + e.SecretsPrefix() + "*"
+	return e.ARN("secretsmanager", e.Region, account, "secret:"+e.SecretsPrefix()+"*")
 }

@@ -31,7 +31,7 @@ func monitoring(env *compose.Env, account string) compose.Result {
 		Stateful().
 		ForProvider(map[string]any{
 			"roleRef":   env.Ref(monitoringRole),
-			"policyArn": "arn:" + env.Partition() + ":iam::aws:" + enhancedMonitoringPolicy,
+			"policyArn": env.ARN("iam", "", compose.AWSOwned, enhancedMonitoringPolicy),
 		}))
 	return res
 }

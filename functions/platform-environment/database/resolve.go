@@ -50,17 +50,17 @@ func Resolve(spec v1alpha1.DatabaseSpec, env *compose.Env) (v1alpha1.ResolvedDat
 	dev := env.Profile == "dev"
 	r := v1alpha1.ResolvedDatabase{
 		Identifier:                       env.AWSName(compose.RuleRDS, "db"),
-		Engine:                           orDefault(spec.Engine, "postgres"),
-		InstanceClass:                    orDefault(spec.InstanceClass, defaultInstanceClass),
-		AllocatedStorageGiB:              int32OrDefault(spec.AllocatedStorageGiB, defaultAllocatedStorage),
-		MultiAZ:                          boolOrDefault(spec.MultiAZ, !dev),
-		BackupRetentionDays:              int32OrDefault(spec.BackupRetentionDays, map[bool]int32{true: 1, false: 7}[dev]),
-		BackupWindow:                     orDefault(spec.BackupWindow, defaultBackupWindow),
-		MaintenanceWindow:                orDefault(spec.MaintenanceWindow, defaultMaintenanceWindow),
-		DatabaseName:                     orDefault(spec.DatabaseName, defaultDatabaseName),
-		MasterUsername:                   orDefault(spec.MasterUsername, defaultMasterUsername),
-		SlowQueryThresholdMs:             int32OrDefault(spec.SlowQueryThresholdMs, defaultSlowQueryMs),
-		PerformanceInsightsRetentionDays: int32OrDefault(spec.PerformanceInsightsRetentionDays, defaultPIRetention),
+		Engine:                           compose.Or(spec.Engine, "postgres"),
+		InstanceClass:                    compose.Or(spec.InstanceClass, defaultInstanceClass),
+		AllocatedStorageGiB:              compose.Deref(spec.AllocatedStorageGiB, defaultAllocatedStorage),
+		MultiAZ:                          compose.Deref(spec.MultiAZ, !dev),
+		BackupRetentionDays:              compose.Deref(spec.BackupRetentionDays, map[bool]int32{true: 1, false: 7}[dev]),
+		BackupWindow:                     compose.Or(spec.BackupWindow, defaultBackupWindow),
+		MaintenanceWindow:                compose.Or(spec.MaintenanceWindow, defaultMaintenanceWindow),
+		DatabaseName:                     compose.Or(spec.DatabaseName, defaultDatabaseName),
+		MasterUsername:                   compose.Or(spec.MasterUsername, defaultMasterUsername),
+		SlowQueryThresholdMs:             compose.Deref(spec.SlowQueryThresholdMs, defaultSlowQueryMs),
+		PerformanceInsightsRetentionDays: compose.Deref(spec.PerformanceInsightsRetentionDays, defaultPIRetention),
 		MonitoringIntervalSeconds:        monitoringInterval,
 		AllowMajorVersionUpgrade:         spec.AllowMajorVersionUpgrade,
 	}
@@ -116,7 +116,7 @@ func Resolve(spec v1alpha1.DatabaseSpec, env *compose.Env) (v1alpha1.ResolvedDat
 	}
 	r.SnapshotIdentifier = snapshot
 
-	if boolOrDefault(spec.FinalSnapshot, !dev) {
+	if compose.Deref(spec.FinalSnapshot, !dev) {
 		r.FinalSnapshotIdentifier = env.FinalSnapshotName("db-final")
 	}
 	return r, nil
@@ -194,25 +194,4 @@ var observedVersionRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+){0,2}$`)
 func major(v string) int {
 	m, _ := strconv.Atoi(strings.SplitN(v, ".", 2)[0])
 	return m
-}
-
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
-}
-
-func int32OrDefault(p *int32, d int32) int32 {
-	if p == nil {
-		return d
-	}
-	return *p
-}
-
-func boolOrDefault(p *bool, d bool) bool {
-	if p == nil {
-		return d
-	}
-	return *p
 }

@@ -99,7 +99,7 @@ func ownTopic(env *compose.Env, emails []string) compose.Result {
 		return res
 	}
 	partition := compose.Partition(metricsRegion)
-	// Not Stateful: the key encrypts SNS messages in flight only, nothing kept, so turning the health
+	// Not Stateful: the key encrypts SNS messages in flight only, nothing at rest, so turning the health
 	// check off may delete it (AWS still waits the deletion window before it is gone).
 	res.Add(env.NewAWS(alarmKey, kms, "Key").ForProvider(map[string]any{
 		"region":               metricsRegion,
@@ -116,7 +116,7 @@ func ownTopic(env *compose.Env, emails []string) compose.Result {
 		return res
 	}
 	name := env.AWSName(compose.RuleGeneric, "route53-alarms")
-	topicARN := "arn:" + partition + ":sns:" + metricsRegion + ":" + account + ":" + name
+	topicARN := compose.ARN(partition, "sns", metricsRegion, account, name)
 	res.Add(env.NewAWS(alarmTopic, sns, "Topic").ExternalName(name).ForProvider(map[string]any{
 		"region":         metricsRegion,
 		"displayName":    "Route 53 health-check alarms of " + env.Namespace + "/" + env.Name,
@@ -146,39 +146,21 @@ func AlarmEmail(address string) string {
 
 // alarmSource is the SourceArn pattern of this account's CloudWatch alarms in us-east-1.
 func alarmSource(partition, account string) string {
-	return "arn:" + partition + ":cloudwatch:" + metricsRegion + ":" + account + ":alarm:*"
+	return compose.ARN(partition, "cloudwatch", metricsRegion, account, "alarm:*")
 }
 
 // AlarmKeyPolicy lets the account administer the key and use it through SNS in us-east-1 only, and lets
 // CloudWatch alarms of this account in us-east-1 get data keys to publish to the encrypted topic.
 func AlarmKeyPolicy(partition, account string) compose.PolicyDocument {
 	p := compose.ServiceKeyPolicy(partition, metricsRegion, account, "sns")
-	p.Statement = append(p.Statement, compose.Statement{
-		Sid:       "CloudWatchAlarmsPublishToEncryptedTopic",
-		Effect:    "Allow",
-		Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
-		Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
-		Resource:  []string{"*"},
-		Condition: map[string]map[string]any{
-			"StringEquals": {"aws:SourceAccount": account},
-			"ArnLike":      {"aws:SourceArn": alarmSource(partition, account)},
-		},
-	})
+	p.Statement = append(p.Statement, compose.ServicePublishesEncrypted("CloudWatchAlarmsPublishToEncryptedTopic",
+		"cloudwatch.amazonaws.com", account, alarmSource(partition, account)))
 	return p
 }
 
 // AlarmTopicPolicy lets the account manage and use the topic, lets this account's CloudWatch alarms in
 // us-east-1 publish, and refuses publishing without TLS.
 func AlarmTopicPolicy(partition, account, topicARN string) compose.PolicyDocument {
-	return compose.TopicPolicy(partition, account, topicARN, compose.Statement{
-		Sid:       "CloudWatchAlarmsPublish",
-		Effect:    "Allow",
-		Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
-		Action:    []string{"sns:Publish"},
-		Resource:  []string{topicARN},
-		Condition: map[string]map[string]any{
-			"StringEquals": {"aws:SourceAccount": account},
-			"ArnLike":      {"aws:SourceArn": alarmSource(partition, account)},
-		},
-	})
+	return compose.TopicPolicy(partition, account, topicARN, compose.ServicePublishes("CloudWatchAlarmsPublish",
+		"cloudwatch.amazonaws.com", account, alarmSource(partition, account), topicARN))
 }

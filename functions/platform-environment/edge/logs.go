@@ -118,10 +118,10 @@ func accessLogs(env *compose.Env, r v1alpha1.ResolvedEdge) compose.Result {
 // LogBucketPolicy lets the region's ELB log delivery put objects under alb/AWSLogs/<account>/ and denies
 // every request that does not use TLS (FSBP S3.5).
 func LogBucketPolicy(partition, region, bucket, account string) compose.PolicyDocument {
-	bucketARN := "arn:" + partition + ":s3:::" + bucket
+	bucketARN := compose.ARN(partition, "s3", "", "", bucket)
 	principal := map[string]any{"Service": elbLogDeliveryPrincipal}
 	if acct, ok := elbLogAccounts[region]; ok {
-		principal = map[string]any{"AWS": "arn:" + partition + ":iam::" + acct + ":root"}
+		principal = map[string]any{"AWS": compose.AccountRoot(partition, acct)}
 	}
 	return compose.Policy(
 		compose.Statement{
@@ -131,13 +131,6 @@ func LogBucketPolicy(partition, region, bucket, account string) compose.PolicyDo
 			Action:    []string{"s3:PutObject"},
 			Resource:  []string{bucketARN + "/" + logPrefix + "/AWSLogs/" + account + "/*"},
 		},
-		compose.Statement{
-			Sid:       "DenyInsecureTransport",
-			Effect:    "Deny",
-			Principal: map[string]any{"AWS": "*"},
-			Action:    []string{"s3:*"},
-			Resource:  []string{bucketARN, bucketARN + "/*"},
-			Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
-		},
+		compose.DenyInsecureTransport("s3:*", bucketARN, bucketARN+"/*"),
 	)
 }

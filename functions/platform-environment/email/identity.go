@@ -129,7 +129,7 @@ func eventsDestination(env *compose.Env, r Resolved, region, account string) com
 		return res
 	}
 	topic := env.AWSName(compose.RuleGeneric, "email-events")
-	topicARN := "arn:" + env.Partition() + ":sns:" + region + ":" + account + ":" + topic
+	topicARN := env.ARN("sns", region, account, topic)
 	res.Add(env.NewAWS(p+partTopic, apiSNS, "Topic").ExternalName(topic).ForProvider(map[string]any{
 		"region":         region,
 		"displayName":    "Email events of " + env.Namespace + "/" + env.Name,
@@ -160,29 +160,16 @@ func keyPolicy(env *compose.Env, account string) compose.PolicyDocument {
 		compose.Statement{
 			Sid:       "AccountAdministersThroughIAM",
 			Effect:    "Allow",
-			Principal: map[string]any{"AWS": "arn:" + env.Partition() + ":iam::" + account + ":root"},
+			Principal: map[string]any{"AWS": compose.AccountRoot(env.Partition(), account)},
 			Action:    []string{"kms:*"},
 			Resource:  []string{"*"},
 		},
-		compose.Statement{
-			Sid:       "SESPublishesToEncryptedTopic",
-			Effect:    "Allow",
-			Principal: map[string]any{"Service": "ses.amazonaws.com"},
-			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
-			Resource:  []string{"*"},
-			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": account}},
-		},
+		compose.ServicePublishesEncrypted("SESPublishesToEncryptedTopic", "ses.amazonaws.com", account, ""),
 	)
 }
 
 // topicPolicy lets the account use the topic and SES of this account publish to it, over TLS only.
 func topicPolicy(env *compose.Env, account, topicARN string) compose.PolicyDocument {
-	return compose.TopicPolicy(env.Partition(), account, topicARN, compose.Statement{
-		Sid:       "SESPublishesEvents",
-		Effect:    "Allow",
-		Principal: map[string]any{"Service": "ses.amazonaws.com"},
-		Action:    []string{"sns:Publish"},
-		Resource:  []string{topicARN},
-		Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": account}},
-	})
+	return compose.TopicPolicy(env.Partition(), account, topicARN,
+		compose.ServicePublishes("SESPublishesEvents", "ses.amazonaws.com", account, "", topicARN))
 }

@@ -34,7 +34,7 @@ func flowLogs(env *compose.Env, r v1alpha1.ResolvedNetwork) compose.Result {
 			"description":      "Delivers VPC flow logs of " + env.Namespace + "/" + env.Name + " to CloudWatch Logs",
 			"assumeRolePolicy": compose.MustJSON(compose.AssumeRolePolicy("vpc-flow-logs.amazonaws.com")),
 		}))
-	groupARN := "arn:" + env.Partition() + ":logs:" + env.Region + ":*:log-group:" + group
+	groupARN := env.ARN("logs", env.Region, "*", "log-group:"+group)
 	res.Add(env.NewAWS(flowLogPolicy, "iam.aws.m.upbound.io/v1beta1", "RolePolicy").Untagged().ForProvider(map[string]any{
 		"roleRef": env.Ref(flowLogRole),
 		"policy": compose.MustJSON(compose.Policy(compose.Statement{
@@ -44,10 +44,9 @@ func flowLogs(env *compose.Env, r v1alpha1.ResolvedNetwork) compose.Result {
 		})),
 	}))
 
-	// Not kept under deletion protection: it records the environment's traffic, which ends with the
-	// environment (what stays is idle: the load balancer's listeners and the clients are deleted), and it
-	// could not deliver anyway once its role goes with the rest of IAM. The log group, with what it
-	// recorded, is kept.
+	// Not protected: it records the environment's traffic, which ends with the environment (what stays is
+	// idle: the load balancer's listeners and the clients are deleted), and it could not deliver anyway
+	// once its role goes with the rest of IAM. The log group, with what it recorded, is protected.
 	res.Add(env.NewAWS(flowLog, ec2, "FlowLog").ForProvider(map[string]any{
 		"vpcIdRef":           env.Ref(compose.VPC),
 		"trafficType":        "ALL",

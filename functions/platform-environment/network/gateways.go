@@ -23,9 +23,9 @@ func natGateway(r v1alpha1.ResolvedNetwork, zone string) string {
 }
 
 // gateways renders one Elastic IP and NAT gateway per NAT zone, in the zone's public subnet. Neither is
-// kept under deletion protection: they are billed by the hour and nothing that stays needs a way out
-// (the database and cache subnets never route through them, the load balancer answers through the
-// internet gateway). Deleting them frees their interfaces in the kept public subnets.
+// protected: they are billed by the hour and nothing that stays needs a way out (the database and cache
+// subnets never route through them, the load balancer answers through the internet gateway). Deleting
+// them frees their interfaces in the protected public subnets.
 func gateways(env *compose.Env, r v1alpha1.ResolvedNetwork) compose.Result {
 	var res compose.Result
 	for _, zone := range natZones(r) {

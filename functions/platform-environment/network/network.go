@@ -6,7 +6,7 @@
 // Deletion protection keeps the database, the cache and the load balancer in AWS when the environment
 // is deleted. AWS refuses to delete the network they sit in (DependencyViolation on their subnets and
 // security groups; the internet gateway cannot detach while the load balancer has public addresses), so
-// exactly what they need to keep existing and working is kept with them (Stateful): the VPC, the public
+// exactly what they need to keep existing and working is protected with them (Stateful): the VPC, the public
 // and database subnets, the internet gateway with the public route table, and the load balancer,
 // database and cache security groups with the rules between what stays. Everything else goes, and each
 // builder says why next to its choice.
@@ -40,13 +40,13 @@ func Build(env *compose.Env, r v1alpha1.ResolvedNetwork) Output {
 // vpc renders the VPC, its internet gateway and the subnets of the three tiers.
 func vpc(env *compose.Env, r v1alpha1.ResolvedNetwork) compose.Result {
 	var res compose.Result
-	// Kept: every kept resource lives in it.
+	// Protected: every protected resource lives in it.
 	res.Add(env.NewAWS(compose.VPC, ec2, "VPC").Stateful().ForProvider(map[string]any{
 		"cidrBlock":          r.VPCCIDR,
 		"enableDnsHostnames": true,
 		"enableDnsSupport":   true,
 	}))
-	// Kept: the internet-facing load balancer is reached through it, and AWS refuses to detach it while
+	// Protected: the internet-facing load balancer is reached through it, and AWS refuses to detach it while
 	// the load balancer has public addresses in the VPC.
 	res.Add(env.NewAWS("network-igw", ec2, "InternetGateway").Stateful().ForProvider(map[string]any{
 		"vpcIdRef": env.Ref(compose.VPC),
@@ -56,10 +56,10 @@ func vpc(env *compose.Env, r v1alpha1.ResolvedNetwork) compose.Result {
 		cidrs []string
 		// elbRole tags subnets for the AWS Load Balancer Controller's subnet discovery.
 		elbRole string
-		// kept: the tier holds a kept resource's network interfaces: the load balancer's (public) or the
+		// protected: the tier holds a protected resource's network interfaces: the load balancer's (public) or the
 		// database's and cache's subnet groups (database). Only the nodes and the cluster use the private
 		// tier, and they are deleted.
-		kept bool
+		protected bool
 	}{
 		{compose.TierPublic, r.PublicSubnetCIDRs, "kubernetes.io/role/elb", true},
 		{compose.TierPrivate, r.PrivateSubnetCIDRs, "kubernetes.io/role/internal-elb", false},
@@ -79,7 +79,7 @@ func vpc(env *compose.Env, r v1alpha1.ResolvedNetwork) compose.Result {
 			} else {
 				s.AddTags(map[string]string{"tier": t.tier})
 			}
-			if t.kept {
+			if t.protected {
 				s.Stateful()
 			}
 			res.Add(s)

@@ -16,9 +16,9 @@ func policies(r *compose.Resource) []any {
 	return p
 }
 
-// keptNames returns the resources that deleting the environment leaves in AWS: those whose management
+// protectedNames returns the resources that deleting the environment leaves in AWS: those whose management
 // policies leave out Delete.
-func keptNames(t *testing.T, res []*compose.Resource) map[string]bool {
+func protectedNames(t *testing.T, res []*compose.Resource) map[string]bool {
 	t.Helper()
 	out := map[string]bool{}
 	for _, r := range res {
@@ -52,7 +52,7 @@ func refs(r *compose.Resource) []string {
 }
 
 // TestDeletionProtectionKeeps pins which network resources stay in AWS when a protected environment is
-// deleted: exactly what the kept database, cache and load balancer need, and nothing without protection.
+// deleted: exactly what the protected database, cache and load balancer need, and nothing without protection.
 func TestDeletionProtectionKeeps(t *testing.T) {
 	seedKept := []string{
 		"network-flowlogs-group",
@@ -74,7 +74,7 @@ func TestDeletionProtectionKeeps(t *testing.T) {
 		want    []string
 	}{
 		"ProdProtected": {
-			reason:  "prod (the seed's profile) is protected: the VPC, public and database subnets, internet gateway, public routing, the three kept groups and their internet-facing rules stay.",
+			reason:  "prod (the seed's profile) is protected: the VPC, public and database subnets, internet gateway, public routing, the three protected groups and their internet-facing rules stay.",
 			profile: "prod", zones: 3, protect: true,
 			want: seedKept,
 		},
@@ -106,9 +106,9 @@ func TestDeletionProtectionKeeps(t *testing.T) {
 			env.DeletionProtection = tc.protect
 			r := resolved(t, tc.profile, tc.zones)
 			env.Zones = r.AvailabilityZones
-			kept := keptNames(t, Build(env, r).Resources)
+			protected := protectedNames(t, Build(env, r).Resources)
 			var got []string
-			for n := range kept {
+			for n := range protected {
 				got = append(got, n)
 			}
 			sort.Strings(got)
@@ -120,10 +120,10 @@ func TestDeletionProtectionKeeps(t *testing.T) {
 }
 
 // TestDeletionProtectionKeptNetworkIsClosed checks, under protection, that what stays in AWS can stay:
-// every kept resource refers only to kept resources (a kept rule referencing the deleted nodes group
-// would make AWS refuse to delete that group; a kept route to a deleted NAT gateway would be a
-// blackhole), and every subnet and group the kept database, cache and load balancer use (by the names
-// in compose/refs.go) is kept.
+// every protected resource refers only to protected resources (a protected rule referencing the deleted nodes group
+// would make AWS refuse to delete that group; a protected route to a deleted NAT gateway would be a
+// blackhole), and every subnet and group the protected database, cache and load balancer use (by the names
+// in compose/refs.go) is protected.
 func TestDeletionProtectionKeptNetworkIsClosed(t *testing.T) {
 	for _, zones := range []int{2, 3} {
 		for _, nat := range []string{"prod", "dev"} { // PerZone and Single NAT gateways
@@ -132,54 +132,54 @@ func TestDeletionProtectionKeptNetworkIsClosed(t *testing.T) {
 			r := resolved(t, nat, zones)
 			env.Zones = r.AvailabilityZones
 			out := Build(env, r)
-			kept := keptNames(t, out.Resources)
+			protected := protectedNames(t, out.Resources)
 			byName := map[string]string{} // metadata.name → composition resource name
 			for _, res := range out.Resources {
 				byName[env.ResourceName(res.Name)] = res.Name
 			}
 
 			for _, res := range out.Resources {
-				if !kept[res.Name] {
+				if !protected[res.Name] {
 					continue
 				}
 				for _, name := range refs(res) {
 					ref, ok := byName[name]
 					if !ok {
-						t.Errorf("%s/%d zones: kept %s refers to %s, which the network does not render", nat, zones, res.Name, name)
-					} else if !kept[ref] {
-						t.Errorf("%s/%d zones: kept %s (%s) refers to %s, which is deleted", nat, zones, res.Name, res.Object["kind"], ref)
+						t.Errorf("%s/%d zones: protected %s refers to %s, which the network does not render", nat, zones, res.Name, name)
+					} else if !protected[ref] {
+						t.Errorf("%s/%d zones: protected %s (%s) refers to %s, which is deleted", nat, zones, res.Name, res.Object["kind"], ref)
 					}
 				}
 			}
 
-			// What the other domains' kept resources use (database and cache subnet groups, the load
+			// What the other domains' protected resources use (database and cache subnet groups, the load
 			// balancer's subnets; their security groups).
 			needed := append(env.Subnets(compose.TierDatabase), env.Subnets(compose.TierPublic)...)
 			needed = append(needed, compose.VPC, compose.SecurityGroupDatabase, compose.SecurityGroupCache, compose.SecurityGroupALB)
 			for _, n := range needed {
-				if !kept[n] {
-					t.Errorf("%s/%d zones: %s is used by a kept resource but would be deleted", nat, zones, n)
+				if !protected[n] {
+					t.Errorf("%s/%d zones: %s is used by a protected resource but would be deleted", nat, zones, n)
 				}
 			}
 			// The nodes group and the private tier go with the cluster.
 			for _, n := range append(env.Subnets(compose.TierPrivate), compose.SecurityGroupNodes) {
-				if kept[n] {
-					t.Errorf("%s/%d zones: %s is kept, but only the deleted cluster uses it", nat, zones, n)
+				if protected[n] {
+					t.Errorf("%s/%d zones: %s is protected, but only the deleted cluster uses it", nat, zones, n)
 				}
 			}
 		}
 	}
 }
 
-// TestDeletionProtectionRules checks rule by rule that a rule is kept exactly when both its ends are.
+// TestDeletionProtectionRules checks rule by rule that a rule is protected exactly when both its ends are.
 func TestDeletionProtectionRules(t *testing.T) {
 	env := seedEnv()
 	env.DeletionProtection = true
 	out := Build(env, resolved(t, "prod", 3))
-	kept := keptNames(t, out.Resources)
+	protected := protectedNames(t, out.Resources)
 	got := map[string]bool{}
 	for _, r := range seedRules {
-		got[r.name] = kept["network-sg-"+r.name]
+		got[r.name] = protected["network-sg-"+r.name]
 	}
 	want := map[string]bool{
 		"alb-in-http":          true, // 0.0.0.0/0 → ALB: both ends stay
@@ -193,6 +193,6 @@ func TestDeletionProtectionRules(t *testing.T) {
 		"cache-in-redis":       false,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("kept rules -want +got:\n%s", diff)
+		t.Errorf("protected rules -want +got:\n%s", diff)
 	}
 }

@@ -18,38 +18,38 @@ func privateRouteTable(zone string) string { return "network-rt-private-" + comp
 // one for the database subnets with no route out of the VPC; their subnet associations; and the S3
 // gateway endpoint on the private and database route tables, so image layers and backups stay off NAT.
 //
-// Under deletion protection only the public routing is kept (table, default route, associations): it is
-// what makes the kept load balancer reachable. The private tables go with the private subnets and NAT
+// Under deletion protection only the public routing is protected (table, default route, associations): it is
+// what makes the protected load balancer reachable. The private tables go with the private subnets and NAT
 // gateways they serve. The database table goes too: it holds no route out of the VPC, so once its
 // associations are deleted the database subnets fall back to the VPC's main route table, which routes
 // the same (inside the VPC only).
 func routing(env *compose.Env, r v1alpha1.ResolvedNetwork) compose.Result {
 	var res compose.Result
-	routeTable := func(name string, kept bool) {
+	routeTable := func(name string, protected bool) {
 		m := env.NewAWS(name, ec2, "RouteTable").ForProvider(map[string]any{"vpcIdRef": env.Ref(compose.VPC)})
-		if kept {
+		if protected {
 			m.Stateful()
 		}
 		res.Add(m)
 	}
-	associate := func(name, table, subnet string, kept bool) {
+	associate := func(name, table, subnet string, protected bool) {
 		m := env.NewAWS(name, ec2, "RouteTableAssociation").Untagged().ForProvider(map[string]any{
 			"routeTableIdRef": env.Ref(table),
 			"subnetIdRef":     env.Ref(subnet),
 		})
-		if kept {
+		if protected {
 			m.Stateful()
 		}
 		res.Add(m)
 	}
-	defaultRoute := func(name, table, target string, via map[string]any, kept bool) {
+	defaultRoute := func(name, table, target string, via map[string]any, protected bool) {
 		fp := map[string]any{
 			"routeTableIdRef":      env.Ref(table),
 			"destinationCidrBlock": "0.0.0.0/0",
 		}
 		fp[target] = via
 		m := env.NewAWS(name, ec2, "Route").Untagged().ForProvider(fp)
-		if kept {
+		if protected {
 			m.Stateful()
 		}
 		res.Add(m)
@@ -76,7 +76,7 @@ func routing(env *compose.Env, r v1alpha1.ResolvedNetwork) compose.Result {
 	}
 	endpointTables = append(endpointTables, databaseRouteTable)
 
-	// Not kept, nor its associations: it serves the nodes' image pulls; RDS and ElastiCache backups go
+	// Not protected, nor its associations: it serves the nodes' image pulls; RDS and ElastiCache backups go
 	// through AWS's own network, not the VPC's endpoints.
 	res.Add(env.NewAWS(s3Endpoint, ec2, "VPCEndpoint").ForProvider(map[string]any{
 		"vpcIdRef":        env.Ref(compose.VPC),

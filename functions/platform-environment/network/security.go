@@ -37,29 +37,29 @@ var groups = []struct{ name, role, desc string }{
 	{compose.SecurityGroupCache, "cache", "ElastiCache Redis: 6379 from the EKS nodes"},
 }
 
-// keptGroups are the groups of the resources deletion protection keeps in AWS (the load balancer, the
+// protectedGroups are the groups of the resources deletion protection keeps in AWS (the load balancer, the
 // database and the cache): their network interfaces stay attached, so AWS would refuse to delete them.
 // The nodes group goes with the cluster.
-var keptGroups = map[string]bool{
+var protectedGroups = map[string]bool{
 	compose.SecurityGroupALB:      true,
 	compose.SecurityGroupDatabase: true,
 	compose.SecurityGroupCache:    true,
 }
 
-// kept reports whether a rule stays with its group under deletion protection: only when both its ends
-// stay. A rule of a kept group that references a deleted one (database ← nodes) must go, or AWS refuses
+// protected reports whether a rule stays with its group under deletion protection: only when both its ends
+// stay. A rule of a protected group that references a deleted one (database ← nodes) must go, or AWS refuses
 // to delete the referenced group; a rule of a deleted group goes with it.
-func (r rule) kept() bool {
-	return keptGroups[r.group] && (r.cidr != "" || keptGroups[r.peer])
+func (r rule) protected() bool {
+	return protectedGroups[r.group] && (r.cidr != "" || protectedGroups[r.peer])
 }
 
 // securityGroups renders the VPC's default security group with no rules (FSBP EC2.2: nothing may use it
 // by accident), the four tier groups and one rule object per rule, so a rule change replaces one rule
-// instead of rewriting a group. Under deletion protection the kept groups and the rules between what
-// stays are kept too (see keptGroups and rule.kept).
+// instead of rewriting a group. Under deletion protection the protected groups and the rules between what
+// stays are protected too (see protectedGroups and rule.protected).
 func securityGroups(env *compose.Env) compose.Result {
 	var res compose.Result
-	// Not kept: AWS never deletes a VPC's default group; deleting this resource only stops managing it,
+	// Not protected: AWS never deletes a VPC's default group; deleting this resource only stops managing it,
 	// and the group stays as we left it, without rules, until the VPC goes.
 	res.Add(env.NewAWS("network-sg-default", ec2, "DefaultSecurityGroup").ForProvider(map[string]any{
 		"vpcIdRef": env.Ref(compose.VPC),
@@ -72,7 +72,7 @@ func securityGroups(env *compose.Env) compose.Result {
 			"description": g.desc,
 			"vpcIdRef":    env.Ref(compose.VPC),
 		})
-		if keptGroups[g.name] {
+		if protectedGroups[g.name] {
 			sg.Stateful()
 		}
 		res.Add(sg)
@@ -97,7 +97,7 @@ func securityGroups(env *compose.Env) compose.Result {
 			fp["referencedSecurityGroupIdRef"] = env.Ref(r.peer)
 		}
 		m := env.NewAWS("network-sg-"+r.name, ec2, kind).ForProvider(fp)
-		if r.kept() {
+		if r.protected() {
 			m.Stateful()
 		}
 		res.Add(m)

@@ -47,7 +47,7 @@ func configRules(env *compose.Env) compose.Result {
 			ForProvider(map[string]any{
 				"description": r.description + " (" + env.Namespace + "/" + env.Name + ")",
 				"source":      map[string]any{"owner": "AWS", "sourceIdentifier": r.identifier},
-				"scope":       map[string]any{"tagKey": "environment", "tagValue": env.Namespace + "/" + env.Name},
+				"scope":       map[string]any{"tagKey": compose.TagEnvironment, "tagValue": env.Owner()},
 			}))
 	}
 	return res

@@ -3,6 +3,8 @@ package observability
 import (
 	"strings"
 	"testing"
+
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 )
 
 func TestConfigRules(t *testing.T) {
@@ -22,7 +24,7 @@ func TestConfigRules(t *testing.T) {
 		if scope["tagKey"] != "environment" || scope["tagValue"] != "team/prod" {
 			t.Errorf("%s: scope = %v, want the environment tag", r.Name, scope)
 		}
-		n := externalName(r.Object)
+		n := compose.ExternalName(r.Object)
 		if seen[n] || !strings.HasPrefix(n, "team-prod-config-") || len(n) > 128 {
 			t.Errorf("%s: AWS name %q is not unique or not ours", r.Name, n)
 		}

@@ -229,7 +229,7 @@ func dashboardResource(env *compose.Env, t targets, alarms []alarmDef, account s
 	var arns []string
 	if account != "" {
 		for _, a := range alarms {
-			arns = append(arns, arn(env, "cloudwatch", env.Region, account, "alarm:"+alarmName(env, a.part)))
+			arns = append(arns, env.ARN("cloudwatch", env.Region, account, "alarm:"+alarmName(env, a.part)))
 		}
 	}
 	var res compose.Result

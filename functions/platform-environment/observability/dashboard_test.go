@@ -33,8 +33,8 @@ func renderDashboard(t *testing.T, env *compose.Env, domains map[string]string, 
 	res := dashboardResource(env, findTargets(env, domains), alarms, acct)
 	validateAll(t, res.Resources)
 	d := byName(res.Resources)[dashboard]
-	if externalName(d.Object) != dashboardName(env) {
-		t.Errorf("external name = %q, want %q", externalName(d.Object), dashboardName(env))
+	if compose.ExternalName(d.Object) != dashboardName(env) {
+		t.Errorf("external name = %q, want %q", compose.ExternalName(d.Object), dashboardName(env))
 	}
 	var p parsedDashboard
 	if err := json.Unmarshal([]byte(forProvider(t, d)["dashboardBody"].(string)), &p); err != nil {

@@ -30,10 +30,10 @@ func keys(env *compose.Env, r v1alpha1.ResolvedObservability, account string) co
 //   - CloudWatch Logs encrypts the environment's log groups (encryption context = the log group ARN);
 //   - CloudTrail encrypts the trail's log files (when the trail is on).
 func keyPolicy(env *compose.Env, r v1alpha1.ResolvedObservability, account string) compose.PolicyDocument {
-	root := "arn:" + env.Partition() + ":iam::" + account + ":root"
-	groups := []any{arn(env, "logs", env.Region, account, "log-group:"+env.ApplicationLogGroupName())}
+	root := compose.AccountRoot(env.Partition(), account)
+	groups := []any{env.ARN("logs", env.Region, account, "log-group:"+env.ApplicationLogGroupName())}
 	if r.CloudTrail {
-		groups = append(groups, arn(env, "logs", env.Region, account, "log-group:"+trailLogGroupName(env)))
+		groups = append(groups, env.ARN("logs", env.Region, account, "log-group:"+trailLogGroupName(env)))
 	}
 	st := []compose.Statement{
 		{
@@ -43,17 +43,8 @@ func keyPolicy(env *compose.Env, r v1alpha1.ResolvedObservability, account strin
 			Action:    []string{"kms:*"},
 			Resource:  []string{"*"},
 		},
-		{
-			Sid:       "CloudWatchAlarmsPublishToEncryptedTopic",
-			Effect:    "Allow",
-			Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
-			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
-			Resource:  []string{"*"},
-			Condition: map[string]map[string]any{
-				"StringEquals": {"aws:SourceAccount": account},
-				"ArnLike":      {"aws:SourceArn": arn(env, "cloudwatch", env.Region, account, "alarm:*")},
-			},
-		},
+		compose.ServicePublishesEncrypted("CloudWatchAlarmsPublishToEncryptedTopic",
+			"cloudwatch.amazonaws.com", account, env.ARN("cloudwatch", env.Region, account, "alarm:*")),
 		{
 			Sid:       "CloudWatchLogsEncryptEnvironmentLogGroups",
 			Effect:    "Allow",
@@ -66,7 +57,7 @@ func keyPolicy(env *compose.Env, r v1alpha1.ResolvedObservability, account strin
 		},
 	}
 	if r.CloudTrail {
-		trailARN := arn(env, "cloudtrail", env.Region, account, "trail/"+trailName(env))
+		trailARN := env.ARN("cloudtrail", env.Region, account, "trail/"+trailName(env))
 		st = append(st,
 			compose.Statement{
 				Sid:       "CloudTrailEncryptsLogFiles",
@@ -76,7 +67,7 @@ func keyPolicy(env *compose.Env, r v1alpha1.ResolvedObservability, account strin
 				Resource:  []string{"*"},
 				Condition: map[string]map[string]any{
 					"StringEquals": {"aws:SourceArn": trailARN},
-					"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": "arn:" + env.Partition() + ":cloudtrail:*:" + account + ":trail/*"},
+					"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": env.ARN("cloudtrail", "*", account, "trail/*")},
 				},
 			},
 			compose.Statement{

@@ -77,8 +77,8 @@ func TestKeys(t *testing.T) {
 				}
 			}
 			alias := got[keyAlias]
-			if externalName(alias.Object) != "alias/"+env.AWSName(compose.RuleGeneric, "observability") {
-				t.Errorf("alias external name = %q", externalName(alias.Object))
+			if compose.ExternalName(alias.Object) != "alias/"+env.AWSName(compose.RuleGeneric, "observability") {
+				t.Errorf("alias external name = %q", compose.ExternalName(alias.Object))
 			}
 			if _, tagged := forProvider(t, alias)["tags"]; tagged {
 				t.Error("the alias carries tags; KMS aliases take none")

@@ -27,8 +27,8 @@ func TestLogGroup(t *testing.T) {
 			r.LogRetentionDays = tc.retention
 			res := logGroup(env, r)
 			g := byName(res.Resources)[compose.ApplicationLogGroup]
-			if externalName(g.Object) != env.ApplicationLogGroupName() {
-				t.Errorf("external name = %q, want %q", externalName(g.Object), env.ApplicationLogGroupName())
+			if compose.ExternalName(g.Object) != env.ApplicationLogGroupName() {
+				t.Errorf("external name = %q, want %q", compose.ExternalName(g.Object), env.ApplicationLogGroupName())
 			}
 			fp := forProvider(t, g)
 			if fp["retentionInDays"] != tc.retention {

@@ -101,7 +101,7 @@ func Build(env *compose.Env, r v1alpha1.ResolvedObservability, spec v1alpha1.Obs
 		cr := configRules(env)
 		out.Merge(cr)
 		for _, res := range cr.Resources {
-			out.Outputs.ConfigRules = append(out.Outputs.ConfigRules, externalName(res.Object))
+			out.Outputs.ConfigRules = append(out.Outputs.ConfigRules, compose.ExternalName(res.Object))
 		}
 	} else {
 		out.Retire(configRulePrefix)
@@ -151,17 +151,4 @@ func findTargets(env *compose.Env, rendered map[string]string) targets {
 	}
 	sort.Strings(t.targetGroups)
 	return t
-}
-
-// externalName returns a rendered object's crossplane.io/external-name annotation.
-func externalName(obj map[string]any) string {
-	md, _ := obj["metadata"].(map[string]any)
-	a, _ := md["annotations"].(map[string]any)
-	s, _ := a["crossplane.io/external-name"].(string)
-	return s
-}
-
-// arn builds an ARN of the environment's partition.
-func arn(env *compose.Env, service, region, account, resource string) string {
-	return "arn:" + env.Partition() + ":" + service + ":" + region + ":" + account + ":" + resource
 }

@@ -21,7 +21,7 @@ func topic(env *compose.Env, account, keyARN string, emails []string) compose.Re
 	res.Add(env.NewAWS(compose.AlarmTopic, apiSNS, "Topic").ExternalName(name).ForProvider(map[string]any{
 		"displayName":    "Alarms of " + env.Namespace + "/" + env.Name,
 		"kmsMasterKeyId": keyARN,
-		"policy":         compose.MustJSON(topicPolicy(env, account, arn(env, "sns", env.Region, account, name))),
+		"policy":         compose.MustJSON(topicPolicy(env, account, env.ARN("sns", env.Region, account, name))),
 	}))
 
 	want := map[string]bool{}
@@ -54,17 +54,8 @@ func subscriptionName(email string) string {
 // topicPolicy lets the account use the topic, lets CloudWatch alarms of this account publish to it, and
 // refuses publishing over plain HTTP.
 func topicPolicy(env *compose.Env, account, topicARN string) compose.PolicyDocument {
-	return compose.TopicPolicy(env.Partition(), account, topicARN, compose.Statement{
-		Sid:       "CloudWatchAlarmsPublish",
-		Effect:    "Allow",
-		Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
-		Action:    []string{"sns:Publish"},
-		Resource:  []string{topicARN},
-		Condition: map[string]map[string]any{
-			"StringEquals": {"aws:SourceAccount": account},
-			"ArnLike":      {"aws:SourceArn": arn(env, "cloudwatch", env.Region, account, "alarm:*")},
-		},
-	})
+	return compose.TopicPolicy(env.Partition(), account, topicARN, compose.ServicePublishes("CloudWatchAlarmsPublish",
+		"cloudwatch.amazonaws.com", account, env.ARN("cloudwatch", env.Region, account, "alarm:*"), topicARN))
 }
 
 // observedNames returns the observed composition resources of one kind whose names start with prefix,

@@ -47,8 +47,8 @@ func TestTopic(t *testing.T) {
 			if fp["kmsMasterKeyId"] != keyARN {
 				t.Errorf("kmsMasterKeyId = %v, want the observed key ARN", fp["kmsMasterKeyId"])
 			}
-			if externalName(tp.Object) != topicName(env) {
-				t.Errorf("external name = %q", externalName(tp.Object))
+			if compose.ExternalName(tp.Object) != topicName(env) {
+				t.Errorf("external name = %q", compose.ExternalName(tp.Object))
 			}
 			topicARN := "arn:aws:sns:us-east-1:" + account + ":" + topicName(env)
 			p := parsePolicy(t, fp["policy"])

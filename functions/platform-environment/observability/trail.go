@@ -53,13 +53,13 @@ func trail(env *compose.Env, r v1alpha1.ResolvedObservability, account string, h
 		return out
 	}
 	name := trailName(env)
-	trailARN := arn(env, "cloudtrail", env.Region, account, "trail/"+name)
+	trailARN := env.ARN("cloudtrail", env.Region, account, "trail/"+name)
 	bucket := trailBucketName(env)
 	out.bucket = bucket
 	if a, ok := env.Observed.ARN(trailResource); ok {
 		out.arn = a
 	}
-	bucketARN := "arn:" + env.Partition() + ":s3:::" + bucket
+	bucketARN := env.ARN("s3", "", "", bucket)
 
 	out.Add(env.NewAWS(trailBucket, apiS3, "Bucket").ExternalName(bucket).Stateful())
 	out.Add(env.NewAWS(trailBucketEncryption, apiS3, "BucketServerSideEncryptionConfiguration").Untagged().ForProvider(map[string]any{
@@ -104,7 +104,7 @@ func trail(env *compose.Env, r v1alpha1.ResolvedObservability, account string, h
 		"retentionInDays": r.TrailRetentionDays,
 		"kmsKeyIdRef":     env.Ref(key),
 	}))
-	groupARN := arn(env, "logs", env.Region, account, "log-group:"+group)
+	groupARN := env.ARN("logs", env.Region, account, "log-group:"+group)
 	out.Add(env.NewAWS(trailLogRole, apiIAM, "Role").ExternalName(env.AWSName(compose.RuleIAM, "cloudtrail-logs")).ForProvider(map[string]any{
 		"description": "Delivers the CloudTrail trail of " + env.Namespace + "/" + env.Name + " to CloudWatch Logs",
 		"assumeRolePolicy": compose.MustJSON(compose.Policy(compose.Statement{
@@ -172,13 +172,6 @@ func trailBucketPolicyDocument(env *compose.Env, bucketARN, trailARN, account st
 				"s3:x-amz-acl":  "bucket-owner-full-control",
 			}},
 		},
-		compose.Statement{
-			Sid:       "DenyInsecureTransport",
-			Effect:    "Deny",
-			Principal: map[string]any{"AWS": "*"},
-			Action:    []string{"s3:*"},
-			Resource:  []string{bucketARN, bucketARN + "/*"},
-			Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
-		},
+		compose.DenyInsecureTransport("s3:*", bucketARN, bucketARN+"/*"),
 	)
 }

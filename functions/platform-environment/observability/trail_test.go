@@ -79,8 +79,8 @@ func TestTrailBucket(t *testing.T) {
 	bucketARN := "arn:aws:s3:::" + bucket
 	trailARN := "arn:aws:cloudtrail:us-east-1:" + account + ":trail/" + trailName(env)
 
-	if externalName(got[trailBucket].Object) != bucket || !strings.HasPrefix(bucket, "team-prod-cloudtrail-") {
-		t.Errorf("bucket name = %q", externalName(got[trailBucket].Object))
+	if compose.ExternalName(got[trailBucket].Object) != bucket || !strings.HasPrefix(bucket, "team-prod-cloudtrail-") {
+		t.Errorf("bucket name = %q", compose.ExternalName(got[trailBucket].Object))
 	}
 	p := parsePolicy(t, forProvider(t, got[trailBucketPolicy])["policy"])
 	checkNoWildcardAdmin(t, p)

@@ -10,7 +10,7 @@ import (
 // of the email domain may live in the fallback region, so ARNs take the object's own region.
 func init() {
 	Register("sesv2.aws.m.upbound.io", "EmailIdentity", func(obj map[string]any, f Facts) {
-		region := obsRegion(obj, f)
+		region := objectRegion(obj, f)
 		// Easy DKIM: three 32-character tokens, different in every region.
 		tokens := make([]any, 3)
 		for i := range tokens {
@@ -27,10 +27,10 @@ func init() {
 		Set(obj, true, "status", "atProvider", "verifiedForSendingStatus")
 	})
 	Register("sesv2.aws.m.upbound.io", "ConfigurationSet", func(obj map[string]any, f Facts) {
-		Set(obj, "arn:aws:ses:"+obsRegion(obj, f)+":"+Account+":configuration-set/"+f.ID, "status", "atProvider", "arn")
+		Set(obj, "arn:aws:ses:"+objectRegion(obj, f)+":"+Account+":configuration-set/"+f.ID, "status", "atProvider", "arn")
 	})
 	Register("sns.aws.m.upbound.io", "Topic", func(obj map[string]any, f Facts) {
-		Set(obj, "arn:aws:sns:"+obsRegion(obj, f)+":"+Account+":"+f.ID, "status", "atProvider", "arn")
+		Set(obj, "arn:aws:sns:"+objectRegion(obj, f)+":"+Account+":"+f.ID, "status", "atProvider", "arn")
 	})
 	Register("sns.aws.m.upbound.io", "TopicSubscription", func(obj map[string]any, f Facts) {
 		// An e-mail subscription has no ARN until its address confirms it.
@@ -38,32 +38,19 @@ func init() {
 		Set(obj, true, "status", "atProvider", "pendingConfirmation")
 	})
 	Register("cloudwatch.aws.m.upbound.io", "MetricAlarm", func(obj map[string]any, f Facts) {
-		Set(obj, "arn:aws:cloudwatch:"+obsRegion(obj, f)+":"+Account+":alarm:"+f.ID, "status", "atProvider", "arn")
+		Set(obj, "arn:aws:cloudwatch:"+objectRegion(obj, f)+":"+Account+":alarm:"+f.ID, "status", "atProvider", "arn")
 	})
 	Register("cloudwatch.aws.m.upbound.io", "Dashboard", func(obj map[string]any, f Facts) {
 		Set(obj, "arn:aws:cloudwatch::"+Account+":dashboard/"+f.ID, "status", "atProvider", "dashboardArn")
 		Set(obj, "arn:aws:cloudwatch::"+Account+":dashboard/"+f.ID, "status", "atProvider", "arn")
 	})
 	Register("cloudtrail.aws.m.upbound.io", "Trail", func(obj map[string]any, f Facts) {
-		Set(obj, "arn:aws:cloudtrail:"+obsRegion(obj, f)+":"+Account+":trail/"+f.ID, "status", "atProvider", "arn")
-		Set(obj, obsRegion(obj, f), "status", "atProvider", "homeRegion")
-	})
-	Register("kms.aws.m.upbound.io", "Alias", func(obj map[string]any, f Facts) {
-		Set(obj, "arn:aws:kms:"+obsRegion(obj, f)+":"+Account+":"+f.ID, "status", "atProvider", "arn")
+		Set(obj, "arn:aws:cloudtrail:"+objectRegion(obj, f)+":"+Account+":trail/"+f.ID, "status", "atProvider", "arn")
+		Set(obj, objectRegion(obj, f), "status", "atProvider", "homeRegion")
 	})
 	Register("configservice.aws.m.upbound.io", "ConfigRule", func(obj map[string]any, f Facts) {
-		Set(obj, "arn:aws:config:"+obsRegion(obj, f)+":"+Account+":config-rule/config-rule-"+obsHash("config", f.Name)[:6], "status", "atProvider", "arn")
+		Set(obj, "arn:aws:config:"+objectRegion(obj, f)+":"+Account+":config-rule/config-rule-"+obsHash("config", f.Name)[:6], "status", "atProvider", "arn")
 	})
-}
-
-// obsRegion is the object's own forProvider.region, else the environment's.
-func obsRegion(obj map[string]any, f Facts) string {
-	spec, _ := obj["spec"].(map[string]any)
-	fp, _ := spec["forProvider"].(map[string]any)
-	if r, ok := fp["region"].(string); ok && r != "" {
-		return r
-	}
-	return f.Region
 }
 
 func obsHash(parts ...string) string {
