@@ -367,6 +367,16 @@ func inputHash(parts ...[]byte) uint32 {
 	return h.Sum32()
 }
 
+// fuzzInput is the request an input stands for: an example, one of its stages, a spec edit program and an
+// observed edit program (FuzzObserved has none for the spec).
+func fuzzInput(base *fuzzBase, example, stage uint8, specProg, observedProg []byte) (map[string]any, map[string]map[string]any) {
+	ex := int(example) % len(base.xrs)
+	st := int(stage) % len(base.observed[ex])
+	xr := deepCopyMap(base.xrs[ex])
+	editSpec(base, xr, specProg)
+	return xr, editObserved(base.observed[ex][st], observedProg)
+}
+
 // FuzzRunFunction fuzzes the spec and the observed state together.
 func FuzzRunFunction(f *testing.F) {
 	// In-code seeds; testdata/fuzz/FuzzRunFunction holds the committed corpus.
@@ -378,12 +388,7 @@ func FuzzRunFunction(f *testing.F) {
 	f.Add(uint8(0), uint8(3), []byte{0, 5, 0, 1}, []byte{0, 1, 0, 4, 0, 60})
 	warmUp(f)
 	f.Fuzz(func(t *testing.T, example, stage uint8, specProg, observedProg []byte) {
-		base := loadFuzzBase(t)
-		ex := int(example) % len(base.xrs)
-		st := int(stage) % len(base.observed[ex])
-		xr := deepCopyMap(base.xrs[ex])
-		editSpec(base, xr, specProg)
-		observed := editObserved(base.observed[ex][st], observedProg)
+		xr, observed := fuzzInput(loadFuzzBase(t), example, stage, specProg, observedProg)
 		rsp := runRequest(t, xr, observed)
 		checkResponse(t, rsp, observed, !fuzzing() || inputHash(specProg, observedProg)%fuzzValidateEvery == 0)
 	})
@@ -398,11 +403,8 @@ func FuzzObserved(f *testing.F) {
 	f.Add(uint8(0), uint8(2), []byte{0, 10, 0, 11, 0, 0})
 	warmUp(f)
 	f.Fuzz(func(t *testing.T, example, stage uint8, observedProg []byte) {
-		base := loadFuzzBase(t)
-		ex := int(example) % len(base.xrs)
-		st := int(stage) % len(base.observed[ex])
-		observed := editObserved(base.observed[ex][st], observedProg)
-		rsp := runRequest(t, deepCopyMap(base.xrs[ex]), observed)
+		xr, observed := fuzzInput(loadFuzzBase(t), example, stage, nil, observedProg)
+		rsp := runRequest(t, xr, observed)
 		if msg := fatal(rsp); msg != "" {
 			t.Fatalf("the spec is valid; observed state alone must never end in a Fatal: %s", msg)
 		}
