@@ -16,6 +16,11 @@ type Result struct {
 	// Their observed resources are left out of desired state, so Crossplane deletes them. Nothing else
 	// observed is ever left out.
 	Retired []string
+	// Owned, Wanted and Successions are the builder's declarations (see Own, Want and Supersede): what it
+	// owns, what of that the spec still wants, and the successor rules of per-version resources.
+	Owned       []string
+	Wanted      []string
+	Successions []Succession
 }
 
 // Add appends built resources.
@@ -46,6 +51,9 @@ func (r *Result) Merge(o Result) {
 		r.Wait(c, o.Waiting[c])
 	}
 	r.Retired = append(r.Retired, o.Retired...)
+	r.Owned = append(r.Owned, o.Owned...)
+	r.Wanted = append(r.Wanted, o.Wanted...)
+	r.Successions = append(r.Successions, o.Successions...)
 }
 
 // DesiredResource is one resource of the assembled desired state.
@@ -75,7 +83,9 @@ type Assembled struct {
 
 // Assemble merges the builders' results into the desired state:
 //   - every observed resource that no builder rendered is kept as observed unless the spec retired it —
-//     Crossplane deletes whatever desired state omits, so partial observed state must never shrink it;
+//     Crossplane deletes whatever desired state omits, so partial observed state must never shrink it.
+//     Retired are: resources under a prefix a builder owns that the spec no longer wants (Own, Want), older
+//     versions once their successor rule holds (Supersede), and the names a builder retires explicitly;
 //   - readiness comes from the observed Ready condition (or the resource's Readiness rule);
 //   - each component reports how many of its resources are ready and what it waits for.
 //
@@ -84,6 +94,7 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 	out := &Assembled{}
 	seen := map[string]bool{}
 	var retired []string
+	var own ownership
 	waiting := map[string]string{}
 	var order []string // component order of first appearance
 	addComponent := func(c string) {
@@ -97,6 +108,7 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 
 	for _, r := range results {
 		retired = append(retired, r.Retired...)
+		own.add(r)
 		for _, c := range sortedKeys(r.Waiting) {
 			if _, ok := waiting[c]; !ok {
 				waiting[c] = r.Waiting[c]
@@ -117,11 +129,16 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 		}
 	}
 
+	for _, r := range out.Resources {
+		if own.undeclared(r.Name) {
+			return nil, fmt.Errorf("internal error: %s is rendered under an owned prefix but neither wanted nor superseded", r.Name)
+		}
+	}
 	for _, name := range sortedKeys(env.Observed) {
 		if seen[name] {
 			continue
 		}
-		if isRetired(name, retired) {
+		if isRetired(name, retired) || own.retires(name, seen) {
 			if env.DeletionProtection && holdsProtectedData(env.Observed[name]) {
 				return nil, Invalid("spec.deletionProtection",
 					"restore the spec; to remove it for good, set spec.deletionProtection: false, let it apply, then make the edit",
