@@ -76,5 +76,5 @@ func (b *builder) helmConfigRef() map[string]any {
 
 // inCluster is the condition that the in-cluster ProviderConfig of Objects exists.
 func (b *builder) inCluster() cond {
-	return cond{b.env.Observed.Exists(kubernetesConfig), kubernetesConfig + " (the new cluster's ProviderConfig) to exist"}
+	return holds(b.env.Observed.Exists(kubernetesConfig), kubernetesConfig+" (the new cluster's ProviderConfig) to exist")
 }

@@ -93,7 +93,7 @@ func (b *builder) appPolicy(a *App) (compose.PolicyDocument, bool, string) {
 // secretsReady is the condition that the application secret of the application's namespace is built.
 func (b *builder) secretsReady(a *App) cond {
 	if len(a.EnvFromSecrets) == 0 {
-		return cond{true, ""}
+		return holds(true, "")
 	}
 	return b.ready(appSecretObject(a.Namespace))
 }

@@ -82,7 +82,7 @@ func (b *builder) clusterAutoscaler() compose.Result {
 }
 
 // autoscalerImage is the autoscaler release for the control plane's observed minor version; while the
-// version is unknown the release keeps the tag it has.
+// version is unknown the release is not rendered (an existing one stays as observed).
 func (b *builder) autoscalerImage() (string, bool) {
 	if v, ok := b.env.Observed.String(compose.Cluster, "status.atProvider.version"); ok {
 		parts := strings.SplitN(v, ".", 3)
@@ -92,5 +92,5 @@ func (b *builder) autoscalerImage() (string, bool) {
 			}
 		}
 	}
-	return b.env.Observed.String(autoscalerRelease, "spec.forProvider.values.image.tag")
+	return "", false
 }

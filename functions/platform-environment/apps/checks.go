@@ -18,7 +18,7 @@ const loadTestMargin = 300
 
 // rollout identifies what is deployed: every application's Deployment manifest and the endpoints. A new
 // rollout (a new version, config or replica setting) gets new test Jobs; the previous rollout's are
-// retired like a superseded migration Job. ok is false until every Deployment exists and is rolled out
+// retired once their successors render. ok is false until every Deployment exists and is rolled out
 // and the endpoints are known.
 func (b *builder) rollout() (string, bool) {
 	parts := []string{}
@@ -49,37 +49,30 @@ func (b *builder) tests() compose.Result {
 	if b.r.Addons.SmokeTest && b.r.Addons.ExternalSecrets.Enabled {
 		res.Merge(b.appSecret(secretSmokeTest, PlatformNamespace, []string{SecretRedisURL}))
 	}
+	// One Job per rollout: an older one stays until the current one is rendered; while the rollout is not
+	// settled (smoke and load are empty) the Jobs there are stay.
 	smoke, load, ok := b.testNames()
+	if b.r.Addons.SmokeTest {
+		res.Supersede(smokeTestPrefix, smoke)
+	}
+	if b.r.Addons.LoadTest != nil {
+		res.Supersede(loadTestPrefix, load)
+	}
 	if !ok {
-		b.keepPrefix(&res, smokeTestPrefix)
-		b.keepPrefix(&res, loadTestPrefix)
 		res.Wait(appsComponent, "the tests wait for every application to be rolled out")
 		return res
 	}
 	if b.r.Addons.SmokeTest {
 		res.Merge(b.smokeTest(smoke, smoke[len(smokeTestPrefix):]))
-		b.keepUntilRendered(&res, smoke, smokeTestPrefix)
 	}
 	if lt := b.r.Addons.LoadTest; lt != nil {
-		after := cond{true, ""}
+		after := holds(true, "")
 		if b.r.Addons.SmokeTest {
-			after = cond{b.env.Observed.Ready(smoke), "the smoke test " + smoke + " to succeed"}
+			after = holds(b.env.Observed.Ready(smoke), "the smoke test "+smoke+" to succeed")
 		}
 		res.Merge(b.loadTest(load, lt, after))
-		b.keepUntilRendered(&res, load, loadTestPrefix)
 	}
 	return res
-}
-
-// keepUntilRendered keeps the earlier rollouts' Jobs of a prefix while the current one waits: a Job is
-// superseded once its successor is rendered, not when the successor's name is first known.
-func (b *builder) keepUntilRendered(res *compose.Result, name, prefix string) {
-	for _, r := range res.Resources {
-		if r.Name == name {
-			return
-		}
-	}
-	b.keepPrefix(res, prefix)
 }
 
 // testNames are the composition resource names of the current rollout's smoke and load test Jobs.

@@ -26,8 +26,7 @@ func (i identity) names() []string { return []string{i.role(), i.policy(), i.ass
 
 // workloadIdentity renders the role, its inline policy and the association. The policy needs the account
 // (for ARNs) and whatever else build needs; build returns ok=false until it can be written, and the
-// policy waits. Once the policy exists it is rebuilt from the spec when possible and otherwise kept as
-// observed. The association needs the cluster to be Ready (EKS API); pods pick the role up when they
+// policy waits (an existing one is not rendered then and stays as observed). The association needs the cluster to be Ready (EKS API); pods pick the role up when they
 // start, so workloads wait for ready().
 func (b *builder) workloadIdentity(id identity, build func() (compose.PolicyDocument, bool, string)) compose.Result {
 	var res compose.Result
@@ -38,23 +37,11 @@ func (b *builder) workloadIdentity(id identity, build func() (compose.PolicyDocu
 			"assumeRolePolicy": compose.MustJSON(compose.PodIdentityTrustPolicy()),
 		}))
 
-	doc, ok, waitFor := build()
-	var policy string
-	switch {
-	case ok:
-		policy = compose.MustJSON(doc)
-	default:
-		policy, _ = b.env.Observed.String(id.policy(), "spec.forProvider.policy")
-	}
-	switch {
-	case !b.gate(&res, id.policy(), known(policy != "", waitFor)):
-	case policy == "":
-		// It exists, but neither can its policy be built now nor be read from it: it stays as it is.
-		res.Add(b.keep(id.policy()))
-	default:
+	res.Want(id.role())
+	if doc, ok, waitFor := build(); b.gate(&res, id.policy(), known(ok, waitFor)) {
 		res.Add(b.env.NewAWS(id.policy(), iamAPI, "RolePolicy").Untagged().ForProvider(map[string]any{
 			"roleRef": b.env.Ref(id.role()),
-			"policy":  policy,
+			"policy":  compose.MustJSON(doc),
 		}))
 	}
 
@@ -69,10 +56,10 @@ func (b *builder) workloadIdentity(id identity, build func() (compose.PolicyDocu
 func (b *builder) identityReady(id identity) cond {
 	for _, n := range append(id.names(), compose.PodIdentityAgent) {
 		if !b.env.Observed.Ready(n) {
-			return cond{false, n + " to be Ready (pods get their role's credentials through it)"}
+			return holds(false, n+" to be Ready (pods get their role's credentials through it)")
 		}
 	}
-	return cond{true, ""}
+	return holds(true, "")
 }
 
 // account is the environment's AWS account, once AWS has told it (compose.Observed.AccountID).

@@ -22,10 +22,7 @@ func (b *builder) loadBalancerController() compose.Result {
 		return loadBalancerControllerPolicy(b.env.Partition()), true, ""
 	}))
 	vpcID, vpcOK := b.env.Observed.ID(compose.VPC)
-	if !vpcOK {
-		vpcID, _ = b.env.Observed.String(lbcRelease, "spec.forProvider.values.vpcId")
-	}
-	conds := append(b.releaseConds(), known(vpcID != "", "the VPC's ID ("+compose.VPC+")"), b.identityReady(lbcIdentity))
+	conds := append(b.releaseConds(), known(vpcOK && vpcID != "", "the VPC's ID ("+compose.VPC+")"), b.identityReady(lbcIdentity))
 	if b.gate(&res, lbcRelease, conds...) {
 		res.Add(b.release(lbcRelease, lbcChart, b.r.Addons.LoadBalancerController.Version, map[string]any{
 			"clusterName":  b.env.ClusterName(),

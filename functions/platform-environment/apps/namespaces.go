@@ -66,5 +66,5 @@ func (b *builder) namespaces() compose.Result {
 
 // namespaceExists is the condition that a namespace's Namespace object exists.
 func (b *builder) namespaceExists(ns string) cond {
-	return cond{b.env.Observed.Exists(namespaceObject(ns)), "the namespace " + ns + " (" + namespaceObject(ns) + ")"}
+	return holds(b.env.Observed.Exists(namespaceObject(ns)), "the namespace "+ns+" ("+namespaceObject(ns)+")")
 }

@@ -34,7 +34,7 @@ func (b *builder) release(name string, c chart, version string, values map[strin
 // that waits for its pods fails without them).
 func (b *builder) releaseConds() []cond {
 	return []cond{
-		{b.env.Observed.Exists(helmConfig), helmConfig + " (the new cluster's ProviderConfig) to exist"},
+		holds(b.env.Observed.Exists(helmConfig), helmConfig+" (the new cluster's ProviderConfig) to exist"),
 		b.ready(compose.NodeGroup),
 	}
 }

@@ -72,6 +72,7 @@ func (b *builder) secrets() compose.Result {
 		gens = append(gens, databasePassword)
 	}
 	for _, g := range gens {
+		res.Want(g.secret())
 		res.Add(b.secretsManagerSecret(g.secret(), g.key, "managed-by external-secrets: "+g.key+" generated in the cluster"))
 	}
 	if b.needsRedisToken() {
@@ -80,8 +81,8 @@ func (b *builder) secrets() compose.Result {
 
 	if b.gate(&res, secretStore, b.inCluster(), b.esoReady()) {
 		res.Add(b.object(secretStore, b.secretStoreManifest(), fromObject))
-		res.Merge(b.usage(secretStore+"-uses-eso", esoRelease, secretStore))
 	}
+	res.Merge(b.usage(secretStore+"-uses-eso", esoRelease, secretStore))
 	for _, g := range gens {
 		res.Merge(b.generatedSecret(g))
 	}
@@ -121,14 +122,10 @@ func (b *builder) secretsManagerSecret(name, key, description string) *compose.M
 // reads that Secret by reference, so the value never passes through the function.
 func (b *builder) redisBridge() compose.Result {
 	var res compose.Result
+	res.Want(secretRedis)
 	res.Add(b.secretsManagerSecret(secretRedis, redisKey, "AUTH token of the cache, copied from its control-plane Secret"))
 	ref, ok := b.redisTokenRef()
-	if !ok {
-		if v, okObs := b.env.Observed.Value(secretRedisVersion, "spec.forProvider.secretStringSecretRef"); okObs {
-			ref, ok = v.(map[string]any)
-		}
-	}
-	if b.gate(&res, secretRedisVersion, known(ok, "the cache's AUTH token Secret ("+compose.CacheReplicationGroup+" authTokenSecretRef)")) && ok {
+	if b.gate(&res, secretRedisVersion, known(ok, "the cache's AUTH token Secret ("+compose.CacheReplicationGroup+" authTokenSecretRef)")) {
 		res.Add(b.env.NewAWS(secretRedisVersion, smAPI, "SecretVersion").Untagged().ForProvider(map[string]any{
 			"secretIdRef":           b.env.Ref(secretRedis),
 			"secretStringSecretRef": ref,
@@ -180,8 +177,8 @@ func (b *builder) generatedSecret(g generated) compose.Result {
 			"allowRepeat": true,
 		}
 		res.Add(b.object(g.generator(), m, onCreate))
-		res.Merge(b.usage(g.generator()+"-uses-eso", esoRelease, g.generator()))
 	}
+	res.Merge(b.usage(g.generator()+"-uses-eso", esoRelease, g.generator()))
 	if b.gate(&res, g.push(), b.inCluster(), b.esoReady(), b.exists(g.generator()), b.ready(g.secret()), b.exists(secretStore)) {
 		m := manifest("external-secrets.io/v1alpha1", "PushSecret", PlatformNamespace, g.key, nil)
 		m["spec"] = map[string]any{
@@ -209,8 +206,8 @@ func (b *builder) generatedSecret(g generated) compose.Result {
 			}},
 		}
 		res.Add(b.object(g.push(), m, fromObject))
-		res.Merge(b.usage(g.push()+"-uses-eso", esoRelease, g.push()))
 	}
+	res.Merge(b.usage(g.push()+"-uses-eso", esoRelease, g.push()))
 	return res
 }
 
@@ -312,7 +309,7 @@ func (e endpoints) redisURL() string {
 }
 
 // appSecret renders the ExternalSecret that builds app-secrets with the given keys in a namespace. It
-// waits for the endpoints the URLs need; once it exists it keeps its manifest until they are known again.
+// waits for the endpoints the URLs need; while they are unknown an existing one stays as observed.
 func (b *builder) appSecret(name, namespace string, keys []string) compose.Result {
 	var res compose.Result
 	e := b.endpoints()
@@ -336,22 +333,9 @@ func (b *builder) appSecret(name, namespace string, keys []string) compose.Resul
 		}
 	}
 	conds := append([]cond{b.inCluster(), b.esoReady(), b.namespaceExists(namespace), b.exists(secretStore)}, waits...)
-	if !b.gate(&res, name, conds...) {
-		return res
-	}
-	m := externalSecret(namespace, appSecretName, appSecretName, templates, sources)
-	complete := true
-	for _, k := range keys {
-		if (k == SecretDatabaseURL && !e.dbOK) || (k == SecretRedisURL && !e.rdsOK) {
-			complete = false
-		}
-	}
-	if !complete {
-		if obs, ok := b.observedManifest(name); ok {
-			m = obs
-		}
-	}
-	res.Add(b.object(name, m, fromObject))
 	res.Merge(b.usage(name+"-uses-eso", esoRelease, name))
+	if b.gate(&res, name, conds...) {
+		res.Add(b.object(name, externalSecret(namespace, appSecretName, appSecretName, templates, sources), fromObject))
+	}
 	return res
 }

@@ -47,11 +47,6 @@ func (b *builder) binding(a *App) compose.Result {
 			"targetType":     "instance",
 			"serviceRef":     map[string]any{"name": a.Name, "port": a.Port},
 		}
-		if !arnOK {
-			if obs, ok := b.observedManifest(name); ok {
-				m = obs
-			}
-		}
 		res.Add(b.object(name, m, onCreate))
 	}
 	res.Merge(b.usage(name+"-uses-lbc", lbcRelease, name))

@@ -2,14 +2,17 @@ package compose
 
 import "strings"
 
-// Cond is one condition: whether it holds and, when it does not, what it waits for.
+// Cond is one condition: whether it holds and, when it does not, what it waits for. Needed marks a value
+// a resource's content is made of (see Needs).
 type Cond struct {
 	OK     bool
 	Reason string
+	Needed bool
 }
 
 // Succession is the successor rule of per-version or replaced resources: every observed resource under
-// Prefix other than Current is an older version, kept until every condition of RetireWhen holds (no
+// Prefix other than Current (and the names that start with it, its companions such as a Job's script) is
+// an older version, kept until every condition of RetireWhen holds (no
 // conditions: until Current is rendered). An empty Current (the version cannot be told this pass) keeps
 // them all.
 type Succession struct {
@@ -70,10 +73,14 @@ func (o *ownership) owns(name string) bool {
 }
 
 // retires decides an observed resource no builder rendered: an older version once its successor rule
-// holds, else a resource under an owned prefix that the spec no longer wants. Everything else is kept.
+// holds, else a resource under an owned prefix that the spec no longer wants. A wanted resource and
+// everything else is kept.
 func (o *ownership) retires(name string, rendered map[string]bool) bool {
+	if o.wanted[name] {
+		return false // whatever prefix it also falls under
+	}
 	if s, ok := o.succession(name); ok {
-		if s.Current == "" || name == s.Current {
+		if s.Current == "" || strings.HasPrefix(name, s.Current) {
 			return false
 		}
 		if len(s.RetireWhen) == 0 {
