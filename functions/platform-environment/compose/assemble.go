@@ -79,6 +79,9 @@ type Assembled struct {
 	// Resources in a stable order: builders' order, then kept resources by name.
 	Resources  []DesiredResource
 	Components []ComponentState
+	// Owned and Successions are what the builders declared (Own, Supersede), for tests to pin.
+	Owned       []string
+	Successions []Succession
 }
 
 // Assemble merges the builders' results into the desired state:
@@ -129,6 +132,7 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 		}
 	}
 
+	out.Owned, out.Successions = own.owned, own.successions
 	for _, r := range out.Resources {
 		if own.undeclared(r.Name) {
 			return nil, fmt.Errorf("internal error: %s is rendered under an owned prefix but neither wanted nor superseded", r.Name)
