@@ -13,8 +13,8 @@ type Result struct {
 	// on observed readiness or on a value only AWS can tell.
 	Waiting map[string]string
 	// Retired are composition resource names, or prefixes ending in "-", that the spec has removed.
-	// Their observed resources are left out of desired state, so Crossplane deletes them. Nothing else
-	// observed is ever left out.
+	// Their observed resources are left out of desired state, so Crossplane deletes them, as are the ones
+	// the declarations below retire. Nothing else observed is ever left out.
 	Retired []string
 	// Owned, Wanted and Successions are the builder's declarations (see Own, Want and Supersede): what it
 	// owns, what of that the spec still wants, and the successor rules of per-version resources.
