@@ -59,8 +59,8 @@ func (b *builder) clusterAutoscaler() compose.Result {
 		), true, ""
 	}))
 	tag, tagOK := b.autoscalerImage()
-	conds := append(b.releaseConds(), known(tagOK, "the control plane's Kubernetes version ("+compose.Cluster+")"), b.identityReady(autoscalerIdentity))
-	if b.gate(&res, autoscalerRelease, conds...) {
+	conds := append(b.releaseConds(), compose.Needs(tagOK, "the control plane's Kubernetes version ("+compose.Cluster+")"), b.identityReady(autoscalerIdentity))
+	if res.Gate(b.env.Observed, autoscalerRelease, conds...) {
 		res.Add(b.release(autoscalerRelease, autoscalerChart, b.r.Addons.ClusterAutoscaler.Version, map[string]any{
 			"cloudProvider": "aws",
 			"awsRegion":     b.env.Region,

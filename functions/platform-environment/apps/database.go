@@ -37,8 +37,8 @@ func (b *builder) database() compose.Result {
 	}
 	e := b.endpoints()
 	master, masterOK := b.masterSecretARN()
-	if b.gate(&res, secretDatabaseSetup, b.inCluster(), b.esoReady(), b.namespaceExists(PlatformNamespace), b.exists(secretStore),
-		known(masterOK, "the database's master user secret ("+compose.Database+")"), b.exists(databasePassword.push())) {
+	if res.Gate(b.env.Observed, secretDatabaseSetup, b.inCluster(), b.esoReady(), b.namespaceExists(PlatformNamespace), b.env.Observed.ExistsCond(secretStore),
+		compose.Needs(masterOK, "the database's master user secret ("+compose.Database+")"), b.env.Observed.ExistsCond(databasePassword.push())) {
 		m := externalSecret(PlatformNamespace, "database-setup", "database-setup", map[string]string{
 			"PGUSER":          "{{ .username }}",
 			"PGPASSWORD":      "{{ .password }}",
@@ -84,7 +84,7 @@ func (b *builder) database() compose.Result {
 		res.Wait(appsComponent, "the database setup waits for the database's address ("+compose.Database+")")
 		return res
 	}
-	if b.gate(&res, name, b.inCluster(), b.ready(compose.Database), b.ready(secretDatabaseSetup)) {
+	if res.Gate(b.env.Observed, name, b.inCluster(), b.env.Observed.ReadyCond(compose.Database), b.env.Observed.ReadyCond(secretDatabaseSetup)) {
 		m := manifest("batch/v1", "Job", PlatformNamespace, "database-setup-"+name[len(databaseSetupPrefix):], nil)
 		m["spec"] = map[string]any{
 			"backoffLimit":          4,
@@ -93,7 +93,7 @@ func (b *builder) database() compose.Result {
 		}
 		res.Add(b.object(name, m, completed))
 	}
-	if b.gate(&res, databaseRoleSync, b.inCluster(), b.exists(name)) {
+	if res.Gate(b.env.Observed, databaseRoleSync, b.inCluster(), b.env.Observed.ExistsCond(name)) {
 		m := manifest("batch/v1", "CronJob", PlatformNamespace, "database-role-sync", nil)
 		m["spec"] = map[string]any{
 			"schedule":                   "17 * * * *",
@@ -125,10 +125,10 @@ func (b *builder) databaseSetupJob() (string, bool) {
 
 // databaseReady is the condition that the applications' database role exists: the current setup Job
 // succeeded.
-func (b *builder) databaseReady() cond {
+func (b *builder) databaseReady() compose.Cond {
 	name, ok := b.databaseSetupJob()
 	if !ok {
-		return holds(false, "the database's address ("+compose.Database+")")
+		return compose.Known(false, "the database's address ("+compose.Database+")")
 	}
-	return holds(b.env.Observed.Ready(name), "the database setup Job ("+name+") to succeed")
+	return compose.Known(b.env.Observed.Ready(name), "the database setup Job ("+name+") to succeed")
 }

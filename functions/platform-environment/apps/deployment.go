@@ -11,14 +11,14 @@ import (
 func (b *builder) deployment(a *App) compose.Result {
 	var res compose.Result
 	name := deploymentObject(a.Name)
-	conds := []cond{b.inCluster(), b.namespaceExists(a.Namespace), b.exists(accountObject(a.Name)), b.secretsReady(a), b.migratedNeeded(a)}
+	conds := []compose.Cond{b.inCluster(), b.namespaceExists(a.Namespace), b.env.Observed.ExistsCond(accountObject(a.Name)), b.secretsReady(a), b.migratedNeeded(a)}
 	if len(a.Config) > 0 {
-		conds = append(conds, b.exists(configObject(a.Name)))
+		conds = append(conds, b.env.Observed.ExistsCond(configObject(a.Name)))
 	}
 	if len(a.IAM) > 0 {
 		conds = append(conds, b.identityReady(appIdentity(a)))
 	}
-	if !b.gate(&res, name, conds...) {
+	if !res.Gate(b.env.Observed, name, conds...) {
 		return res
 	}
 	res.Add(b.object(name, b.deploymentManifest(a), rolledOut))

@@ -38,14 +38,14 @@ func (b *builder) workloadIdentity(id identity, build func() (compose.PolicyDocu
 		}))
 
 	res.Want(id.role())
-	if doc, ok, waitFor := build(); b.gate(&res, id.policy(), known(ok, waitFor)) {
+	if doc, ok, waitFor := build(); res.Gate(b.env.Observed, id.policy(), compose.Needs(ok, waitFor)) {
 		res.Add(b.env.NewAWS(id.policy(), iamAPI, "RolePolicy").Untagged().ForProvider(map[string]any{
 			"roleRef": b.env.Ref(id.role()),
 			"policy":  compose.MustJSON(doc),
 		}))
 	}
 
-	if b.gate(&res, id.association(), b.ready(compose.Cluster)) {
+	if res.Gate(b.env.Observed, id.association(), b.env.Observed.ReadyCond(compose.Cluster)) {
 		res.Add(b.env.PodIdentityAssociation(id.association(), id.namespace, id.sa, id.role()))
 	}
 	return res
@@ -53,13 +53,13 @@ func (b *builder) workloadIdentity(id identity, build func() (compose.PolicyDocu
 
 // identityReady is the condition that a workload identity is in place: its role, policy and association
 // are Ready, and the Pod Identity agent that hands pods their credentials runs on the nodes.
-func (b *builder) identityReady(id identity) cond {
+func (b *builder) identityReady(id identity) compose.Cond {
 	for _, n := range append(id.names(), compose.PodIdentityAgent) {
 		if !b.env.Observed.Ready(n) {
-			return holds(false, n+" to be Ready (pods get their role's credentials through it)")
+			return compose.Known(false, n+" to be Ready (pods get their role's credentials through it)")
 		}
 	}
-	return holds(true, "")
+	return compose.Known(true, "")
 }
 
 // account is the environment's AWS account, once AWS has told it (compose.Observed.AccountID).

@@ -79,7 +79,7 @@ func (b *builder) secrets() compose.Result {
 		res.Merge(b.redisBridge())
 	}
 
-	if b.gate(&res, secretStore, b.inCluster(), b.esoReady()) {
+	if res.Gate(b.env.Observed, secretStore, b.inCluster(), b.esoReady()) {
 		res.Add(b.object(secretStore, b.secretStoreManifest(), fromObject))
 	}
 	res.Merge(b.usage(secretStore+"-uses-eso", esoRelease, secretStore))
@@ -125,7 +125,7 @@ func (b *builder) redisBridge() compose.Result {
 	res.Want(secretRedis)
 	res.Add(b.secretsManagerSecret(secretRedis, redisKey, "AUTH token of the cache, copied from its control-plane Secret"))
 	ref, ok := b.redisTokenRef()
-	if b.gate(&res, secretRedisVersion, known(ok, "the cache's AUTH token Secret ("+compose.CacheReplicationGroup+" authTokenSecretRef)")) {
+	if res.Gate(b.env.Observed, secretRedisVersion, compose.Needs(ok, "the cache's AUTH token Secret ("+compose.CacheReplicationGroup+" authTokenSecretRef)")) {
 		res.Add(b.env.NewAWS(secretRedisVersion, smAPI, "SecretVersion").Untagged().ForProvider(map[string]any{
 			"secretIdRef":           b.env.Ref(secretRedis),
 			"secretStringSecretRef": ref,
@@ -167,7 +167,7 @@ func (b *builder) secretStoreManifest() map[string]any {
 // overwritten, and a rebuilt cluster finds the existing one.
 func (b *builder) generatedSecret(g generated) compose.Result {
 	var res compose.Result
-	if b.gate(&res, g.generator(), b.inCluster(), b.esoReady(), b.namespaceExists(PlatformNamespace)) {
+	if res.Gate(b.env.Observed, g.generator(), b.inCluster(), b.esoReady(), b.namespaceExists(PlatformNamespace)) {
 		m := manifest("generators.external-secrets.io/v1alpha1", "Password", PlatformNamespace, g.key, nil)
 		m["spec"] = map[string]any{
 			"length":      g.length,
@@ -179,7 +179,7 @@ func (b *builder) generatedSecret(g generated) compose.Result {
 		res.Add(b.object(g.generator(), m, onCreate))
 	}
 	res.Merge(b.usage(g.generator()+"-uses-eso", esoRelease, g.generator()))
-	if b.gate(&res, g.push(), b.inCluster(), b.esoReady(), b.exists(g.generator()), b.ready(g.secret()), b.exists(secretStore)) {
+	if res.Gate(b.env.Observed, g.push(), b.inCluster(), b.esoReady(), b.env.Observed.ExistsCond(g.generator()), b.env.Observed.ReadyCond(g.secret()), b.env.Observed.ExistsCond(secretStore)) {
 		m := manifest("external-secrets.io/v1alpha1", "PushSecret", PlatformNamespace, g.key, nil)
 		m["spec"] = map[string]any{
 			"refreshInterval": "24h",
@@ -315,26 +315,26 @@ func (b *builder) appSecret(name, namespace string, keys []string) compose.Resul
 	e := b.endpoints()
 	templates := map[string]string{}
 	var sources []secretSource
-	var waits []cond
+	var waits []compose.Cond
 	for _, k := range keys {
 		switch k {
 		case SecretDatabaseURL:
 			templates[k] = e.databaseURL()
 			sources = append(sources, secretSource{variable: "dbpassword", key: b.env.SecretsPrefix() + databasePassword.key})
-			waits = append(waits, known(e.dbOK, "the database's address ("+compose.Database+")"), b.exists(databasePassword.push()))
+			waits = append(waits, compose.Needs(e.dbOK, "the database's address ("+compose.Database+")"), b.env.Observed.ExistsCond(databasePassword.push()))
 		case SecretRedisURL:
 			templates[k] = e.redisURL()
 			sources = append(sources, secretSource{variable: "redisauth", key: b.env.SecretsPrefix() + redisKey})
-			waits = append(waits, known(e.rdsOK, "the cache's primary endpoint ("+compose.CacheReplicationGroup+")"), b.ready(secretRedisVersion))
+			waits = append(waits, compose.Needs(e.rdsOK, "the cache's primary endpoint ("+compose.CacheReplicationGroup+")"), b.env.Observed.ReadyCond(secretRedisVersion))
 		case SecretJWT:
 			templates[k] = "{{ .jwt }}"
 			sources = append(sources, secretSource{variable: "jwt", key: b.env.SecretsPrefix() + jwtSecret.key})
-			waits = append(waits, b.exists(jwtSecret.push()))
+			waits = append(waits, b.env.Observed.ExistsCond(jwtSecret.push()))
 		}
 	}
-	conds := append([]cond{b.inCluster(), b.esoReady(), b.namespaceExists(namespace), b.exists(secretStore)}, waits...)
+	conds := append([]compose.Cond{b.inCluster(), b.esoReady(), b.namespaceExists(namespace), b.env.Observed.ExistsCond(secretStore)}, waits...)
 	res.Merge(b.usage(name+"-uses-eso", esoRelease, name))
-	if b.gate(&res, name, conds...) {
+	if res.Gate(b.env.Observed, name, conds...) {
 		res.Add(b.object(name, externalSecret(namespace, appSecretName, appSecretName, templates, sources), fromObject))
 	}
 	return res

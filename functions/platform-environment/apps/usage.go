@@ -13,7 +13,7 @@ func (b *builder) usage(name, of, by string) compose.Result {
 	var res compose.Result
 	ofRef, ofOK := b.reference(of)
 	byRef, byOK := b.reference(by)
-	if !b.gate(&res, name, known(ofOK, of+" to exist"), known(byOK, by+" to exist")) {
+	if !res.Gate(b.env.Observed, name, compose.Needs(ofOK, of+" to exist"), compose.Needs(byOK, by+" to exist")) {
 		return res
 	}
 	res.Add(b.env.New(name, usageAPI, "Usage").Spec(map[string]any{"of": ofRef, "by": byRef, "replayDeletion": true}))
