@@ -367,6 +367,16 @@ func inputHash(parts ...[]byte) uint32 {
 	return h.Sum32()
 }
 
+// fuzzInput is the request an input stands for: an example, one of its stages, a spec edit program and an
+// observed edit program (FuzzObserved has none for the spec).
+func fuzzInput(base *fuzzBase, example, stage uint8, specProg, observedProg []byte) (map[string]any, map[string]map[string]any) {
+	ex := int(example) % len(base.xrs)
+	st := int(stage) % len(base.observed[ex])
+	xr := deepCopyMap(base.xrs[ex])
+	editSpec(base, xr, specProg)
+	return xr, editObserved(base.observed[ex][st], observedProg)
+}
+
 // FuzzRunFunction fuzzes the spec and the observed state together.
 func FuzzRunFunction(f *testing.F) {
 	// In-code seeds; testdata/fuzz/FuzzRunFunction holds the committed corpus.
@@ -378,14 +388,12 @@ func FuzzRunFunction(f *testing.F) {
 	f.Add(uint8(0), uint8(3), []byte{0, 5, 0, 1}, []byte{0, 1, 0, 4, 0, 60})
 	warmUp(f)
 	f.Fuzz(func(t *testing.T, example, stage uint8, specProg, observedProg []byte) {
-		base := loadFuzzBase(t)
-		ex := int(example) % len(base.xrs)
-		st := int(stage) % len(base.observed[ex])
-		xr := deepCopyMap(base.xrs[ex])
-		editSpec(base, xr, specProg)
-		observed := editObserved(base.observed[ex][st], observedProg)
+		xr, observed := fuzzInput(loadFuzzBase(t), example, stage, specProg, observedProg)
 		rsp := runRequest(t, xr, observed)
 		checkResponse(t, rsp, observed, !fuzzing() || inputHash(specProg, observedProg)%fuzzValidateEvery == 0)
+		if len(specProg) == 0 && fatal(rsp) == "" {
+			checkNothingEmptied(t, rsp, observed) // the spec is the example's: nothing it names changed
+		}
 	})
 }
 
@@ -398,15 +406,13 @@ func FuzzObserved(f *testing.F) {
 	f.Add(uint8(0), uint8(2), []byte{0, 10, 0, 11, 0, 0})
 	warmUp(f)
 	f.Fuzz(func(t *testing.T, example, stage uint8, observedProg []byte) {
-		base := loadFuzzBase(t)
-		ex := int(example) % len(base.xrs)
-		st := int(stage) % len(base.observed[ex])
-		observed := editObserved(base.observed[ex][st], observedProg)
-		rsp := runRequest(t, deepCopyMap(base.xrs[ex]), observed)
+		xr, observed := fuzzInput(loadFuzzBase(t), example, stage, nil, observedProg)
+		rsp := runRequest(t, xr, observed)
 		if msg := fatal(rsp); msg != "" {
 			t.Fatalf("the spec is valid; observed state alone must never end in a Fatal: %s", msg)
 		}
 		checkResponse(t, rsp, observed, !fuzzing() || inputHash(observedProg)%fuzzValidateEvery == 0)
+		checkNothingEmptied(t, rsp, observed)
 		// The spec did not change, so nothing it names was removed: every observed resource Crossplane could
 		// apply stays desired, however broken its status.
 		for _, n := range sortedNames(observed) {
@@ -421,23 +427,95 @@ func FuzzObserved(f *testing.F) {
 	})
 }
 
-// perEndpointJobs are the prefixes of the one-shot Jobs named after the endpoints they check or set up:
-// the database setup (per database address) and the smoke and load tests (per rollout, which includes the
-// endpoints). An endpoint that reads differently — in AWS a replaced instance, here a fuzzed status — gets
-// a new Job, which supersedes the old one: that is a successor, not a resource dropped.
-var perEndpointJobs = []string{"apps-database-setup-", "apps-smoke-test-", "apps-load-test-"}
-
-// superseded reports whether name is a per-endpoint Job whose successor is desired.
+// superseded reports whether name is an older version whose successor is desired: a resource under a
+// pinned successor prefix (ownership_test.go) with another name under the same prefix desired. The
+// successor rules retire an older version once its successor renders (or a third resource points at it);
+// a fuzzed status can make a new version's name (an endpoint that reads differently), whose successor then
+// renders: that is a successor, not a resource dropped.
 func superseded[T any](name string, desired map[string]T) bool {
-	for _, p := range perEndpointJobs {
-		if !strings.HasPrefix(name, p) {
-			continue
-		}
-		for d := range desired {
-			if d != name && strings.HasPrefix(d, p) {
-				return true
-			}
+	p, ok := successorPrefix(name)
+	if !ok {
+		return false
+	}
+	for d := range desired {
+		if d != name && strings.HasPrefix(d, p) {
+			return true
 		}
 	}
 	return false
+}
+
+// emptied lists the string fields of an observed resource's spec that are non-empty there and empty in
+// its desired form: a kept or re-rendered resource never loses a value it has (the holes of a builder that
+// re-rendered with a value it could not read).
+func emptied(observed, desired map[string]any) []string {
+	var out []string
+	var visit func(path string, o, d any)
+	visit = func(path string, o, d any) {
+		switch ot := o.(type) {
+		case map[string]any:
+			dt, ok := d.(map[string]any)
+			if !ok {
+				return
+			}
+			for _, k := range sortedNames(ot) {
+				if dv, ok := dt[k]; ok {
+					visit(path+"."+k, ot[k], dv)
+				}
+			}
+		case []any:
+			dt, ok := d.([]any)
+			if !ok {
+				return
+			}
+			for i := range ot {
+				if i < len(dt) {
+					visit(fmt.Sprintf("%s[%d]", path, i), ot[i], dt[i])
+				}
+			}
+		case string:
+			if ds, ok := d.(string); ok && ot != "" && ds == "" {
+				out = append(out, path)
+			}
+		}
+	}
+	visit("spec", observed["spec"], desired["spec"])
+	return out
+}
+
+// checkNothingEmptied is the invariant for an unchanged spec: no desired resource has a string field that is
+// non-empty in observed state and empty in desired state.
+func checkNothingEmptied(t *testing.T, rsp *fnv1.RunFunctionResponse, observed map[string]map[string]any) {
+	t.Helper()
+	for name, r := range rsp.GetDesired().GetResources() {
+		o, ok := observed[name]
+		if !ok {
+			continue
+		}
+		for _, p := range emptied(o, r.GetResource().AsMap()) {
+			t.Errorf("%s: %s is %q observed and empty desired (a value the builder could not read this pass)", name, p, fmt.Sprint(valueAt(o, p)))
+		}
+	}
+}
+
+// valueAt reads a path emptied wrote (dots and [i]).
+func valueAt(o map[string]any, path string) any {
+	var cur any = o
+	for _, part := range strings.Split(path, ".") {
+		idx := -1
+		if i := strings.IndexByte(part, '['); i >= 0 {
+			fmt.Sscanf(part[i:], "[%d]", &idx)
+			part = part[:i]
+		}
+		m, _ := cur.(map[string]any)
+		cur = m[part]
+		if idx >= 0 {
+			l, _ := cur.([]any)
+			if idx >= len(l) {
+				return nil
+			}
+			cur = l[idx]
+		}
+	}
+	return cur
 }

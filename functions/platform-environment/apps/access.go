@@ -29,11 +29,11 @@ const providerConfigKind = "ProviderConfig"
 // while the ProviderConfigs exist. So the workloads are deleted first, through a kubeconfig that still works.
 func (b *builder) access() compose.Result {
 	var res compose.Result
-	conds := []cond{
-		b.ready(compose.Cluster),
-		b.ready(compose.ClusterAuth),
-		b.ready(compose.ClusterProviderAccess),
-		b.ready(compose.ClusterProviderAccessPolicy),
+	conds := []compose.Cond{
+		b.env.Observed.ReadyCond(compose.Cluster),
+		b.env.Observed.ReadyCond(compose.ClusterAuth),
+		b.env.Observed.ReadyCond(compose.ClusterProviderAccess),
+		b.env.Observed.ReadyCond(compose.ClusterProviderAccessPolicy),
 	}
 	secretRef := map[string]any{
 		"namespace": b.env.Namespace,
@@ -45,7 +45,7 @@ func (b *builder) access() compose.Result {
 		{helmConfig, "helm.m.crossplane.io/v1beta1"},
 	}
 	for _, c := range configs {
-		if b.gate(&res, c.name, conds...) {
+		if res.Gate(b.env.Observed, c.name, conds...) {
 			res.Add(b.env.New(c.name, c.api, "ProviderConfig").
 				Spec(map[string]any{"credentials": map[string]any{"source": "Secret", "secretRef": secretRef}}).
 				ReadyWhen(compose.ReadyWhenObserved))
@@ -75,6 +75,6 @@ func (b *builder) helmConfigRef() map[string]any {
 }
 
 // inCluster is the condition that the in-cluster ProviderConfig of Objects exists.
-func (b *builder) inCluster() cond {
-	return cond{b.env.Observed.Exists(kubernetesConfig), kubernetesConfig + " (the new cluster's ProviderConfig) to exist"}
+func (b *builder) inCluster() compose.Cond {
+	return compose.Known(b.env.Observed.Exists(kubernetesConfig), kubernetesConfig+" (the new cluster's ProviderConfig) to exist")
 }

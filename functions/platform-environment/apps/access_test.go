@@ -148,7 +148,7 @@ func TestUsagesStayWhileTheirConfigIsNotObserved(t *testing.T) {
 	policy := jsonCopy(t, obs[compose.ClusterProviderAccessPolicy])
 	delete(policy, "status")
 	obs[compose.ClusterProviderAccessPolicy] = policy
-	out := Build(testEnv("prod", obs), seed(t))
+	out := desired(t, testEnv("prod", obs), seed(t))
 	if has(out, helmConfig) {
 		t.Fatalf("%s rendered although its cluster access is not Ready", helmConfig)
 	}
@@ -173,7 +173,7 @@ func TestUnreadablePolicyStays(t *testing.T) {
 	policy := jsonCopy(t, obs[esoIdentity.policy()])
 	policy["spec"] = map[string]any{}
 	obs[esoIdentity.policy()] = policy
-	out := Build(testEnv("prod", obs), seed(t))
+	out := desired(t, testEnv("prod", obs), seed(t))
 	got := find(t, out, esoIdentity.policy())
 	if got.Object["kind"] != "RolePolicy" || got.Object["apiVersion"] != policy["apiVersion"] {
 		t.Errorf("%s kept as %v %v, want it as observed (%v RolePolicy)", esoIdentity.policy(), got.Object["apiVersion"], got.Object["kind"], policy["apiVersion"])

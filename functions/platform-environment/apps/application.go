@@ -43,14 +43,14 @@ func selector(a *App) map[string]any { return map[string]any{"app": a.Name} }
 // application renders one application's objects, each once what it depends on exists.
 func (b *builder) application(a *App) compose.Result {
 	var res compose.Result
-	base := []cond{b.inCluster(), b.namespaceExists(a.Namespace)}
+	base := []compose.Cond{b.inCluster(), b.namespaceExists(a.Namespace)}
 
-	if len(a.Config) > 0 && b.gate(&res, configObject(a.Name), base...) {
+	if len(a.Config) > 0 && res.Gate(b.env.Observed, configObject(a.Name), base...) {
 		m := manifest("v1", "ConfigMap", a.Namespace, a.Name+"-config", b.labels(a))
 		m["data"] = anyMap(a.Config)
 		res.Add(b.object(configObject(a.Name), m, onCreate))
 	}
-	if b.gate(&res, accountObject(a.Name), base...) {
+	if res.Gate(b.env.Observed, accountObject(a.Name), base...) {
 		m := manifest("v1", "ServiceAccount", a.Namespace, a.Name, b.labels(a))
 		m["automountServiceAccountToken"] = false
 		res.Add(b.object(accountObject(a.Name), m, onCreate))
@@ -91,11 +91,11 @@ func (b *builder) appPolicy(a *App) (compose.PolicyDocument, bool, string) {
 }
 
 // secretsReady is the condition that the application secret of the application's namespace is built.
-func (b *builder) secretsReady(a *App) cond {
+func (b *builder) secretsReady(a *App) compose.Cond {
 	if len(a.EnvFromSecrets) == 0 {
-		return cond{true, ""}
+		return compose.Known(true, "")
 	}
-	return b.ready(appSecretObject(a.Namespace))
+	return b.env.Observed.ReadyCond(appSecretObject(a.Namespace))
 }
 
 // usesSecret reports whether the application takes the key.

@@ -1,6 +1,7 @@
 package apps
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -143,7 +144,7 @@ func TestKeepObserved(t *testing.T) {
 	for _, gone := range []string{compose.TargetGroup("backend"), compose.TargetGroup("frontend"), compose.Database, compose.CacheReplicationGroup, compose.VPC, compose.Cluster, compose.ClusterAuth} {
 		delete(partial, gone)
 	}
-	out := Build(testEnv("prod", partial), seed(t))
+	out := desired(t, testEnv("prod", partial), seed(t))
 	for name := range partial {
 		if (compose.Component(name) == appsComponent || compose.Component(name) == releasesComponent) && !has(out, name) {
 			t.Errorf("%s exists but is not rendered: it would be deleted", name)
@@ -159,17 +160,13 @@ func TestKeepObserved(t *testing.T) {
 
 func TestRemovedApplicationRetired(t *testing.T) {
 	_, observed := walk(t, "prod", seed(t), all, others(all, "backend", "frontend"))
-	out := Build(testEnv("prod", observed), resolve(t, []v1alpha1.ApplicationSpec{backendSpec()}, v1alpha1.AddonsSpec{}))
+	out := desired(t, testEnv("prod", observed), resolve(t, []v1alpha1.ApplicationSpec{backendSpec()}, v1alpha1.AddonsSpec{}))
 	if has(out, deploymentObject("frontend")) {
 		t.Fatalf("the removed frontend is still rendered")
 	}
-	retired := false
-	for _, r := range out.Retired {
-		if r == appsComponent+"-" {
-			retired = true
+	for n := range observed {
+		if strings.HasPrefix(n, appPrefix("frontend")) && has(out, n) {
+			t.Errorf("%s: the removed application's resources are retired", n)
 		}
-	}
-	if !retired {
-		t.Errorf("the apps component retires what it no longer renders: %v", out.Retired)
 	}
 }

@@ -48,7 +48,7 @@ type Output struct {
 
 // Build renders the in-cluster releases and the applications. Nothing in the cluster is rendered before
 // the ProviderConfigs exist; every resource that exists is rendered on every pass (a gate holds back
-// creation only), and whatever the spec removed is retired.
+// creation only) unless a value it is made of is unknown, and then it stays as observed.
 func Build(env *compose.Env, r Resolved) Output {
 	var out Output
 	b := &builder{env: env, r: r}
@@ -61,10 +61,10 @@ func Build(env *compose.Env, r Resolved) Output {
 		out.Merge(b.application(&r.Apps[i]))
 	}
 	out.Merge(b.tests())
-	// Everything of both components that exists and was not rendered this time was removed from the spec
-	// (an application, an add-on switched off, a superseded version's Job): rendered names are never
-	// retired, so this retires exactly those.
-	out.Retire(releasesComponent+"-", appsComponent+"-")
+	// Both components are this package's: Assemble retires what of them the spec no longer wants (an
+	// application, an add-on switched off) and superseded versions' Jobs once their successors render, and
+	// keeps as observed whatever is wanted but cannot be rendered this pass.
+	out.Own(releasesComponent+"-", appsComponent+"-")
 	out.Outputs = b.outputs()
 	return out
 }

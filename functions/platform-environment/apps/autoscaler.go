@@ -59,8 +59,8 @@ func (b *builder) clusterAutoscaler() compose.Result {
 		), true, ""
 	}))
 	tag, tagOK := b.autoscalerImage()
-	conds := append(b.releaseConds(), known(tagOK, "the control plane's Kubernetes version ("+compose.Cluster+")"), b.identityReady(autoscalerIdentity))
-	if b.gate(&res, autoscalerRelease, conds...) {
+	conds := append(b.releaseConds(), compose.Needs(tagOK, "the control plane's Kubernetes version ("+compose.Cluster+")"), b.identityReady(autoscalerIdentity))
+	if res.Gate(b.env.Observed, autoscalerRelease, conds...) {
 		res.Add(b.release(autoscalerRelease, autoscalerChart, b.r.Addons.ClusterAutoscaler.Version, map[string]any{
 			"cloudProvider": "aws",
 			"awsRegion":     b.env.Region,
@@ -82,7 +82,7 @@ func (b *builder) clusterAutoscaler() compose.Result {
 }
 
 // autoscalerImage is the autoscaler release for the control plane's observed minor version; while the
-// version is unknown the release keeps the tag it has.
+// version is unknown the release is not rendered (an existing one stays as observed).
 func (b *builder) autoscalerImage() (string, bool) {
 	if v, ok := b.env.Observed.String(compose.Cluster, "status.atProvider.version"); ok {
 		parts := strings.SplitN(v, ".", 3)
@@ -92,5 +92,5 @@ func (b *builder) autoscalerImage() (string, bool) {
 			}
 		}
 	}
-	return b.env.Observed.String(autoscalerRelease, "spec.forProvider.values.image.tag")
+	return "", false
 }

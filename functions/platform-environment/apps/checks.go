@@ -18,7 +18,7 @@ const loadTestMargin = 300
 
 // rollout identifies what is deployed: every application's Deployment manifest and the endpoints. A new
 // rollout (a new version, config or replica setting) gets new test Jobs; the previous rollout's are
-// retired like a superseded migration Job. ok is false until every Deployment exists and is rolled out
+// retired once their successors render. ok is false until every Deployment exists and is rolled out
 // and the endpoints are known.
 func (b *builder) rollout() (string, bool) {
 	parts := []string{}
@@ -49,37 +49,30 @@ func (b *builder) tests() compose.Result {
 	if b.r.Addons.SmokeTest && b.r.Addons.ExternalSecrets.Enabled {
 		res.Merge(b.appSecret(secretSmokeTest, PlatformNamespace, []string{SecretRedisURL}))
 	}
+	// One Job per rollout: an older one stays until the current one is rendered; while the rollout is not
+	// settled (smoke and load are empty) the Jobs there are stay.
 	smoke, load, ok := b.testNames()
+	if b.r.Addons.SmokeTest {
+		res.Supersede(smokeTestPrefix, smoke)
+	}
+	if b.r.Addons.LoadTest != nil {
+		res.Supersede(loadTestPrefix, load)
+	}
 	if !ok {
-		b.keepPrefix(&res, smokeTestPrefix)
-		b.keepPrefix(&res, loadTestPrefix)
 		res.Wait(appsComponent, "the tests wait for every application to be rolled out")
 		return res
 	}
 	if b.r.Addons.SmokeTest {
 		res.Merge(b.smokeTest(smoke, smoke[len(smokeTestPrefix):]))
-		b.keepUntilRendered(&res, smoke, smokeTestPrefix)
 	}
 	if lt := b.r.Addons.LoadTest; lt != nil {
-		after := cond{true, ""}
+		after := compose.Known(true, "")
 		if b.r.Addons.SmokeTest {
-			after = cond{b.env.Observed.Ready(smoke), "the smoke test " + smoke + " to succeed"}
+			after = compose.Known(b.env.Observed.Ready(smoke), "the smoke test "+smoke+" to succeed")
 		}
 		res.Merge(b.loadTest(load, lt, after))
-		b.keepUntilRendered(&res, load, loadTestPrefix)
 	}
 	return res
-}
-
-// keepUntilRendered keeps the earlier rollouts' Jobs of a prefix while the current one waits: a Job is
-// superseded once its successor is rendered, not when the successor's name is first known.
-func (b *builder) keepUntilRendered(res *compose.Result, name, prefix string) {
-	for _, r := range res.Resources {
-		if r.Name == name {
-			return
-		}
-	}
-	b.keepPrefix(res, prefix)
 }
 
 // testNames are the composition resource names of the current rollout's smoke and load test Jobs.
@@ -103,12 +96,12 @@ func (b *builder) testNames() (smoke, load string, ok bool) {
 func (b *builder) smokeTest(name, id string) compose.Result {
 	var res compose.Result
 	e := b.endpoints()
-	conds := []cond{b.inCluster(), b.namespaceExists(PlatformNamespace), known(e.dbOK, "the database's address"), known(e.rdsOK, "the cache's endpoint")}
+	conds := []compose.Cond{b.inCluster(), b.namespaceExists(PlatformNamespace), compose.Needs(e.dbOK, "the database's address"), compose.Needs(e.rdsOK, "the cache's endpoint")}
 	withCache := b.r.Addons.ExternalSecrets.Enabled
 	if withCache {
-		conds = append(conds, b.ready(secretSmokeTest))
+		conds = append(conds, b.env.Observed.ReadyCond(secretSmokeTest))
 	}
-	if !b.gate(&res, name, conds...) {
+	if !res.Gate(b.env.Observed, name, conds...) {
 		return res
 	}
 	small := map[string]string{"cpu": "50m", "memory": "32Mi"}
@@ -164,7 +157,7 @@ test "$reply" = PONG && echo "cache: PONG"`},
 // loadTest renders the k6 load test: the seed's script (GET of https://api.<domain><path>, checks on
 // status 200 and response time) with its stages, as a ConfigMap and a Job bounded by the stages' length
 // plus a margin. Thresholds on the checks make k6, and so the Job, fail when they do not hold.
-func (b *builder) loadTest(name string, lt *LoadTest, after cond) compose.Result {
+func (b *builder) loadTest(name string, lt *LoadTest, after compose.Cond) compose.Result {
 	var res compose.Result
 	path := lt.Path
 	if path == "" {
@@ -201,12 +194,12 @@ export default function () {
 
 	suffix := name[len(loadTestPrefix):]
 	scriptObject := name + "-script"
-	if b.gate(&res, scriptObject, b.inCluster(), b.namespaceExists(PlatformNamespace), after) {
+	if res.Gate(b.env.Observed, scriptObject, b.inCluster(), b.namespaceExists(PlatformNamespace), after) {
 		cm := manifest("v1", "ConfigMap", PlatformNamespace, "load-test-script-"+suffix, nil)
 		cm["data"] = map[string]any{"script.js": script}
 		res.Add(b.object(scriptObject, cm, onCreate).ReadyWhen(compose.ReadyWhenObserved))
 	}
-	if !b.gate(&res, name, b.inCluster(), b.exists(scriptObject), after) {
+	if !res.Gate(b.env.Observed, name, b.inCluster(), b.env.Observed.ExistsCond(scriptObject), after) {
 		return res
 	}
 	pod := podSpec(podOptions{

@@ -67,7 +67,7 @@ func TestSmokeTestFailureInStatus(t *testing.T) {
 	st := get(failed, "status.atProvider.manifest").(map[string]any)
 	st["status"] = map[string]any{"failed": 2.0, "conditions": []any{map[string]any{"type": "Failed", "status": "True", "message": "Job has reached the specified backoff limit"}}}
 	observed[smoke] = failed
-	out := Build(testEnv("prod", observed), seed(t))
+	out := desired(t, testEnv("prod", observed), seed(t))
 	if diff := cmp.Diff(&v1alpha1.TestRunStatus{Job: "smoke-test-" + smoke[len(smokeTestPrefix):], Phase: "Failed", Message: "Job has reached the specified backoff limit"}, out.Outputs.SmokeTest); diff != "" {
 		t.Errorf("a failed smoke test shows in the status (-want +got):\n%s", diff)
 	}
@@ -110,14 +110,14 @@ func TestNewRolloutNewTests(t *testing.T) {
 	f.Image = "registry.example.com/frontend:1.1.0"
 	r := resolve(t, []v1alpha1.ApplicationSpec{backendSpec(), f}, v1alpha1.AddonsSpec{})
 	// The new frontend is rolling out: the old test stays, no new one yet.
-	rolling := Build(testEnv("prod", observed), r)
+	rolling := desired(t, testEnv("prod", observed), r)
 	obs := compose.Observed{}
 	for k, v := range observed {
 		obs[k] = v
 	}
 	d := deploymentObject("frontend")
 	obs[d] = observe.Resource(d, jsonCopy(t, find(t, rolling, d).Object), observe.Options{Namespace: testNamespace, Region: testRegion, Ready: func(string) bool { return false }})
-	during := Build(testEnv("prod", obs), r)
+	during := desired(t, testEnv("prod", obs), r)
 	if !has(during, old) {
 		t.Errorf("while a rollout is in progress the previous smoke test stays")
 	}
@@ -164,7 +164,7 @@ func TestSupersededJobsStayUntilTheSuccessorRenders(t *testing.T) {
 	if newSmoke == oldSmoke || newSetup == oldSetup {
 		t.Fatalf("a new database address must name new Jobs: smoke %s → %s, setup %s → %s", oldSmoke, newSmoke, oldSetup, newSetup)
 	}
-	during := Build(testEnv("prod", obs), seed(t))
+	during := desired(t, testEnv("prod", obs), seed(t))
 	for _, c := range []struct{ old, successor string }{{oldSmoke, newSmoke}, {oldSetup, newSetup}} {
 		if has(during, c.successor) {
 			t.Errorf("%s rendered although its secret is not Ready", c.successor)

@@ -37,8 +37,8 @@ func (b *builder) database() compose.Result {
 	}
 	e := b.endpoints()
 	master, masterOK := b.masterSecretARN()
-	if b.gate(&res, secretDatabaseSetup, b.inCluster(), b.esoReady(), b.namespaceExists(PlatformNamespace), b.exists(secretStore),
-		known(masterOK, "the database's master user secret ("+compose.Database+")"), b.exists(databasePassword.push())) {
+	if res.Gate(b.env.Observed, secretDatabaseSetup, b.inCluster(), b.esoReady(), b.namespaceExists(PlatformNamespace), b.env.Observed.ExistsCond(secretStore),
+		compose.Needs(masterOK, "the database's master user secret ("+compose.Database+")"), b.env.Observed.ExistsCond(databasePassword.push())) {
 		m := externalSecret(PlatformNamespace, "database-setup", "database-setup", map[string]string{
 			"PGUSER":          "{{ .username }}",
 			"PGPASSWORD":      "{{ .password }}",
@@ -48,14 +48,9 @@ func (b *builder) database() compose.Result {
 			{variable: "password", key: master, property: "password"},
 			{variable: "apppassword", key: b.env.SecretsPrefix() + databasePassword.key},
 		})
-		if !masterOK {
-			if obs, ok := b.observedManifest(secretDatabaseSetup); ok {
-				m = obs
-			}
-		}
 		res.Add(b.object(secretDatabaseSetup, m, fromObject))
-		res.Merge(b.usage(secretDatabaseSetup+"-uses-eso", esoRelease, secretDatabaseSetup))
 	}
+	res.Merge(b.usage(secretDatabaseSetup+"-uses-eso", esoRelease, secretDatabaseSetup))
 
 	pod := func() map[string]any {
 		return podSpec(podOptions{
@@ -81,16 +76,15 @@ func (b *builder) database() compose.Result {
 	}
 
 	name, ok := b.databaseSetupJob()
+	// One setup Job per endpoint: an older one stays until the current one is rendered; while the
+	// endpoint is unknown the Jobs there are stay, and so does the CronJob.
+	res.Supersede(databaseSetupPrefix, name)
 	if !ok {
-		// The endpoint is unknown right now: keep the Jobs there are as they are.
-		b.keepPrefix(&res, databaseSetupPrefix)
-		if b.env.Observed.Exists(databaseRoleSync) {
-			res.Add(b.keep(databaseRoleSync))
-		}
+		res.Want(databaseRoleSync)
 		res.Wait(appsComponent, "the database setup waits for the database's address ("+compose.Database+")")
 		return res
 	}
-	if b.gate(&res, name, b.inCluster(), b.ready(compose.Database), b.ready(secretDatabaseSetup)) {
+	if res.Gate(b.env.Observed, name, b.inCluster(), b.env.Observed.ReadyCond(compose.Database), b.env.Observed.ReadyCond(secretDatabaseSetup)) {
 		m := manifest("batch/v1", "Job", PlatformNamespace, "database-setup-"+name[len(databaseSetupPrefix):], nil)
 		m["spec"] = map[string]any{
 			"backoffLimit":          4,
@@ -99,8 +93,7 @@ func (b *builder) database() compose.Result {
 		}
 		res.Add(b.object(name, m, completed))
 	}
-	b.keepUntilRendered(&res, name, databaseSetupPrefix)
-	if b.gate(&res, databaseRoleSync, b.inCluster(), b.exists(name)) {
+	if res.Gate(b.env.Observed, databaseRoleSync, b.inCluster(), b.env.Observed.ExistsCond(name)) {
 		m := manifest("batch/v1", "CronJob", PlatformNamespace, "database-role-sync", nil)
 		m["spec"] = map[string]any{
 			"schedule":                   "17 * * * *",
@@ -119,9 +112,9 @@ func (b *builder) database() compose.Result {
 }
 
 // databaseSetupJob is the composition resource name of the current version's setup Job: one per database
-// endpoint, database and script, so a new endpoint or script runs the setup again (and the superseded
-// version's Job is retired, the documented exception to keep-observed). ok is false while the database's
-// address is unknown.
+// endpoint, database and script, so a new endpoint or script runs the setup again (the superseded
+// version's Job is retired once its successor renders). ok is false while the database's address is
+// unknown.
 func (b *builder) databaseSetupJob() (string, bool) {
 	e := b.endpoints()
 	if !e.dbOK {
@@ -132,10 +125,10 @@ func (b *builder) databaseSetupJob() (string, bool) {
 
 // databaseReady is the condition that the applications' database role exists: the current setup Job
 // succeeded.
-func (b *builder) databaseReady() cond {
+func (b *builder) databaseReady() compose.Cond {
 	name, ok := b.databaseSetupJob()
 	if !ok {
-		return cond{false, "the database's address (" + compose.Database + ")"}
+		return compose.Known(false, "the database's address ("+compose.Database+")")
 	}
-	return cond{b.env.Observed.Ready(name), "the database setup Job (" + name + ") to succeed"}
+	return compose.Known(b.env.Observed.Ready(name), "the database setup Job ("+name+") to succeed")
 }

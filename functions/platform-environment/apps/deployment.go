@@ -5,25 +5,20 @@ import (
 )
 
 // deployment renders the application's Deployment. A new version rolls out only once its migration (if
-// any) succeeded: until then the Deployment is rendered as observed, at the version it runs. The first
-// version waits for everything the pods need (service account, ConfigMap, secret, IAM binding, migration).
+// any) succeeded: until then the Deployment is not rendered and stays as observed, at the version it runs.
+// The first version waits for everything the pods need (service account, ConfigMap, secret, IAM binding,
+// migration).
 func (b *builder) deployment(a *App) compose.Result {
 	var res compose.Result
 	name := deploymentObject(a.Name)
-	if mig, ok := b.migrationJob(a); ok && !b.env.Observed.Ready(mig) && b.env.Observed.Exists(name) {
-		if held, ok := b.observedManifest(name); ok {
-			res.Add(b.object(name, held, rolledOut))
-			return res
-		}
-	}
-	conds := []cond{b.inCluster(), b.namespaceExists(a.Namespace), b.exists(accountObject(a.Name)), b.secretsReady(a), b.migrated(a)}
+	conds := []compose.Cond{b.inCluster(), b.namespaceExists(a.Namespace), b.env.Observed.ExistsCond(accountObject(a.Name)), b.secretsReady(a), b.migratedNeeded(a)}
 	if len(a.Config) > 0 {
-		conds = append(conds, b.exists(configObject(a.Name)))
+		conds = append(conds, b.env.Observed.ExistsCond(configObject(a.Name)))
 	}
 	if len(a.IAM) > 0 {
 		conds = append(conds, b.identityReady(appIdentity(a)))
 	}
-	if !b.gate(&res, name, conds...) {
+	if !res.Gate(b.env.Observed, name, conds...) {
 		return res
 	}
 	res.Add(b.object(name, b.deploymentManifest(a), rolledOut))

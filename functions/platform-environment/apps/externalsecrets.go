@@ -18,7 +18,7 @@ var esoIdentity = identity{
 func (b *builder) externalSecrets() compose.Result {
 	var res compose.Result
 	res.Merge(b.workloadIdentity(esoIdentity, b.externalSecretsPolicy))
-	if b.gate(&res, esoRelease, append(b.releaseConds(), b.identityReady(esoIdentity))...) {
+	if res.Gate(b.env.Observed, esoRelease, append(b.releaseConds(), b.identityReady(esoIdentity))...) {
 		res.Add(b.release(esoRelease, externalSecretsChart, b.r.Addons.ExternalSecrets.Version, map[string]any{
 			"installCRDs":  true,
 			"replicaCount": b.replicas(),
@@ -96,4 +96,4 @@ func (b *builder) masterSecretARN() (string, bool) {
 }
 
 // esoReady is the condition that the operator runs, so that its kinds exist in the cluster.
-func (b *builder) esoReady() cond { return b.ready(esoRelease) }
+func (b *builder) esoReady() compose.Cond { return b.env.Observed.ReadyCond(esoRelease) }

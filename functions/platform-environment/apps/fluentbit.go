@@ -35,8 +35,8 @@ func (b *builder) fluentBit() compose.Result {
 			},
 		}), true, ""
 	}))
-	conds := append(b.releaseConds(), b.ready(compose.ApplicationLogGroup), b.identityReady(fluentBitIdentity))
-	if b.gate(&res, fluentBitRelease, conds...) {
+	conds := append(b.releaseConds(), b.env.Observed.ReadyCond(compose.ApplicationLogGroup), b.identityReady(fluentBitIdentity))
+	if res.Gate(b.env.Observed, fluentBitRelease, conds...) {
 		res.Add(b.release(fluentBitRelease, fluentBitChart, b.r.Addons.FluentBit.Version, map[string]any{
 			"serviceAccount": map[string]any{"create": true, "name": fluentBitServiceAccount},
 			// The seed's tail input: container logs, 50 MB memory buffer, long lines skipped.

@@ -130,7 +130,7 @@ func walk(t *testing.T, profile string, r Resolved, ready func(string) bool, bas
 		observed[k] = v
 	}
 	for pass := 0; pass < 40; pass++ {
-		out := Build(testEnv(profile, observed), r)
+		out := desired(t, testEnv(profile, observed), r)
 		next := compose.Observed{}
 		for k, v := range base {
 			next[k] = v
@@ -145,6 +145,34 @@ func walk(t *testing.T, profile string, r Resolved, ready func(string) bool, bas
 	}
 	t.Fatal("no fixed point after 40 passes")
 	return Output{}, nil
+}
+
+// desired is what reaches Crossplane of a Build: Assemble's desired state, i.e. the rendered resources and
+// the observed ones it keeps, of this package's two components only.
+func desired(t *testing.T, env *compose.Env, r Resolved) Output {
+	t.Helper()
+	out := Build(env, r)
+	a, err := compose.Assemble(env, out.Result)
+	if err != nil {
+		t.Fatal(err)
+	}
+	built := map[string]*compose.Resource{}
+	for _, x := range out.Resources {
+		built[x.Name] = x
+	}
+	d := Output{Outputs: out.Outputs}
+	d.Waiting = out.Waiting
+	for _, x := range a.Resources {
+		if c := compose.Component(x.Name); c != appsComponent && c != releasesComponent {
+			continue
+		}
+		if x.Kept {
+			d.Resources = append(d.Resources, &compose.Resource{Name: x.Name, Object: x.Object})
+		} else {
+			d.Resources = append(d.Resources, built[x.Name])
+		}
+	}
+	return d
 }
 
 func jsonCopy(t *testing.T, m map[string]any) map[string]any {

@@ -26,8 +26,7 @@ func (i identity) names() []string { return []string{i.role(), i.policy(), i.ass
 
 // workloadIdentity renders the role, its inline policy and the association. The policy needs the account
 // (for ARNs) and whatever else build needs; build returns ok=false until it can be written, and the
-// policy waits. Once the policy exists it is rebuilt from the spec when possible and otherwise kept as
-// observed. The association needs the cluster to be Ready (EKS API); pods pick the role up when they
+// policy waits (an existing one is not rendered then and stays as observed). The association needs the cluster to be Ready (EKS API); pods pick the role up when they
 // start, so workloads wait for ready().
 func (b *builder) workloadIdentity(id identity, build func() (compose.PolicyDocument, bool, string)) compose.Result {
 	var res compose.Result
@@ -38,27 +37,15 @@ func (b *builder) workloadIdentity(id identity, build func() (compose.PolicyDocu
 			"assumeRolePolicy": compose.MustJSON(compose.PodIdentityTrustPolicy()),
 		}))
 
-	doc, ok, waitFor := build()
-	var policy string
-	switch {
-	case ok:
-		policy = compose.MustJSON(doc)
-	default:
-		policy, _ = b.env.Observed.String(id.policy(), "spec.forProvider.policy")
-	}
-	switch {
-	case !b.gate(&res, id.policy(), known(policy != "", waitFor)):
-	case policy == "":
-		// It exists, but neither can its policy be built now nor be read from it: it stays as it is.
-		res.Add(b.keep(id.policy()))
-	default:
+	res.Want(id.role())
+	if doc, ok, waitFor := build(); res.Gate(b.env.Observed, id.policy(), compose.Needs(ok, waitFor)) {
 		res.Add(b.env.NewAWS(id.policy(), iamAPI, "RolePolicy").Untagged().ForProvider(map[string]any{
 			"roleRef": b.env.Ref(id.role()),
-			"policy":  policy,
+			"policy":  compose.MustJSON(doc),
 		}))
 	}
 
-	if b.gate(&res, id.association(), b.ready(compose.Cluster)) {
+	if res.Gate(b.env.Observed, id.association(), b.env.Observed.ReadyCond(compose.Cluster)) {
 		res.Add(b.env.PodIdentityAssociation(id.association(), id.namespace, id.sa, id.role()))
 	}
 	return res
@@ -66,13 +53,13 @@ func (b *builder) workloadIdentity(id identity, build func() (compose.PolicyDocu
 
 // identityReady is the condition that a workload identity is in place: its role, policy and association
 // are Ready, and the Pod Identity agent that hands pods their credentials runs on the nodes.
-func (b *builder) identityReady(id identity) cond {
+func (b *builder) identityReady(id identity) compose.Cond {
 	for _, n := range append(id.names(), compose.PodIdentityAgent) {
 		if !b.env.Observed.Ready(n) {
-			return cond{false, n + " to be Ready (pods get their role's credentials through it)"}
+			return compose.Known(false, n+" to be Ready (pods get their role's credentials through it)")
 		}
 	}
-	return cond{true, ""}
+	return compose.Known(true, "")
 }
 
 // account is the environment's AWS account, once AWS has told it (compose.Observed.AccountID).

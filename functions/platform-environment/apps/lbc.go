@@ -22,11 +22,8 @@ func (b *builder) loadBalancerController() compose.Result {
 		return loadBalancerControllerPolicy(b.env.Partition()), true, ""
 	}))
 	vpcID, vpcOK := b.env.Observed.ID(compose.VPC)
-	if !vpcOK {
-		vpcID, _ = b.env.Observed.String(lbcRelease, "spec.forProvider.values.vpcId")
-	}
-	conds := append(b.releaseConds(), known(vpcID != "", "the VPC's ID ("+compose.VPC+")"), b.identityReady(lbcIdentity))
-	if b.gate(&res, lbcRelease, conds...) {
+	conds := append(b.releaseConds(), compose.Needs(vpcOK && vpcID != "", "the VPC's ID ("+compose.VPC+")"), b.identityReady(lbcIdentity))
+	if res.Gate(b.env.Observed, lbcRelease, conds...) {
 		res.Add(b.release(lbcRelease, lbcChart, b.r.Addons.LoadBalancerController.Version, map[string]any{
 			"clusterName":  b.env.ClusterName(),
 			"region":       b.env.Region,

@@ -7,7 +7,7 @@ import (
 // metricsServer renders metrics-server, which feeds the HorizontalPodAutoscalers. It needs no AWS access.
 func (b *builder) metricsServer() compose.Result {
 	var res compose.Result
-	if b.gate(&res, metricsServerRelease, b.releaseConds()...) {
+	if res.Gate(b.env.Observed, metricsServerRelease, b.releaseConds()...) {
 		values := map[string]any{"replicas": b.replicas()}
 		if b.replicas() > 1 {
 			values["podDisruptionBudget"] = map[string]any{"enabled": true, "maxUnavailable": 1}

@@ -18,28 +18,36 @@ func (b *builder) migrationJob(a *App) (string, bool) {
 }
 
 // migrated is the condition that the spec version's migration succeeded (true without a migration).
-func (b *builder) migrated(a *App) cond {
+func (b *builder) migrated(a *App) compose.Cond {
 	name, ok := b.migrationJob(a)
 	if !ok {
-		return cond{true, ""}
+		return compose.Known(true, "")
 	}
-	return cond{b.env.Observed.Ready(name), "the migration Job " + name + " to succeed"}
+	return compose.Known(b.env.Observed.Ready(name), "the migration Job "+name+" to succeed")
+}
+
+// migratedNeeded is migrated as a value the Deployment is made of: an existing Deployment stays at the
+// version it runs (not rendered, kept as observed) until the spec version's migration succeeded.
+func (b *builder) migratedNeeded(a *App) compose.Cond {
+	c := b.migrated(a)
+	c.Needed = true
+	return c
 }
 
 // migration renders the Job of the spec version's migration step. It runs with the application's
 // environment (ConfigMap, env, secrets: DATABASE_URL is the application's own role, which then owns the
-// schema) and service account, after the database setup created that role. The previous version's Job is
-// not rendered any more, so Build retires it: the one exception to keep-observed, since a finished Job of a
-// superseded version has nothing left to do and a Job cannot be updated to a new version.
+// schema) and service account, after the database setup created that role. One Job per version (a Job
+// cannot be updated): the previous version's Job is retired once the current one renders.
 func (b *builder) migration(a *App) compose.Result {
 	var res compose.Result
 	name, ok := b.migrationJob(a)
 	if !ok {
 		return res
 	}
-	conds := []cond{b.inCluster(), b.namespaceExists(a.Namespace), b.exists(accountObject(a.Name)), b.secretsReady(a)}
+	res.Supersede(migrationPrefix(a.Name), name)
+	conds := []compose.Cond{b.inCluster(), b.namespaceExists(a.Namespace), b.env.Observed.ExistsCond(accountObject(a.Name)), b.secretsReady(a)}
 	if len(a.Config) > 0 {
-		conds = append(conds, b.exists(configObject(a.Name)))
+		conds = append(conds, b.env.Observed.ExistsCond(configObject(a.Name)))
 	}
 	if a.usesSecret(SecretDatabaseURL) {
 		conds = append(conds, b.databaseReady())
@@ -47,7 +55,7 @@ func (b *builder) migration(a *App) compose.Result {
 	if len(a.IAM) > 0 {
 		conds = append(conds, b.identityReady(appIdentity(a)))
 	}
-	if !b.gate(&res, name, conds...) {
+	if !res.Gate(b.env.Observed, name, conds...) {
 		return res
 	}
 	m := a.Migration

@@ -75,7 +75,7 @@ func TestNewVersionHeldUntilMigrated(t *testing.T) {
 	}
 
 	// The new version's migration is created and still running: the Deployment stays at 1.0.0.
-	out := Build(testEnv("prod", v1), r2)
+	out := desired(t, testEnv("prod", v1), r2)
 	if !has(out, newJob) {
 		t.Fatalf("the new version's migration is not rendered")
 	}
@@ -94,7 +94,7 @@ func TestNewVersionHeldUntilMigrated(t *testing.T) {
 		obs[k] = v
 	}
 	obs[newJob] = observe.Resource(newJob, jsonCopy(t, find(t, out, newJob).Object), observe.Options{Namespace: testNamespace, Region: testRegion, Ready: func(string) bool { return false }})
-	held := Build(testEnv("prod", obs), r2)
+	held := desired(t, testEnv("prod", obs), r2)
 	if img := get(manifestOf(t, find(t, held, deploymentObject("backend"))), "spec.template.spec.containers.0.image"); img != "registry.example.com/backend:1.0.0" {
 		t.Errorf("a running migration holds the rollout, got %v", img)
 	}
@@ -102,7 +102,7 @@ func TestNewVersionHeldUntilMigrated(t *testing.T) {
 		t.Errorf("status: %+v", held.Outputs.Applications[0])
 	}
 	obs[newJob] = observe.Resource(newJob, jsonCopy(t, find(t, out, newJob).Object), observe.Options{Namespace: testNamespace, Region: testRegion})
-	done := Build(testEnv("prod", obs), r2)
+	done := desired(t, testEnv("prod", obs), r2)
 	if img := get(manifestOf(t, find(t, done, deploymentObject("backend"))), "spec.template.spec.containers.0.image"); img != "registry.example.com/backend:1.1.0" {
 		t.Errorf("after the migration the new version rolls out, got %v", img)
 	}

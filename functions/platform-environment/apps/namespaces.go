@@ -33,7 +33,7 @@ func (b *builder) namespaces() compose.Result {
 	var res compose.Result
 	for _, ns := range append([]string{PlatformNamespace}, b.appNamespaces()...) {
 		name := namespaceObject(ns)
-		if !b.gate(&res, name, b.inCluster()) {
+		if !res.Gate(b.env.Observed, name, b.inCluster()) {
 			continue
 		}
 		m := manifest("v1", "Namespace", "", ns, map[string]any{
@@ -65,6 +65,6 @@ func (b *builder) namespaces() compose.Result {
 }
 
 // namespaceExists is the condition that a namespace's Namespace object exists.
-func (b *builder) namespaceExists(ns string) cond {
-	return cond{b.env.Observed.Exists(namespaceObject(ns)), "the namespace " + ns + " (" + namespaceObject(ns) + ")"}
+func (b *builder) namespaceExists(ns string) compose.Cond {
+	return compose.Known(b.env.Observed.Exists(namespaceObject(ns)), "the namespace "+ns+" ("+namespaceObject(ns)+")")
 }

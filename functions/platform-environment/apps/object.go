@@ -1,8 +1,6 @@
 package apps
 
 import (
-	"strings"
-
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 )
 
@@ -73,51 +71,4 @@ func (b *builder) remote(name string) (map[string]any, bool) {
 	}
 	m, ok := v.(map[string]any)
 	return m, ok
-}
-
-// keep re-renders an existing resource exactly as observed (its kind and whole spec), for one whose
-// current version cannot be computed right now (an endpoint or a policy AWS does not report at the
-// moment): it stays as it is instead of being retired (apps retires whatever it does not render). The
-// observed apiVersion and kind stand; an Object is assumed where they do not read.
-func (b *builder) keep(name string) *compose.MR {
-	apiVersion, ok1 := b.env.Observed.String(name, "apiVersion")
-	kind, ok2 := b.env.Observed.String(name, "kind")
-	if !ok1 || !ok2 {
-		apiVersion, kind = objectAPI, "Object"
-	}
-	spec, _ := b.env.Observed.Value(name, "spec")
-	m, _ := spec.(map[string]any)
-	return b.env.New(name, apiVersion, kind).Spec(copyAny(m))
-}
-
-// keepPrefix keeps every observed Object whose composition resource name starts with prefix.
-func (b *builder) keepPrefix(res *compose.Result, prefix string) {
-	for _, n := range sortedKeys(b.env.Observed) {
-		if strings.HasPrefix(n, prefix) {
-			res.Add(b.keep(n))
-		}
-	}
-}
-
-func copyAny(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		switch t := v.(type) {
-		case map[string]any:
-			out[k] = copyAny(t)
-		case []any:
-			s := make([]any, len(t))
-			for i, x := range t {
-				if mm, ok := x.(map[string]any); ok {
-					s[i] = copyAny(mm)
-				} else {
-					s[i] = x
-				}
-			}
-			out[k] = s
-		default:
-			out[k] = v
-		}
-	}
-	return out
 }

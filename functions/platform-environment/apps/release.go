@@ -32,9 +32,9 @@ func (b *builder) release(name string, c chart, version string, values map[strin
 
 // releaseConds are what every release waits for: the helm ProviderConfig, and nodes to run on (a release
 // that waits for its pods fails without them).
-func (b *builder) releaseConds() []cond {
-	return []cond{
-		{b.env.Observed.Exists(helmConfig), helmConfig + " (the new cluster's ProviderConfig) to exist"},
-		b.ready(b.env.NodeGroupName()),
+func (b *builder) releaseConds() []compose.Cond {
+	return []compose.Cond{
+		compose.Known(b.env.Observed.Exists(helmConfig), helmConfig+" (the new cluster's ProviderConfig) to exist"),
+		b.env.Observed.ReadyCond(b.env.NodeGroupName()),
 	}
 }

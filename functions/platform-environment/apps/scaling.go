@@ -9,8 +9,8 @@ import (
 // scaling renders the application's HorizontalPodAutoscaler and PodDisruptionBudget.
 func (b *builder) scaling(a *App) compose.Result {
 	var res compose.Result
-	base := []cond{b.inCluster(), b.namespaceExists(a.Namespace)}
-	if as := a.Autoscaling; as != nil && b.gate(&res, hpaObject(a.Name), append(base, b.exists(deploymentObject(a.Name)))...) {
+	base := []compose.Cond{b.inCluster(), b.namespaceExists(a.Namespace)}
+	if as := a.Autoscaling; as != nil && res.Gate(b.env.Observed, hpaObject(a.Name), append(base, b.env.Observed.ExistsCond(deploymentObject(a.Name)))...) {
 		metrics := []any{resourceMetric("cpu", as.CPU)}
 		if as.Memory > 0 {
 			metrics = append(metrics, resourceMetric("memory", as.Memory))
@@ -24,7 +24,7 @@ func (b *builder) scaling(a *App) compose.Result {
 		}
 		res.Add(b.object(hpaObject(a.Name), m, onCreate))
 	}
-	if d := a.Disruption; d != nil && b.gate(&res, pdbObject(a.Name), base...) {
+	if d := a.Disruption; d != nil && res.Gate(b.env.Observed, pdbObject(a.Name), base...) {
 		spec := map[string]any{"selector": map[string]any{"matchLabels": selector(a)}}
 		if d.MaxUnavailable != "" {
 			spec["maxUnavailable"] = intOrPercent(d.MaxUnavailable)

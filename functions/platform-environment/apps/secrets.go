@@ -72,16 +72,17 @@ func (b *builder) secrets() compose.Result {
 		gens = append(gens, databasePassword)
 	}
 	for _, g := range gens {
+		res.Want(g.secret())
 		res.Add(b.secretsManagerSecret(g.secret(), g.key, "managed-by external-secrets: "+g.key+" generated in the cluster"))
 	}
 	if b.needsRedisToken() {
 		res.Merge(b.redisBridge())
 	}
 
-	if b.gate(&res, secretStore, b.inCluster(), b.esoReady()) {
+	if res.Gate(b.env.Observed, secretStore, b.inCluster(), b.esoReady()) {
 		res.Add(b.object(secretStore, b.secretStoreManifest(), fromObject))
-		res.Merge(b.usage(secretStore+"-uses-eso", esoRelease, secretStore))
 	}
+	res.Merge(b.usage(secretStore+"-uses-eso", esoRelease, secretStore))
 	for _, g := range gens {
 		res.Merge(b.generatedSecret(g))
 	}
@@ -121,14 +122,10 @@ func (b *builder) secretsManagerSecret(name, key, description string) *compose.M
 // reads that Secret by reference, so the value never passes through the function.
 func (b *builder) redisBridge() compose.Result {
 	var res compose.Result
+	res.Want(secretRedis)
 	res.Add(b.secretsManagerSecret(secretRedis, redisKey, "AUTH token of the cache, copied from its control-plane Secret"))
 	ref, ok := b.redisTokenRef()
-	if !ok {
-		if v, okObs := b.env.Observed.Value(secretRedisVersion, "spec.forProvider.secretStringSecretRef"); okObs {
-			ref, ok = v.(map[string]any)
-		}
-	}
-	if b.gate(&res, secretRedisVersion, known(ok, "the cache's AUTH token Secret ("+compose.CacheReplicationGroup+" authTokenSecretRef)")) && ok {
+	if res.Gate(b.env.Observed, secretRedisVersion, compose.Needs(ok, "the cache's AUTH token Secret ("+compose.CacheReplicationGroup+" authTokenSecretRef)")) {
 		res.Add(b.env.NewAWS(secretRedisVersion, smAPI, "SecretVersion").Untagged().ForProvider(map[string]any{
 			"secretIdRef":           b.env.Ref(secretRedis),
 			"secretStringSecretRef": ref,
@@ -170,7 +167,7 @@ func (b *builder) secretStoreManifest() map[string]any {
 // overwritten, and a rebuilt cluster finds the existing one.
 func (b *builder) generatedSecret(g generated) compose.Result {
 	var res compose.Result
-	if b.gate(&res, g.generator(), b.inCluster(), b.esoReady(), b.namespaceExists(PlatformNamespace)) {
+	if res.Gate(b.env.Observed, g.generator(), b.inCluster(), b.esoReady(), b.namespaceExists(PlatformNamespace)) {
 		m := manifest("generators.external-secrets.io/v1alpha1", "Password", PlatformNamespace, g.key, nil)
 		m["spec"] = map[string]any{
 			"length":      g.length,
@@ -180,9 +177,9 @@ func (b *builder) generatedSecret(g generated) compose.Result {
 			"allowRepeat": true,
 		}
 		res.Add(b.object(g.generator(), m, onCreate))
-		res.Merge(b.usage(g.generator()+"-uses-eso", esoRelease, g.generator()))
 	}
-	if b.gate(&res, g.push(), b.inCluster(), b.esoReady(), b.exists(g.generator()), b.ready(g.secret()), b.exists(secretStore)) {
+	res.Merge(b.usage(g.generator()+"-uses-eso", esoRelease, g.generator()))
+	if res.Gate(b.env.Observed, g.push(), b.inCluster(), b.esoReady(), b.env.Observed.ExistsCond(g.generator()), b.env.Observed.ReadyCond(g.secret()), b.env.Observed.ExistsCond(secretStore)) {
 		m := manifest("external-secrets.io/v1alpha1", "PushSecret", PlatformNamespace, g.key, nil)
 		m["spec"] = map[string]any{
 			"refreshInterval": "24h",
@@ -209,8 +206,8 @@ func (b *builder) generatedSecret(g generated) compose.Result {
 			}},
 		}
 		res.Add(b.object(g.push(), m, fromObject))
-		res.Merge(b.usage(g.push()+"-uses-eso", esoRelease, g.push()))
 	}
+	res.Merge(b.usage(g.push()+"-uses-eso", esoRelease, g.push()))
 	return res
 }
 
@@ -312,46 +309,33 @@ func (e endpoints) redisURL() string {
 }
 
 // appSecret renders the ExternalSecret that builds app-secrets with the given keys in a namespace. It
-// waits for the endpoints the URLs need; once it exists it keeps its manifest until they are known again.
+// waits for the endpoints the URLs need; while they are unknown an existing one stays as observed.
 func (b *builder) appSecret(name, namespace string, keys []string) compose.Result {
 	var res compose.Result
 	e := b.endpoints()
 	templates := map[string]string{}
 	var sources []secretSource
-	var waits []cond
+	var waits []compose.Cond
 	for _, k := range keys {
 		switch k {
 		case SecretDatabaseURL:
 			templates[k] = e.databaseURL()
 			sources = append(sources, secretSource{variable: "dbpassword", key: b.env.SecretsPrefix() + databasePassword.key})
-			waits = append(waits, known(e.dbOK, "the database's address ("+compose.Database+")"), b.exists(databasePassword.push()))
+			waits = append(waits, compose.Needs(e.dbOK, "the database's address ("+compose.Database+")"), b.env.Observed.ExistsCond(databasePassword.push()))
 		case SecretRedisURL:
 			templates[k] = e.redisURL()
 			sources = append(sources, secretSource{variable: "redisauth", key: b.env.SecretsPrefix() + redisKey})
-			waits = append(waits, known(e.rdsOK, "the cache's primary endpoint ("+compose.CacheReplicationGroup+")"), b.ready(secretRedisVersion))
+			waits = append(waits, compose.Needs(e.rdsOK, "the cache's primary endpoint ("+compose.CacheReplicationGroup+")"), b.env.Observed.ReadyCond(secretRedisVersion))
 		case SecretJWT:
 			templates[k] = "{{ .jwt }}"
 			sources = append(sources, secretSource{variable: "jwt", key: b.env.SecretsPrefix() + jwtSecret.key})
-			waits = append(waits, b.exists(jwtSecret.push()))
+			waits = append(waits, b.env.Observed.ExistsCond(jwtSecret.push()))
 		}
 	}
-	conds := append([]cond{b.inCluster(), b.esoReady(), b.namespaceExists(namespace), b.exists(secretStore)}, waits...)
-	if !b.gate(&res, name, conds...) {
-		return res
-	}
-	m := externalSecret(namespace, appSecretName, appSecretName, templates, sources)
-	complete := true
-	for _, k := range keys {
-		if (k == SecretDatabaseURL && !e.dbOK) || (k == SecretRedisURL && !e.rdsOK) {
-			complete = false
-		}
-	}
-	if !complete {
-		if obs, ok := b.observedManifest(name); ok {
-			m = obs
-		}
-	}
-	res.Add(b.object(name, m, fromObject))
+	conds := append([]compose.Cond{b.inCluster(), b.esoReady(), b.namespaceExists(namespace), b.env.Observed.ExistsCond(secretStore)}, waits...)
 	res.Merge(b.usage(name+"-uses-eso", esoRelease, name))
+	if res.Gate(b.env.Observed, name, conds...) {
+		res.Add(b.object(name, externalSecret(namespace, appSecretName, appSecretName, templates, sources), fromObject))
+	}
 	return res
 }

@@ -8,7 +8,7 @@ import (
 // target type instance (the nodes' security group admits the NodePort range from the load balancer only).
 func (b *builder) service(a *App) compose.Result {
 	var res compose.Result
-	if !b.gate(&res, serviceObject(a.Name), b.inCluster(), b.namespaceExists(a.Namespace)) {
+	if !res.Gate(b.env.Observed, serviceObject(a.Name), b.inCluster(), b.namespaceExists(a.Namespace)) {
 		return res
 	}
 	m := manifest("v1", "Service", a.Namespace, a.Name, b.labels(a))
@@ -39,18 +39,13 @@ func (b *builder) binding(a *App) compose.Result {
 	}
 	tg := compose.TargetGroup(a.Name)
 	arn, arnOK := b.env.Observed.ARN(tg)
-	if b.gate(&res, name, b.inCluster(), b.namespaceExists(a.Namespace), b.exists(serviceObject(a.Name)),
-		known(arnOK, "the target group's ARN ("+tg+")"), b.ready(lbcRelease)) {
+	if res.Gate(b.env.Observed, name, b.inCluster(), b.namespaceExists(a.Namespace), b.env.Observed.ExistsCond(serviceObject(a.Name)),
+		compose.Needs(arnOK, "the target group's ARN ("+tg+")"), b.env.Observed.ReadyCond(lbcRelease)) {
 		m := manifest("elbv2.k8s.aws/v1beta1", "TargetGroupBinding", a.Namespace, a.Name, b.labels(a))
 		m["spec"] = map[string]any{
 			"targetGroupARN": arn,
 			"targetType":     "instance",
 			"serviceRef":     map[string]any{"name": a.Name, "port": a.Port},
-		}
-		if !arnOK {
-			if obs, ok := b.observedManifest(name); ok {
-				m = obs
-			}
 		}
 		res.Add(b.object(name, m, onCreate))
 	}

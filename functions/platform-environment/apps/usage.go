@@ -7,24 +7,16 @@ import (
 // usage renders a Crossplane Usage: while the composed resource `by` exists, the composed resource `of`
 // cannot be deleted (Crossplane's admission webhook refuses it), and once `by` is gone the blocked
 // deletion is replayed. Both live in the environment's namespace. A Usage can only be created when both
-// exist (Crossplane resolves them to add its in-use label), so it waits for them; once it exists it is
-// rendered from its own observed spec when one of them is gone, until Crossplane deletes it.
+// exist (Crossplane resolves them to add its in-use label), so it waits for them; once it exists and one
+// of them cannot be read, it is not rendered and stays as observed while the spec wants it.
 func (b *builder) usage(name, of, by string) compose.Result {
 	var res compose.Result
 	ofRef, ofOK := b.reference(of)
 	byRef, byOK := b.reference(by)
-	if !b.gate(&res, name, cond{ofOK, of + " to exist"}, cond{byOK, by + " to exist"}) {
+	if !res.Gate(b.env.Observed, name, compose.Needs(ofOK, of+" to exist"), compose.Needs(byOK, by+" to exist")) {
 		return res
 	}
-	spec := map[string]any{"of": ofRef, "by": byRef, "replayDeletion": true}
-	if !ofOK || !byOK {
-		if s, ok := b.env.Observed.Value(name, "spec"); ok {
-			if m, ok := s.(map[string]any); ok {
-				spec = m
-			}
-		}
-	}
-	res.Add(b.env.New(name, usageAPI, "Usage").Spec(spec))
+	res.Add(b.env.New(name, usageAPI, "Usage").Spec(map[string]any{"of": ofRef, "by": byRef, "replayDeletion": true}))
 	return res
 }
 

@@ -25,9 +25,9 @@ func AdminAccessName(principal string) string {
 // a cluster that is still being created.
 func access(env *compose.Env, r v1alpha1.ResolvedCluster) compose.Result {
 	var res compose.Result
-	clusterReady := readyCond(env, compose.Cluster)
+	clusterReady := env.Observed.ReadyCond(compose.Cluster)
 
-	if gate(env, &res, compose.ClusterAuth, clusterReady) {
+	if res.Gate(env.Observed, compose.ClusterAuth, clusterReady) {
 		// The provider writes a kubeconfig with a short-lived token of its own identity, refreshed
 		// before it expires, to a Secret named after this resource in the environment's namespace.
 		res.Add(env.NewAWS(compose.ClusterAuth, eksAPI, "ClusterAuth").Untagged().ConnectionSecret().
@@ -59,16 +59,16 @@ func access(env *compose.Env, r v1alpha1.ResolvedCluster) compose.Result {
 
 // accessEntry renders one access entry and its cluster-admin association. The association refers to the
 // entry, so Crossplane creates it once the entry exists.
-func accessEntry(env *compose.Env, entry, association, principal string, clusterReady cond) compose.Result {
+func accessEntry(env *compose.Env, entry, association, principal string, clusterReady compose.Cond) compose.Result {
 	var res compose.Result
-	if gate(env, &res, entry, clusterReady) {
+	if res.Gate(env.Observed, entry, clusterReady) {
 		res.Add(env.NewAWS(entry, eksAPI, "AccessEntry").ForProvider(map[string]any{
 			"clusterNameRef": env.Ref(compose.Cluster),
 			"principalArn":   principal,
 			"type":           "STANDARD",
 		}))
 	}
-	if gate(env, &res, association, clusterReady) {
+	if res.Gate(env.Observed, association, clusterReady) {
 		res.Add(env.NewAWS(association, eksAPI, "AccessPolicyAssociation").Untagged().ForProvider(map[string]any{
 			"clusterNameRef":  env.Ref(compose.Cluster),
 			"principalArnRef": env.Ref(entry),

@@ -36,12 +36,12 @@ func addonName(addon string) string {
 // settings made in the cluster when the version moves.
 func addons(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan, nodeGroup string) compose.Result {
 	var res compose.Result
-	clusterReady := readyCond(env, compose.Cluster)
-	nodesReady := readyCond(env, nodeGroup)
+	clusterReady := env.Observed.ReadyCond(compose.Cluster)
+	nodesReady := env.Observed.ReadyCond(nodeGroup)
 
 	// vpc-cni's role trusts the service account aws-node through the OIDC provider.
 	trust, trustOK := env.IRSATrustPolicy("kube-system", "aws-node")
-	if gate(env, &res, vpcCNIRole, cond{trustOK, "the cluster's OIDC provider (" + compose.OIDCProvider + ")"}) {
+	if res.Gate(env.Observed, vpcCNIRole, compose.Known(trustOK, "the cluster's OIDC provider ("+compose.OIDCProvider+")")) {
 		mr := env.NewAWS(vpcCNIRole, iamAPI, "Role").
 			ExternalName(env.AWSName(compose.RuleIAM, "eks-vpc-cni")).
 			ForProvider(map[string]any{"description": "Amazon VPC CNI (aws-node) of " + env.Namespace + "/" + env.Name})
@@ -54,26 +54,26 @@ func addons(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan, nodeGroup s
 		res.Add(attach(env, vpcCNIRole+"-policy", vpcCNIRole, "AmazonEKS_CNI_Policy"))
 	}
 
-	if gate(env, &res, addonName(AddonVPCCNI), clusterReady, readyCond(env, vpcCNIRole)) {
+	if res.Gate(env.Observed, addonName(AddonVPCCNI), clusterReady, env.Observed.ReadyCond(vpcCNIRole)) {
 		res.Add(addon(env, r, plan, AddonVPCCNI, map[string]any{"serviceAccountRoleArnRef": env.Ref(vpcCNIRole)}))
 	}
-	if gate(env, &res, addonName(AddonKubeProxy), clusterReady) {
+	if res.Gate(env.Observed, addonName(AddonKubeProxy), clusterReady) {
 		res.Add(addon(env, r, plan, AddonKubeProxy, nil))
 	}
-	if gate(env, &res, addonName(AddonCoreDNS), nodesReady) {
+	if res.Gate(env.Observed, addonName(AddonCoreDNS), nodesReady) {
 		res.Add(addon(env, r, plan, AddonCoreDNS, nil))
 	}
-	if gate(env, &res, addonName(AddonPodIdentityAgent), nodesReady) {
+	if res.Gate(env.Observed, addonName(AddonPodIdentityAgent), nodesReady) {
 		res.Add(addon(env, r, plan, AddonPodIdentityAgent, nil))
 	}
 
 	res.Add(role(env, ebsCSIRole, "eks-ebs-csi", "Amazon EBS CSI driver", compose.PodIdentityTrustPolicy()))
 	res.Add(attach(env, ebsCSIRole+"-policy", ebsCSIRole, "service-role/AmazonEBSCSIDriverPolicy"))
 	roleARN, roleOK := env.Observed.ARN(ebsCSIRole)
-	if gate(env, &res, addonName(AddonEBSCSIDriver),
+	if res.Gate(env.Observed, addonName(AddonEBSCSIDriver),
 		nodesReady,
-		readyCond(env, addonName(AddonPodIdentityAgent)),
-		cond{roleOK, "its role's ARN (" + ebsCSIRole + ")"}) {
+		env.Observed.ReadyCond(addonName(AddonPodIdentityAgent)),
+		compose.Known(roleOK, "its role's ARN ("+ebsCSIRole+")")) {
 		extra := map[string]any{}
 		if roleOK {
 			extra["podIdentityAssociation"] = []any{map[string]any{"roleArn": roleARN, "serviceAccount": ebsCSIAccount}}

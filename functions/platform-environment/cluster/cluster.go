@@ -79,32 +79,6 @@ func observedVersion(env *compose.Env, name string) string {
 	return ""
 }
 
-// gate decides whether a resource is rendered: always once it exists (a gate holds back creation, never
-// a resource that is there: keep-observed would keep it, but without the spec's changes), else when
-// every condition holds. The first failing condition's reason is recorded as the component's wait.
-func gate(env *compose.Env, res *compose.Result, name string, conds ...cond) bool {
-	if env.Observed.Exists(name) {
-		return true
-	}
-	for _, c := range conds {
-		if !c.ok {
-			res.Wait(compose.Component(name), name+" waits for "+c.reason)
-			return false
-		}
-	}
-	return true
-}
-
-// cond is one gating condition and what it waits for.
-type cond struct {
-	ok     bool
-	reason string
-}
-
-func readyCond(env *compose.Env, name string) cond {
-	return cond{env.Observed.Ready(name), name + " to be Ready"}
-}
-
 // outputs reads the cluster's identifiers from observed state.
 func outputs(env *compose.Env, plan Plan, nodeGroup string) *v1alpha1.ClusterOutputs {
 	o := &v1alpha1.ClusterOutputs{Name: env.ClusterName(), Upgrade: plan.Step}

@@ -30,9 +30,9 @@ func controlPlane(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan) compo
 		}))
 
 	keyARN, keyOK := env.Observed.ARN(kmsKey)
-	if !gate(env, &res, compose.Cluster,
-		cond{keyOK, "the KMS key's ARN (" + kmsKey + ")"},
-		readyCond(env, logGroup)) {
+	if !res.Gate(env.Observed, compose.Cluster,
+		compose.Known(keyOK, "the KMS key's ARN ("+kmsKey+")"),
+		env.Observed.ReadyCond(logGroup)) {
 		return res
 	}
 	if !keyOK {
@@ -89,9 +89,9 @@ func kms(env *compose.Env, r v1alpha1.ResolvedCluster) compose.Result {
 	var res compose.Result
 	account, acctOK := env.Observed.AccountID()
 	roleARN, roleOK := env.Observed.ARN(clusterRole)
-	if gate(env, &res, kmsKey,
-		cond{acctOK, "the AWS account ID (read from observed ARNs)"},
-		cond{roleOK, "the cluster role's ARN (" + clusterRole + ")"}) {
+	if res.Gate(env.Observed, kmsKey,
+		compose.Known(acctOK, "the AWS account ID (read from observed ARNs)"),
+		compose.Known(roleOK, "the cluster role's ARN ("+clusterRole+")")) {
 		mr := env.NewAWS(kmsKey, kmsAPI, "Key").Stateful().ForProvider(map[string]any{
 			"description":          "EKS secrets and control-plane logs of " + env.Namespace + "/" + env.Name,
 			"enableKeyRotation":    true,

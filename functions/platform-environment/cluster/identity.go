@@ -14,7 +14,7 @@ import (
 func oidcProvider(env *compose.Env) compose.Result {
 	var res compose.Result
 	issuer, ok := env.OIDCIssuer()
-	if !gate(env, &res, compose.OIDCProvider, cond{ok, "the cluster's OIDC issuer (" + compose.Cluster + ")"}) {
+	if !res.Gate(env.Observed, compose.OIDCProvider, compose.Known(ok, "the cluster's OIDC issuer ("+compose.Cluster+")")) {
 		return res
 	}
 	if !ok {

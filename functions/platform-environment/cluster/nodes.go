@@ -40,9 +40,9 @@ func nodeLaunchTemplate(env *compose.Env, ng v1alpha1.ResolvedNodeGroup) compose
 	var res compose.Result
 	nodesSG, nodesOK := env.Observed.ID(compose.SecurityGroupNodes)
 	clusterSG, clusterOK := clusterSecurityGroupID(env)
-	if !gate(env, &res, launchTemplate,
-		cond{nodesOK, "the nodes security group's ID (" + compose.SecurityGroupNodes + ")"},
-		cond{clusterOK, "the cluster security group EKS creates (" + compose.Cluster + ")"}) {
+	if !res.Gate(env.Observed, launchTemplate,
+		compose.Known(nodesOK, "the nodes security group's ID ("+compose.SecurityGroupNodes+")"),
+		compose.Known(clusterOK, "the cluster security group EKS creates ("+compose.Cluster+")")) {
 		return res
 	}
 	fp := map[string]any{
@@ -90,11 +90,11 @@ func nodeGroup(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan, groups n
 	name := groups.Current
 	ltID, idOK := env.Observed.ID(launchTemplate)
 	ltVersion, verOK := latestVersion(env)
-	if !gate(env, &res, name,
-		readyCond(env, compose.Cluster),
-		cond{idOK && verOK, "the launch template's ID and latest version (" + launchTemplate + ")"},
-		readyCond(env, addonName(AddonVPCCNI)),
-		readyCond(env, addonName(AddonKubeProxy))) {
+	if !res.Gate(env.Observed, name,
+		env.Observed.ReadyCond(compose.Cluster),
+		compose.Known(idOK && verOK, "the launch template's ID and latest version ("+launchTemplate+")"),
+		env.Observed.ReadyCond(addonName(AddonVPCCNI)),
+		env.Observed.ReadyCond(addonName(AddonKubeProxy))) {
 		return res
 	}
 	ng := r.NodeGroup

@@ -12,14 +12,15 @@ type Result struct {
 	// Waiting explains, per component, what the component waits for before it can render more: a gate
 	// on observed readiness or on a value only AWS can tell.
 	Waiting map[string]string
-	// Retired are composition resource names, or prefixes ending in "-". Every observed resource one of
-	// them matches that no builder rendered in this pass is left out of desired state, so Crossplane
-	// deletes it; a rendered resource is never retired. A prefix therefore retires whatever under it the
-	// builder did not render this time, for whatever reason: a builder that retires a prefix must render
-	// everything under it that the spec still wants. Assemble refuses (a Fatal) to retire a resource that
-	// holds protected data while deletion protection is on. Apart from these, only an observed object
-	// without apiVersion or kind (which Crossplane never sends) is left out.
+	// Retired are composition resource names, or prefixes ending in "-", that the spec has removed.
+	// Their observed resources are left out of desired state, so Crossplane deletes them, as are the ones
+	// the declarations below retire. Nothing else observed is ever left out.
 	Retired []string
+	// Owned, Wanted and Successions are the builder's declarations (see Own, Want and Supersede): what it
+	// owns, what of that the spec still wants, and the successor rules of per-version resources.
+	Owned       []string
+	Wanted      []string
+	Successions []Succession
 	// Replacements are the steps of replacements in progress, per component (see Replacing, applied.go).
 	Replacements map[string]string
 }
@@ -55,6 +56,9 @@ func (r *Result) Merge(o Result) {
 	for _, c := range sortedKeys(o.Replacements) {
 		r.Replacing(c, o.Replacements[c])
 	}
+	r.Owned = append(r.Owned, o.Owned...)
+	r.Wanted = append(r.Wanted, o.Wanted...)
+	r.Successions = append(r.Successions, o.Successions...)
 }
 
 // DesiredResource is one resource of the assembled desired state.
@@ -82,11 +86,16 @@ type Assembled struct {
 	Components []ComponentState
 	// Applied is the XR condition saying whether the spec has reached AWS (applied.go).
 	Applied Condition
+	// Owned and Successions are what the builders declared (Own, Supersede), for tests to pin.
+	Owned       []string
+	Successions []Succession
 }
 
 // Assemble merges the builders' results into the desired state:
 //   - every observed resource that no builder rendered is kept as observed unless the spec retired it —
-//     Crossplane deletes whatever desired state omits, so partial observed state must never shrink it;
+//     Crossplane deletes whatever desired state omits, so partial observed state must never shrink it.
+//     Retired are: resources under a prefix a builder owns that the spec no longer wants (Own, Want), older
+//     versions once their successor rule holds (Supersede), and the names a builder retires explicitly;
 //   - readiness comes from the observed Ready condition (or the resource's Readiness rule);
 //   - each component reports how many of its resources are ready and what it waits for.
 //
@@ -96,6 +105,7 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 	seen := map[string]bool{}
 	var retired []string
 	var replacing Result
+	var own ownership
 	waiting := map[string]string{}
 	var order []string // component order of first appearance
 	addComponent := func(c string) {
@@ -110,6 +120,7 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 	for _, r := range results {
 		retired = append(retired, r.Retired...)
 		replacing.Merge(Result{Replacements: r.Replacements})
+		own.add(r)
 		for _, c := range sortedKeys(r.Waiting) {
 			if _, ok := waiting[c]; !ok {
 				waiting[c] = r.Waiting[c]
@@ -130,11 +141,17 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 		}
 	}
 
+	out.Owned, out.Successions = own.owned, own.successions
+	for _, r := range out.Resources {
+		if own.undeclared(r.Name) {
+			return nil, fmt.Errorf("internal error: %s is rendered under an owned prefix but neither wanted nor superseded", r.Name)
+		}
+	}
 	for _, name := range sortedKeys(env.Observed) {
 		if seen[name] {
 			continue
 		}
-		if isRetired(name, retired) {
+		if isRetired(name, retired) || own.retires(name, seen) {
 			if env.DeletionProtection && holdsProtectedData(env.Observed[name]) {
 				return nil, Invalid("spec.deletionProtection",
 					"restore the spec; to remove it for good, set spec.deletionProtection: false, let it apply, then make the edit",

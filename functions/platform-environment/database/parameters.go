@@ -1,9 +1,7 @@
 package database
 
 import (
-	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
@@ -53,22 +51,8 @@ func parameterGroup(env *compose.Env, r v1alpha1.ResolvedDatabase) compose.Resul
 			"parameter":   parameters(r),
 		}))
 
-	if inUse, ok := env.Observed.String(compose.Database, "status.atProvider.parameterGroupName"); ok && inUse == awsName {
-		for _, n := range observedNames(env.Observed) {
-			if strings.HasPrefix(n, parametersPrefix) && n != name {
-				res.Retire(n)
-			}
-		}
-	}
+	// Older families' groups stay until the instance reports this one.
+	inUse, ok := env.Observed.String(compose.Database, "status.atProvider.parameterGroupName")
+	res.Supersede(parametersPrefix, name, compose.Cond{OK: ok && inUse == awsName, Reason: compose.Database + " to use " + awsName})
 	return res
-}
-
-// observedNames returns the observed composition resource names in order.
-func observedNames(o compose.Observed) []string {
-	var names []string
-	for n := range o {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
