@@ -138,7 +138,8 @@ func supported(v string) bool {
 }
 
 // publicCIDRs checks the public endpoint's allow-list. The prod profile must name who may reach the
-// public endpoint, and "everyone" is not an answer (FSBP EKS.1).
+// public endpoint, and "everyone" is not an answer. (Security Hub's EKS.1 fails any public endpoint, listed
+// CIDRs or not; docs/security.md lists it as an exception.)
 func publicCIDRs(cidrs []string, profile string) ([]string, error) {
 	const field = "spec.cluster.endpointPublicAccessCidrs"
 	if profile == "prod" && len(cidrs) == 0 {
