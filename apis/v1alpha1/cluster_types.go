@@ -60,11 +60,27 @@ type ClusterSpec struct {
 	// +optional
 	AddonVersions AddonVersions `json:"addonVersions,omitempty"`
 
+	// UpgradePolicy chooses what happens when the cluster's Kubernetes version leaves EKS standard support.
+	// +optional
+	UpgradePolicy *UpgradePolicySpec `json:"upgradePolicy,omitempty"`
+
 	// LogRetentionDays keeps the control-plane logs (/aws/eks/<cluster>/cluster) this long
 	// (default: 365 prod, 90 staging, 30 dev).
 	// +kubebuilder:validation:Enum=1;3;5;7;14;30;60;90;120;150;180;365;400;545;731;1096;1827;2192;2557;2922;3288;3653
 	// +optional
 	LogRetentionDays *int32 `json:"logRetentionDays,omitempty"`
+}
+
+// UpgradePolicySpec is the cluster's EKS upgrade policy.
+type UpgradePolicySpec struct {
+	// SupportType is STANDARD or EXTENDED (default: EXTENDED prod, STANDARD staging and dev). STANDARD:
+	// when the version's standard support ends, EKS upgrades the control plane to the next version by itself
+	// (the function then accepts the version AWS runs and asks, in status, to raise spec.cluster.version).
+	// EXTENDED: the version stays for up to 12 more months of extended support, at about six times the
+	// control-plane price for that time. EKS refuses STANDARD for a version already in extended support.
+	// +kubebuilder:validation:Enum=STANDARD;EXTENDED
+	// +optional
+	SupportType string `json:"supportType,omitempty"`
 }
 
 // NodeGroupSpec describes the managed node group.
@@ -155,7 +171,9 @@ type ResolvedCluster struct {
 	// Name is the EKS cluster's AWS name.
 	Name string `json:"name"`
 	// Version is the target Kubernetes version.
-	Version                   string            `json:"version"`
+	Version string `json:"version"`
+	// SupportType is the upgrade policy's support type, STANDARD or EXTENDED.
+	SupportType               string            `json:"supportType"`
 	EndpointPublicAccessCIDRs []string          `json:"endpointPublicAccessCidrs,omitempty"`
 	AdminPrincipalARNs        []string          `json:"adminPrincipalArns,omitempty"`
 	ProviderPrincipalARN      string            `json:"providerPrincipalArn"`

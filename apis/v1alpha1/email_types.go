@@ -44,6 +44,11 @@ type EmailOutputs struct {
 	// +optional
 	Regions []EmailRegionOutputs `json:"regions,omitempty"`
 
+	// DMARCRecord is the domain's DMARC policy record (_dmarc.<domain> TXT, p=none: report-only). It is in
+	// the environment's hosted zone when it has one; otherwise add it wherever the domain's DNS is run.
+	// +optional
+	DMARCRecord *DNSRecordOutput `json:"dmarcRecord,omitempty"`
+
 	// ProductionAccess says how to leave the SES sandbox. AWS publishes no API that provider-aws can observe
 	// for it, so this is always a reminder: a new account sends only to verified addresses, 200 a day, until
 	// an account owner requests production access in each region (AWS support case, 24 hours or so).

@@ -30,7 +30,8 @@ type NetworkSpec struct {
 	AvailabilityZones []string `json:"availabilityZones,omitempty"`
 
 	// SubnetPrefixLength is the size of the computed subnets (default /24). Ignored for tiers whose CIDRs
-	// are listed explicitly.
+	// are listed explicitly. The tiers start at blocks 1, 11 and 21 of the VPC where those fit; otherwise
+	// the VPC is split into three equal stretches, one per tier (e.g. /20s in a /16: blocks 0, 5 and 10).
 	// +kubebuilder:validation:Minimum=17
 	// +kubebuilder:validation:Maximum=28
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.network.subnetPrefixLength is immutable: AWS cannot change a subnet's CIDR; create a new environment instead"

@@ -33,7 +33,9 @@ type ObservabilitySpec struct {
 	TrailRetentionDays *int32 `json:"trailRetentionDays,omitempty"`
 
 	// Compliance adds AWS Config managed rules scoped to this environment's resources (by its environment
-	// tag). It needs the account's AWS Config recorder, which is account-wide and not created here.
+	// tag). It needs the account's AWS Config configuration recorder in the region, which is account-wide
+	// and not created here: without it AWS refuses the rules and the environment does not become Ready
+	// (status.components says so for the observability component).
 	// Default: off.
 	// +optional
 	Compliance *bool `json:"compliance,omitempty"`

@@ -23,10 +23,15 @@ var controlExamples = []string{"prod", "seed-production", "dev"}
 
 // controlExceptions are the controls an example breaks on purpose, with the reason.
 var controlExceptions = map[string]map[string]string{
+	"prod": {
+		"EKS.1": "the public endpoint is on, limited to spec.cluster.endpointPublicAccessCidrs: Crossplane deploys the applications through it (the prod profile requires the list); EKS.1's Config rule fails any public endpoint. Private-only: leave the list empty (dev, staging) and run Crossplane where it reaches the VPC",
+	},
 	"seed-production": {
+		"EKS.1":         "the public endpoint is on, limited to spec.cluster.endpointPublicAccessCidrs: Crossplane deploys the applications through it (the prod profile requires the list); EKS.1's Config rule fails any public endpoint. Private-only: leave the list empty (dev, staging) and run Crossplane where it reaches the VPC",
 		"ElastiCache.3": "the seed asks for one cache.t3.micro node (numCacheClusters: 1): no replica to fail over to; the prod profile's default is two nodes with automatic failover",
 	},
 	"dev": {
+		"EKS.1":          "the public endpoint is on, limited to spec.cluster.endpointPublicAccessCidrs: Crossplane deploys the applications through it (the prod profile requires the list); EKS.1's Config rule fails any public endpoint. Private-only: leave the list empty (dev, staging) and run Crossplane where it reaches the VPC",
 		"ElastiCache.3":  "the dev profile runs one cache node (cost); nothing to fail over to",
 		"RDS.5":          "the dev profile runs a single-AZ instance (cost); dev data is disposable",
 		"RDS.8":          "the dev profile tears down completely on delete (deletionProtection defaults to false off prod)",
@@ -331,7 +336,23 @@ var controls = []control{
 			return ""
 		})
 	}},
-	{id: "EKS.1", title: "the cluster endpoint is private or restricted to listed CIDRs", check: func(e *controlEnv) (int, []string) {
+	// EKS.1 is Security Hub's control as its Config rule (eks-endpoint-no-public-access) judges it: any
+	// public endpoint fails, CIDR-limited or not. Every example lists CIDRs (Crossplane deploys the
+	// applications through the public endpoint), so it is an exception for each; EKS.PublicRestricted is
+	// what the package enforces instead.
+	{id: "EKS.1", title: "the cluster endpoint is not publicly accessible", check: func(e *controlEnv) (int, []string) {
+		return each(e.of("eks.aws.m.upbound.io", "Cluster"), func(o obj) string {
+			vpc := mapAt(o.fp(), "vpcConfig")
+			if !truthy(vpc["endpointPrivateAccess"]) {
+				return "endpointPrivateAccess must be true"
+			}
+			if truthy(vpc["endpointPublicAccess"]) {
+				return fmt.Sprintf("public endpoint on (limited to %v)", strs(vpc["publicAccessCidrs"]))
+			}
+			return ""
+		})
+	}},
+	{id: "EKS.PublicRestricted", title: "the cluster endpoint is private or restricted to listed CIDRs", check: func(e *controlEnv) (int, []string) {
 		return each(e.of("eks.aws.m.upbound.io", "Cluster"), func(o obj) string {
 			vpc := mapAt(o.fp(), "vpcConfig")
 			if !truthy(vpc["endpointPrivateAccess"]) {
@@ -826,6 +847,9 @@ func TestControlsCatchViolations(t *testing.T) {
 		"EC2.18": setFP("network-sg-nodes-in-https", "cidrIpv4", "0.0.0.0/0", "referencedSecurityGroupIdRef", nil),
 		"EC2.19": setFP("network-sg-alb-in-https", "fromPort", 22.0, "toPort", 22.0),
 		"EKS.1": func(d map[string]map[string]any) {
+			mapAt(d[compose.Cluster], "spec", "forProvider", "vpcConfig")["endpointPrivateAccess"] = false
+		},
+		"EKS.PublicRestricted": func(d map[string]map[string]any) {
 			mapAt(d[compose.Cluster], "spec", "forProvider", "vpcConfig")["publicAccessCidrs"] = []any{"0.0.0.0/0"}
 		},
 		"EKS.3":         setFP(compose.Cluster, "encryptionConfig", nil),
@@ -891,4 +915,23 @@ func deepCopyObjects(in map[string]map[string]any) map[string]map[string]any {
 		out[k] = deepCopyMap(v)
 	}
 	return out
+}
+
+// TestEKS1PrivateOnly: the package's private-only endpoint mode (no endpointPublicAccessCidrs, admitted
+// off the prod profile) passes Security Hub's EKS.1 as its Config rule judges it.
+func TestEKS1PrivateOnly(t *testing.T) {
+	xr := readXR(t, "dev")
+	delete(mapAt(xr, "spec", "cluster"), "endpointPublicAccessCidrs")
+	desired, observed := renderReady(t, xr)
+	for _, c := range controls {
+		if c.id != "EKS.1" {
+			continue
+		}
+		n, v := c.check(&controlEnv{desired: desired, observed: observed})
+		if n == 0 || len(v) != 0 {
+			t.Errorf("EKS.1 on a private-only dev cluster: %d subjects, violations %v; want a cluster and none", n, v)
+		}
+		return
+	}
+	t.Fatal("no EKS.1 control")
 }

@@ -77,6 +77,11 @@ func (f *Function) RunFunction(ctx context.Context, req *fnv1.RunFunctionRequest
 		response.Fatal(rsp, err)
 		return rsp, nil
 	}
+	// Warnings ask for a spec change without holding anything back; Crossplane shows them as Warning
+	// events on the environment.
+	for _, w := range desired.Warnings {
+		response.Warning(rsp, errors.New(w)).TargetComposite()
+	}
 	f.log.Debug("Rendered", "xr", xr.Namespace+"/"+xr.Name, "resources", len(desired.Resources))
 	budgetCondition(rsp, status.Budget)
 	response.ConditionTrue(rsp, "FunctionSuccess", "Success").TargetComposite()

@@ -71,8 +71,8 @@ func TestBadSpecs(t *testing.T) {
 			field:  "spec.network.databaseSubnetCidrs[2]",
 		},
 		"LayoutDoesNotFit": {
-			reason: "A /20 VPC cannot hold the computed /24 layout.",
-			xr: set(set(set(set(seed, "network.vpcCidr", "10.0.0.0/20"), "network.publicSubnetCidrs", nil),
+			reason: "A /22 VPC cannot hold three tiers of /24s (4 blocks, 9 needed).",
+			xr: set(set(set(set(seed, "network.vpcCidr", "10.0.0.0/22"), "network.publicSubnetCidrs", nil),
 				"network.privateSubnetCidrs", nil), "network.databaseSubnetCidrs", nil),
 			field: "spec.network.subnetPrefixLength",
 		},

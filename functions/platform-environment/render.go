@@ -106,6 +106,7 @@ func render(xr *v1alpha1.PlatformEnvironment, observed compose.Observed) (*compo
 	if err != nil {
 		return nil, status, err
 	}
+	em.AdoptedZone = spec.DNS.ZoneID != ""
 	emOut := email.Build(env, em, compose.Kinds(results...))
 	outputs.Email = emOut.Outputs
 	results = append(results, emOut.Result)

@@ -71,14 +71,24 @@ func Resource(name string, desired map[string]any, o Options) map[string]any {
 	apiVersion, _ := obj["apiVersion"].(string)
 	kind, _ := obj["kind"].(string)
 	group := strings.SplitN(apiVersion, "/", 2)[0]
+	// A resource lives in the region its forProvider names (the e-mail fallback region's key and topic,
+	// a CloudFront certificate in us-east-1), the environment's only where it names none: faking every ARN
+	// in the environment's region would hide a resource that refers to another region's key.
 	f := Facts{Name: name, Region: o.Region}
+	if spec, _ := obj["spec"].(map[string]any); spec != nil {
+		if fp, _ := spec["forProvider"].(map[string]any); fp != nil {
+			if r, _ := fp["region"].(string); r != "" {
+				f.Region = r
+			}
+		}
+	}
 	f.ID = FakeID(kind, name)
 	if en, ok := ann["crossplane.io/external-name"].(string); ok && en != "" {
 		f.ID = en
 	} else {
 		ann["crossplane.io/external-name"] = f.ID
 	}
-	f.ARN = FakeARN(group, kind, o.Region, f.ID)
+	f.ARN = FakeARN(group, kind, f.Region, f.ID)
 
 	status := map[string]any{
 		"atProvider": map[string]any{"id": f.ID, "arn": f.ARN},

@@ -59,6 +59,8 @@ func controlPlane(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan) compo
 		// interfaces and the nodes; the network's nodes group (open to the ALB) stays off the control plane.
 		"vpcConfig":              vpc,
 		"enabledClusterLogTypes": LogTypes,
+		// Updated in place (UpdateClusterConfig).
+		"upgradePolicy": map[string]any{"supportType": r.SupportType},
 		"accessConfig": map[string]any{
 			"authenticationMode": "API",
 			// Every admin is an explicit access entry, the provider's identity included.
@@ -78,6 +80,9 @@ func controlPlane(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan) compo
 		ForProvider(fp))
 	if plan.Step != "" {
 		res.Wait("cluster", "upgrading: "+plan.Step)
+	}
+	if plan.Ahead != "" {
+		res.Warn("cluster", plan.Ahead)
 	}
 	return res
 }

@@ -42,6 +42,7 @@ func TestControlPlane(t *testing.T) {
 				"encryptionConfig":           map[string]any{"resources": []any{"secrets"}, "provider": map[string]any{"keyArn": keyARN}},
 				"accessConfig":               map[string]any{"authenticationMode": "API", "bootstrapClusterCreatorAdminPermissions": false},
 				"bootstrapSelfManagedAddons": false,
+				"upgradePolicy":              map[string]any{"supportType": "EXTENDED"},
 				"tags":                       map[string]any{"component": "cluster", "environment": "cloud-consulting/prod", "managed-by": "crossplane"},
 			},
 		},

@@ -39,6 +39,12 @@ var profileSizes = map[string]sizes{
 
 var profileLogRetention = map[string]int32{"prod": 365, "staging": 90, "dev": 30}
 
+// profileSupportType is the upgrade policy's default support type. prod: EXTENDED, so that EKS never
+// upgrades a production control plane on its own schedule (extended support costs about six times the
+// control-plane price, only for as long as the version is behind). staging and dev: STANDARD, the cheap
+// one; EKS upgrades them when standard support ends, and the function follows (see PlanVersions).
+var profileSupportType = map[string]string{"prod": "EXTENDED", "staging": "STANDARD", "dev": "STANDARD"}
+
 var (
 	principalRE    = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$`)
 	instanceTypeRE = regexp.MustCompile(`^([a-z][a-z0-9-]*[0-9][a-z0-9-]*)\.([a-z0-9]+)$`)
@@ -64,6 +70,14 @@ func Resolve(spec v1alpha1.ClusterSpec, env *compose.Env) (v1alpha1.ResolvedClus
 	if !supported(r.Version) {
 		return r, compose.Invalid("spec.cluster.version", "use one of "+strings.Join(SupportedVersions, ", "),
 			"%q is not a Kubernetes version EKS supports", r.Version)
+	}
+
+	r.SupportType = profileSupportType[env.Profile]
+	if spec.UpgradePolicy != nil && spec.UpgradePolicy.SupportType != "" {
+		r.SupportType = spec.UpgradePolicy.SupportType
+	}
+	if r.SupportType != "STANDARD" && r.SupportType != "EXTENDED" {
+		return r, compose.Invalid("spec.cluster.upgradePolicy.supportType", "use STANDARD or EXTENDED", "%q is not an EKS support type", r.SupportType)
 	}
 
 	cidrs, err := publicCIDRs(spec.EndpointPublicAccessCIDRs, env.Profile)
@@ -153,7 +167,8 @@ func supported(v string) bool {
 }
 
 // publicCIDRs checks the public endpoint's allow-list. The prod profile must name who may reach the
-// public endpoint, and "everyone" is not an answer (FSBP EKS.1).
+// public endpoint, and "everyone" is not an answer. (Security Hub's EKS.1 fails any public endpoint, listed
+// CIDRs or not; docs/security.md lists it as an exception.)
 func publicCIDRs(cidrs []string, profile string) ([]string, error) {
 	const field = "spec.cluster.endpointPublicAccessCidrs"
 	if profile == "prod" && len(cidrs) == 0 {

@@ -37,6 +37,7 @@ func TestResolve(t *testing.T) {
 				r.EndpointPublicAccessCIDRs = nil
 				r.NodeGroup.MinSize, r.NodeGroup.DesiredSize, r.NodeGroup.MaxSize, r.NodeGroup.DiskSizeGiB = 1, 2, 3, 30
 				r.LogRetentionDays = 30
+				r.SupportType = "STANDARD"
 			},
 		},
 		"StagingDefaults": {
@@ -45,7 +46,14 @@ func TestResolve(t *testing.T) {
 			want: func(r *v1alpha1.ResolvedCluster) {
 				r.NodeGroup.MinSize, r.NodeGroup.DesiredSize, r.NodeGroup.MaxSize = 2, 2, 6
 				r.LogRetentionDays = 90
+				r.SupportType = "STANDARD"
 			},
+		},
+		"SupportTypeSet": {
+			reason:  "A prod environment may choose STANDARD (EKS upgrades it when standard support ends).",
+			profile: "prod",
+			spec:    func(s *v1alpha1.ClusterSpec) { s.UpgradePolicy = &v1alpha1.UpgradePolicySpec{SupportType: "STANDARD"} },
+			want:    func(r *v1alpha1.ResolvedCluster) { r.SupportType = "STANDARD" },
 		},
 		"DesiredClampedToMax": {
 			reason:  "Only maxSize set below the default desired size: the default desired size follows it.",
@@ -113,6 +121,7 @@ func TestResolve(t *testing.T) {
 			want := v1alpha1.ResolvedCluster{
 				Name:                      env.ClusterName(),
 				Version:                   "1.35",
+				SupportType:               "EXTENDED",
 				EndpointPublicAccessCIDRs: []string{"198.51.100.0/24", "203.0.113.10/32"},
 				AdminPrincipalARNs:        []string{testAdmin},
 				ProviderPrincipalARN:      testProvider,

@@ -30,6 +30,10 @@ type Plan struct {
 	Addons string
 	// Step describes the upgrade step in progress; empty when nothing is being upgraded.
 	Step string
+	// Ahead says that the control plane runs a later version than the spec asks for (EKS upgraded it at
+	// the end of standard support, or the spec was lowered): the function keeps what runs and asks for
+	// the spec to be raised. Empty otherwise.
+	Ahead string
 }
 
 // PlanVersions decides the versions to render from the target and the observed versions (empty when
@@ -50,8 +54,18 @@ func PlanVersions(target, observedCP, observedNG string) (Plan, error) {
 		return Plan{}, fmt.Errorf("cannot read the cluster's observed version %q: %w", observedCP, err)
 	}
 	if cp > t {
-		return Plan{}, compose.Invalid(field, "set it back to "+observedCP+" or later",
-			"%q is older than the %s the control plane runs; EKS cannot downgrade", target, observedCP)
+		// EKS cannot downgrade, and with support type STANDARD it upgrades the control plane by itself when
+		// the version's standard support ends: refusing the spec would stop every later edit of the
+		// environment over a change nobody made. Keep what runs, hold the node group and the add-ons where
+		// they are (the node group within the kubelet skew of the newer control plane), and say so.
+		p := Plan{ControlPlane: observedCP, NodeGroup: observedNG}
+		if observedNG == "" {
+			p.NodeGroup = observedCP
+		}
+		p.Ahead = fmt.Sprintf("the control plane runs %s, later than spec.cluster.version %q (EKS upgrades clusters "+
+			"of support type STANDARD when standard support ends, and cannot downgrade): the function keeps %s; "+
+			"raise spec.cluster.version to %s, then the node group and add-ons follow", observedCP, target, observedCP, observedCP)
+		return p, nil
 	}
 	if observedNG != "" {
 		ng, err := minor(observedNG)

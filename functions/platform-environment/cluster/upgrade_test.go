@@ -48,10 +48,15 @@ func TestPlanVersions(t *testing.T) {
 			target: "1.35", cp: "1.34",
 			want: Plan{ControlPlane: "1.35", NodeGroup: "1.34", Addons: "1.34", Step: "control plane 1.34 → 1.35 (target 1.35); the node group and add-ons follow"},
 		},
-		"Downgrade": {
-			reason: "EKS cannot downgrade.",
-			target: "1.34", cp: "1.35", ng: "1.35",
-			errField: "spec.cluster.version", errSays: "cannot downgrade",
+		"AheadOfSpec": {
+			reason: "EKS upgraded the control plane past the spec (STANDARD support ended) and cannot downgrade: keep what runs, hold the node group, and ask for the spec to be raised; never refuse.",
+			target: "1.34", cp: "1.35", ng: "1.34",
+			want: Plan{ControlPlane: "1.35", NodeGroup: "1.34", Ahead: `the control plane runs 1.35, later than spec.cluster.version "1.34" (EKS upgrades clusters of support type STANDARD when standard support ends, and cannot downgrade): the function keeps 1.35; raise spec.cluster.version to 1.35, then the node group and add-ons follow`},
+		},
+		"AheadOfSpecWithoutNodes": {
+			reason: "A node group created while the control plane is ahead of the spec gets the control plane's version.",
+			target: "1.34", cp: "1.35",
+			want: Plan{ControlPlane: "1.35", NodeGroup: "1.35", Ahead: `the control plane runs 1.35, later than spec.cluster.version "1.34" (EKS upgrades clusters of support type STANDARD when standard support ends, and cannot downgrade): the function keeps 1.35; raise spec.cluster.version to 1.35, then the node group and add-ons follow`},
 		},
 		"TooFarAheadOfNodes": {
 			reason: "The kubelet skew limit: nodes on 1.32 cannot follow a control plane on 1.36.",

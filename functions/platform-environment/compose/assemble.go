@@ -12,6 +12,10 @@ type Result struct {
 	// Waiting explains, per component, what the component waits for before it can render more: a gate
 	// on observed readiness or on a value only AWS can tell.
 	Waiting map[string]string
+	// Warnings, per component, ask for a change to the spec without holding anything back (the cluster runs
+	// a later version than the spec says): the component stays as ready as it is, its message says it, and
+	// the function returns a Warning result.
+	Warnings map[string]string
 	// Retired are composition resource names, or prefixes ending in "-", that the spec has removed.
 	// Their observed resources are left out of desired state, so Crossplane deletes them, as are the ones
 	// the declarations below retire. Nothing else observed is ever left out.
@@ -43,6 +47,16 @@ func (r *Result) Wait(component, reason string) {
 	}
 }
 
+// Warn records a warning for a component; the first one recorded wins.
+func (r *Result) Warn(component, msg string) {
+	if r.Warnings == nil {
+		r.Warnings = map[string]string{}
+	}
+	if _, ok := r.Warnings[component]; !ok {
+		r.Warnings[component] = msg
+	}
+}
+
 // Retire records names or "prefix-" patterns of resources the spec removed.
 func (r *Result) Retire(names ...string) { r.Retired = append(r.Retired, names...) }
 
@@ -51,6 +65,9 @@ func (r *Result) Merge(o Result) {
 	r.Resources = append(r.Resources, o.Resources...)
 	for _, c := range sortedKeys(o.Waiting) {
 		r.Wait(c, o.Waiting[c])
+	}
+	for _, c := range sortedKeys(o.Warnings) {
+		r.Warn(c, o.Warnings[c])
 	}
 	r.Retired = append(r.Retired, o.Retired...)
 	for _, c := range sortedKeys(o.Replacements) {
@@ -89,6 +106,8 @@ type Assembled struct {
 	// Owned and Successions are what the builders declared (Own, Supersede), for tests to pin.
 	Owned       []string
 	Successions []Succession
+	// Warnings are "<component>: <warning>", by component name.
+	Warnings []string
 }
 
 // Assemble merges the builders' results into the desired state:
@@ -107,6 +126,7 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 	var replacing Result
 	var own ownership
 	waiting := map[string]string{}
+	warnings := map[string]string{}
 	var order []string // component order of first appearance
 	addComponent := func(c string) {
 		for _, o := range order {
@@ -126,6 +146,11 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 				waiting[c] = r.Waiting[c]
 			}
 			addComponent(c)
+		}
+		for _, c := range sortedKeys(r.Warnings) {
+			if _, ok := warnings[c]; !ok {
+				warnings[c] = r.Warnings[c]
+			}
 		}
 		for _, res := range r.Resources {
 			if seen[res.Name] {
@@ -187,9 +212,15 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 			}
 		}
 		st.Ready = st.ReadyResources == st.Resources && waiting[c] == ""
+		if st.Message == "" {
+			st.Message = warnings[c]
+		}
 		out.Components = append(out.Components, st)
 	}
 	reportSync(env.Observed, out, replacing.Replacements)
+	for _, c := range sortedKeys(warnings) {
+		out.Warnings = append(out.Warnings, c+": "+warnings[c])
+	}
 	return out, nil
 }
 

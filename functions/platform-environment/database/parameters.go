@@ -12,8 +12,16 @@ func parameterGroupName(family string) string { return parametersPrefix + family
 
 // parameters returns the instance's PostgreSQL settings: TLS required for every connection (no
 // clear-text database traffic, whatever the client asks for), and logging that answers "who connected, what changed
-// and what was slow" in CloudWatch Logs without logging every statement. All are dynamic parameters, so
-// RDS applies them without a reboot.
+// and what was slow" in CloudWatch Logs without logging every statement. These are dynamic parameters,
+// which RDS applies without a reboot.
+//
+// max_connections is set explicitly (compose.PostgresMaxConnections) so that the connections alarm, which
+// derives its threshold from the same value, matches the server's limit. It is a static parameter: RDS
+// takes it only with apply method pending-reboot, so a new instance starts with it, but a running one
+// keeps its current limit until its next reboot (a maintenance, a class change, or by hand); RDS shows the
+// group as pending-reboot until then. The value errs below RDS's default, so meanwhile the alarm fires
+// early rather than late. A class outside the table keeps RDS's default and no connections alarm.
+// The parameter set changes in place (ModifyDBParameterGroup): only the family and the name replace a group.
 func parameters(r v1alpha1.ResolvedDatabase) []any {
 	p := []struct{ name, value string }{
 		{"rds.force_ssl", "1"},
@@ -27,9 +35,12 @@ func parameters(r v1alpha1.ResolvedDatabase) []any {
 		{"log_temp_files", "10240"},
 		{"log_autovacuum_min_duration", "10000"},
 	}
-	out := make([]any, len(p))
-	for i, x := range p {
-		out[i] = map[string]any{"name": x.name, "value": x.value, "applyMethod": "immediate"}
+	out := make([]any, 0, len(p)+1)
+	for _, x := range p {
+		out = append(out, map[string]any{"name": x.name, "value": x.value, "applyMethod": "immediate"})
+	}
+	if n, ok := compose.PostgresMaxConnections(r.InstanceClass); ok {
+		out = append(out, map[string]any{"name": "max_connections", "value": strconv.Itoa(n), "applyMethod": "pending-reboot"})
 	}
 	return out
 }

@@ -20,12 +20,14 @@ func TestParameterGroup(t *testing.T) {
 	got := map[string]string{}
 	for _, p := range fp["parameter"].([]any) {
 		m := p.(map[string]any)
-		got[m["name"].(string)] = m["value"].(string)
+		got[m["name"].(string)] = m["value"].(string) + " " + m["applyMethod"].(string)
 	}
 	want := map[string]string{
-		"rds.force_ssl": "1", "log_connections": "1", "log_disconnections": "1", "log_lock_waits": "1",
-		"log_min_duration_statement": "250", "log_statement": "ddl", "log_temp_files": "10240",
-		"log_autovacuum_min_duration": "10000",
+		"rds.force_ssl": "1 immediate", "log_connections": "1 immediate", "log_disconnections": "1 immediate", "log_lock_waits": "1 immediate",
+		"log_min_duration_statement": "250 immediate", "log_statement": "ddl immediate", "log_temp_files": "10240 immediate",
+		"log_autovacuum_min_duration": "10000 immediate",
+		// The seed's db.t3.medium; static, so RDS takes it only at the next reboot.
+		"max_connections": "337 pending-reboot",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("-want +got:\n%s", diff)
@@ -81,6 +83,38 @@ func TestParameterGroupRetire(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.want, retired); diff != "" {
 				t.Errorf("%s\n-want +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+// TestMaxConnectionsParameter: max_connections follows the instance class (the connections alarm derives
+// its threshold from the same function), and a class outside the table leaves RDS's default.
+func TestMaxConnectionsParameter(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		class  string
+		want   string // "" for no max_connections parameter
+	}{
+		"T3Micro":  {reason: "1 GiB.", class: "db.t3.micro", want: "84"},
+		"R6gLarge": {reason: "16 GiB.", class: "db.r6g.large", want: "1351"},
+		"Unknown":  {reason: "An unknown class keeps RDS's default formula.", class: "db.x2iedn.xlarge"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			e := env("prod", nil)
+			res := parameterGroup(e, resolve(t, e, v1alpha1.DatabaseSpec{InstanceClass: tc.class}))
+			var got string
+			for _, p := range forProvider(find(t, res.Resources, "database-params-postgres17"))["parameter"].([]any) {
+				if m := p.(map[string]any); m["name"] == "max_connections" {
+					got = m["value"].(string)
+					if m["applyMethod"] != "pending-reboot" {
+						t.Errorf("%s\nmax_connections applyMethod = %v; it is static, RDS refuses immediate", tc.reason, m["applyMethod"])
+					}
+				}
+			}
+			if got != tc.want {
+				t.Errorf("%s\nmax_connections = %q, want %q", tc.reason, got, tc.want)
 			}
 		})
 	}

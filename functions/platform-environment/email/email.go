@@ -47,6 +47,19 @@ func Build(env *compose.Env, r Resolved, rendered map[string]string) Output {
 	account, hasAccount := env.Observed.AccountID()
 
 	out.Outputs = &v1alpha1.EmailOutputs{Sender: r.Sender, ProductionAccess: productionAccess}
+	dmarc := dmarcRecord(r.Domain)
+	out.Outputs.DMARCRecord = &dmarc
+	// Not into an existing zone (spec.dns.zoneId): a domain that already sends mail may have its own DMARC
+	// policy there (p=reject, a rua= address), and creating ours would fail on it, or, overwritten, weaken it.
+	if zone && !r.AdoptedZone {
+		out.Add(env.NewAWS(dmarcResource, apiRoute53, "Record").Untagged().ForProvider(map[string]any{
+			"zoneIdRef": env.Ref(compose.HostedZone),
+			"name":      dmarc.Name,
+			"type":      dmarc.Type,
+			"ttl":       1800,
+			"records":   []any{dmarc.Value},
+		}))
+	}
 	active := map[string]bool{}
 	for _, region := range r.Regions {
 		active[compose.EmailRegionPrefix(region)] = true
@@ -57,7 +70,7 @@ func Build(env *compose.Env, r Resolved, rendered map[string]string) Output {
 	// A region the spec no longer names (a changed or removed fallback) is retired as a whole.
 	var gone []string
 	for name := range env.Observed {
-		if !strings.HasPrefix(name, "email-") {
+		if !strings.HasPrefix(name, "email-") || name == dmarcResource {
 			continue
 		}
 		keep := false
@@ -71,4 +84,18 @@ func Build(env *compose.Env, r Resolved, rendered map[string]string) Output {
 	sort.Strings(gone)
 	out.Retire(gone...)
 	return out
+}
+
+// dmarcResource is the composition resource name of the domain's DMARC record: one per domain, whatever
+// the regions.
+const dmarcResource = "email-dmarc"
+
+// dmarcRecord is the domain's DMARC policy: p=none, report-only, so that receivers start evaluating SPF
+// and DKIM alignment (SES signs with the domain's DKIM keys, so mail aligns) without any mail being
+// rejected or quarantined on the way in. Mailbox providers (Gmail, Yahoo) require a DMARC record from bulk
+// senders. Tightening to quarantine or reject, and a rua= address for aggregate reports, are the domain
+// owner's decision once reports show every legitimate sender aligned. The value is unquoted: provider-aws (Terraform's
+// aws_route53_record) wraps TXT values in quotes.
+func dmarcRecord(domain string) v1alpha1.DNSRecordOutput {
+	return v1alpha1.DNSRecordOutput{Name: "_dmarc." + domain, Type: "TXT", Value: "v=DMARC1; p=none"}
 }

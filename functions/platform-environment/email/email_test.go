@@ -87,7 +87,8 @@ func TestBuildPasses(t *testing.T) {
 			}
 		}
 		sort.Strings(out)
-		return out
+		// The domain's DMARC record goes into the zone from the first pass: it needs nothing from SES.
+		return append([]string{dmarcResource}, out...)
 	}
 
 	// Pass 1: nothing observed. Identities and configuration sets start at once (verification takes time).
@@ -188,12 +189,17 @@ func TestBuildVariants(t *testing.T) {
 		r           Resolved
 		domains     map[string]string
 		wantRecords bool
+		noDMARC     bool // the DMARC record is not rendered even with a zone
 		wantRetired []string
 		wantAbsent  []string
 	}{
 		"NoHostedZone": {
 			reason: "Without a hosted zone the DKIM records are only listed in status, for the domain's DNS operator.",
 			r:      seed, domains: map[string]string{}, wantRecords: false,
+		},
+		"AdoptedZone": {
+			reason: "An existing zone (spec.dns.zoneId) gets the DKIM records but not the DMARC record, which may hold the owner's own policy: status lists it.",
+			r:      func() Resolved { r := seed; r.AdoptedZone = true; return r }(), domains: withZone, wantRecords: true, noDMARC: true,
 		},
 		"FallbackRemoved": {
 			reason:  "A fallback region the spec no longer names is retired, all of it.",
@@ -217,6 +223,20 @@ func TestBuildVariants(t *testing.T) {
 			if tc.r.Enabled {
 				if (got["email-us-east-1-dkim-1"] != nil) != tc.wantRecords {
 					t.Errorf("%s\nDKIM record rendered = %v, want %v", tc.reason, got["email-us-east-1-dkim-1"] != nil, tc.wantRecords)
+				}
+				// DMARC (p=none, report-only to start): in the zone with the DKIM records, always in status.
+				if want := tc.wantRecords && !tc.noDMARC; (got[dmarcResource] != nil) != want {
+					t.Errorf("%s\nDMARC record rendered = %v, want %v", tc.reason, got[dmarcResource] != nil, want)
+				}
+				wantDMARC := &v1alpha1.DNSRecordOutput{Name: "_dmarc.cloudpartner.pro", Type: "TXT", Value: "v=DMARC1; p=none"}
+				if diff := cmp.Diff(wantDMARC, out.Outputs.DMARCRecord); diff != "" {
+					t.Errorf("%s\nDMARC record in status (-want +got):\n%s", tc.reason, diff)
+				}
+				if r := got[dmarcResource]; r != nil {
+					fp := r.Object["spec"].(map[string]any)["forProvider"].(map[string]any)
+					if fp["name"] != "_dmarc.cloudpartner.pro" || fp["type"] != "TXT" || !cmp.Equal(fp["records"], []any{"v=DMARC1; p=none"}) {
+						t.Errorf("%s\nDMARC record = %v", tc.reason, fp)
+					}
 				}
 				if len(out.Outputs.Regions[0].DKIMRecords) != 3 {
 					t.Errorf("%s\nstatus lists %d DKIM records, want 3", tc.reason, len(out.Outputs.Regions[0].DKIMRecords))

@@ -20,6 +20,9 @@ type Resolved struct {
 	Regions []string
 	// Events are the published event types, in AWS's order.
 	Events []string
+	// AdoptedZone is true when the hosted zone is an existing one (spec.dns.zoneId): the environment then
+	// does not write the domain's DMARC record into it, which may hold the owner's own policy.
+	AdoptedZone bool
 }
 
 // eventTypes are SES's event types in the order AWS documents them; defaultEvents are those published

@@ -19,6 +19,9 @@ import (
 
 const ec2 = "ec2.aws.m.upbound.io/v1beta1"
 
+// component is the network's name in status.components.
+const component = "network"
+
 // Output is the network's desired resources and status.
 type Output struct {
 	compose.Result

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -13,7 +14,23 @@ import (
 	"github.com/cloudpartner/platform-environment/test/validate"
 )
 
+const testAccount = "123456789012"
+
+// seedEnv is the seed's environment with its VPC observed, so the account is known and the flow logs
+// render; firstEnv is the first reconcile, with nothing observed.
 func seedEnv() *compose.Env {
+	env := firstEnv()
+	env.Observed[compose.VPC] = map[string]any{
+		"apiVersion": ec2, "kind": "VPC",
+		"metadata": map[string]any{"name": "prod-" + compose.VPC},
+		"status": map[string]any{"atProvider": map[string]any{
+			"id": "vpc-0123456789abcdef0", "arn": "arn:aws:ec2:us-east-1:" + testAccount + ":vpc/vpc-0123456789abcdef0",
+		}},
+	}
+	return env
+}
+
+func firstEnv() *compose.Env {
 	return &compose.Env{
 		Name: "prod", Namespace: "cloud-consulting", Region: "us-east-1", Profile: "prod",
 		ProviderConfig: compose.ProviderConfigRef{Kind: "ProviderConfig", Name: "default"},
@@ -63,14 +80,14 @@ func TestBuildKinds(t *testing.T) {
 		want    map[string]int
 	}{
 		"Seed": {
-			reason:  "The seed: 9 subnets, 3 NAT gateways, 5 route tables, 9 rules, flow logs.",
+			reason:  "The seed: 9 subnets, 3 NAT gateways, 5 route tables, 9 rules, flow logs with their key.",
 			profile: "prod", zones: 3,
 			want: map[string]int{
 				"VPC": 1, "InternetGateway": 1, "Subnet": 9, "EIP": 3, "NATGateway": 3,
 				"RouteTable": 5, "Route": 4, "RouteTableAssociation": 9,
 				"VPCEndpoint": 1, "VPCEndpointRouteTableAssociation": 4,
 				"DefaultSecurityGroup": 1, "SecurityGroup": 4, "SecurityGroupIngressRule": 7, "SecurityGroupEgressRule": 2,
-				"Group": 1, "Role": 1, "RolePolicy": 1, "FlowLog": 1,
+				"Group": 1, "Role": 1, "RolePolicy": 1, "FlowLog": 1, "Key": 1, "Alias": 1,
 			},
 		},
 		"DevTwoZones": {
@@ -81,7 +98,7 @@ func TestBuildKinds(t *testing.T) {
 				"RouteTable": 4, "Route": 3, "RouteTableAssociation": 6,
 				"VPCEndpoint": 1, "VPCEndpointRouteTableAssociation": 3,
 				"DefaultSecurityGroup": 1, "SecurityGroup": 4, "SecurityGroupIngressRule": 7, "SecurityGroupEgressRule": 2,
-				"Group": 1, "Role": 1, "RolePolicy": 1, "FlowLog": 1,
+				"Group": 1, "Role": 1, "RolePolicy": 1, "FlowLog": 1, "Key": 1, "Alias": 1,
 			},
 		},
 	}
@@ -196,20 +213,37 @@ func TestRouting(t *testing.T) {
 	}
 }
 
-// TestFlowLogPolicy checks the flow-log role may write to its own log group only.
+func policyOf(t *testing.T, r *compose.Resource, field string) compose.PolicyDocument {
+	t.Helper()
+	var doc compose.PolicyDocument
+	if err := json.Unmarshal([]byte(forProvider(r)[field].(string)), &doc); err != nil {
+		t.Fatalf("%s.%s: %v", r.Name, field, err)
+	}
+	return doc
+}
+
+// TestFlowLogPolicy checks the flow-log role may write to its own log group only, in this account; that
+// only this account's flow logs may assume it; and that the group is encrypted with a key CloudWatch Logs
+// may use for that group only.
 func TestFlowLogPolicy(t *testing.T) {
 	out := Build(seedEnv(), resolved(t, "prod", 3))
-	var doc compose.PolicyDocument
-	if err := json.Unmarshal([]byte(forProvider(find(t, out.Resources, flowLogPolicy))["policy"].(string)), &doc); err != nil {
-		t.Fatal(err)
-	}
-	want := []string{
-		"arn:aws:logs:us-east-1:*:log-group:/aws/vpc/flow-logs/cloud-consulting/prod",
-		"arn:aws:logs:us-east-1:*:log-group:/aws/vpc/flow-logs/cloud-consulting/prod:*",
-	}
-	if len(doc.Statement) != 1 || !cmp.Equal(doc.Statement[0].Resource, want) {
+	groupARN := "arn:aws:logs:us-east-1:" + testAccount + ":log-group:/aws/vpc/flow-logs/cloud-consulting/prod"
+
+	doc := policyOf(t, find(t, out.Resources, flowLogPolicy), "policy")
+	if want := []string{groupARN, groupARN + ":*"}; len(doc.Statement) != 1 || !cmp.Equal(doc.Statement[0].Resource, want) {
 		t.Errorf("flow-log policy resources = %v, want %v", doc.Statement, want)
 	}
+
+	trust := policyOf(t, find(t, out.Resources, flowLogRole), "assumeRolePolicy")
+	wantTrust := map[string]map[string]any{
+		"StringEquals": {"aws:SourceAccount": testAccount},
+		"ArnLike":      {"aws:SourceArn": "arn:aws:ec2:us-east-1:" + testAccount + ":vpc-flow-log/*"},
+	}
+	if len(trust.Statement) != 1 || !cmp.Equal(trust.Statement[0].Condition, wantTrust) ||
+		!cmp.Equal(trust.Statement[0].Principal, map[string]any{"Service": "vpc-flow-logs.amazonaws.com"}) {
+		t.Errorf("flow-log role trust = %+v, want vpc-flow-logs.amazonaws.com with %v", trust.Statement, wantTrust)
+	}
+
 	fl := forProvider(find(t, out.Resources, flowLog))
 	if fl["trafficType"] != "ALL" {
 		t.Errorf("flow logs must capture all traffic, got %v", fl["trafficType"])
@@ -217,6 +251,44 @@ func TestFlowLogPolicy(t *testing.T) {
 	group := find(t, out.Resources, flowLogGroup)
 	if forProvider(group)["retentionInDays"] != int32(365) {
 		t.Errorf("prod flow-log retention = %v, want 365", forProvider(group)["retentionInDays"])
+	}
+	if ref, _ := forProvider(group)["kmsKeyIdRef"].(map[string]any); ref["name"] != "prod-"+flowLogKey {
+		t.Errorf("flow-log group kmsKeyIdRef = %v, want the network's flow-log key", forProvider(group)["kmsKeyIdRef"])
+	}
+
+	key := policyOf(t, find(t, out.Resources, flowLogKey), "policy")
+	var logs *compose.Statement
+	for i, st := range key.Statement {
+		if p, _ := st.Principal["Service"].(string); p != "" {
+			if logs != nil {
+				t.Errorf("key policy has a second service statement %q", st.Sid)
+			}
+			logs = &key.Statement[i]
+		}
+	}
+	if logs == nil || logs.Principal["Service"] != "logs.us-east-1.amazonaws.com" ||
+		!cmp.Equal(logs.Condition, map[string]map[string]any{"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": groupARN}}) {
+		t.Errorf("key policy's CloudWatch Logs statement = %+v, want logs.us-east-1.amazonaws.com bound to %s", logs, groupARN)
+	}
+	if forProvider(find(t, out.Resources, flowLogKey))["enableKeyRotation"] != true {
+		t.Error("the flow-log key must rotate (FSBP KMS.4)")
+	}
+}
+
+// TestFlowLogsWaitForAccount: at the first reconcile nothing reports an ARN, so nothing of the flow logs
+// (whose trust, policy and key name the account) renders, and the network says why.
+func TestFlowLogsWaitForAccount(t *testing.T) {
+	out := Build(firstEnv(), resolved(t, "prod", 3))
+	for _, r := range out.Resources {
+		if strings.HasPrefix(r.Name, "network-flowlogs") {
+			t.Errorf("%s rendered before the account is known", r.Name)
+		}
+	}
+	if !strings.Contains(out.Waiting[component], "account id") {
+		t.Errorf("network waiting = %q, want the reason the flow logs wait", out.Waiting[component])
+	}
+	if _, ok := find(t, out.Resources, compose.VPC).Object["spec"]; !ok {
+		t.Error("the VPC must render at the first reconcile")
 	}
 }
 

@@ -55,7 +55,7 @@ func refs(r *compose.Resource) []string {
 // deleted: exactly what the protected database, cache and load balancer need, and nothing without protection.
 func TestDeletionProtectionKeeps(t *testing.T) {
 	seedKept := []string{
-		"network-flowlogs-group",
+		"network-flowlogs-group", "network-flowlogs-key",
 		"network-igw",
 		"network-route-public-default",
 		"network-rt-public",
@@ -87,7 +87,7 @@ func TestDeletionProtectionKeeps(t *testing.T) {
 			reason:  "Protection turned on for a dev-sized network (two zones, one NAT gateway) keeps the same tiers in its two zones.",
 			profile: "dev", zones: 2, protect: true,
 			want: []string{
-				"network-flowlogs-group",
+				"network-flowlogs-group", "network-flowlogs-key",
 				"network-igw",
 				"network-route-public-default",
 				"network-rt-public",

@@ -11,12 +11,16 @@ import (
 
 // Block offsets of the computed tiers: the seed cuts public subnets from blocks 1-3, private from 11-13
 // and database from 21-23 of its /16 in /24s. Gaps leave room to grow each tier without renumbering.
+// Where the VPC holds too few blocks for these offsets (fewer than 21 + zones), the tiers are packed
+// instead (see offsets); every layout that fit the fixed offsets keeps them, so no existing subnet moves.
 const (
 	publicOffset   = 1
 	privateOffset  = 11
 	databaseOffset = 21
 	// tierSpan is how many zones a tier can hold before it would run into the next tier.
 	tierSpan = 10
+	// tierCount is the number of computed tiers: public, private, database.
+	tierCount = 3
 )
 
 const defaultSubnetPrefix = 24
@@ -58,15 +62,21 @@ func Resolve(spec v1alpha1.NetworkSpec, region, profile string) (v1alpha1.Resolv
 		prefix = int(*spec.SubnetPrefixLength)
 	}
 	n := len(r.AvailabilityZones)
+	var offs [tierCount]int
+	if len(spec.PublicSubnetCIDRs) == 0 || len(spec.PrivateSubnetCIDRs) == 0 || len(spec.DatabaseSubnetCIDRs) == 0 {
+		if offs, err = offsets(vpc, prefix, n); err != nil {
+			return r, err
+		}
+	}
 	tiers := []struct {
 		field    string
 		explicit []string
 		offset   int
 		into     *[]string
 	}{
-		{"spec.network.publicSubnetCidrs", spec.PublicSubnetCIDRs, publicOffset, &r.PublicSubnetCIDRs},
-		{"spec.network.privateSubnetCidrs", spec.PrivateSubnetCIDRs, privateOffset, &r.PrivateSubnetCIDRs},
-		{"spec.network.databaseSubnetCidrs", spec.DatabaseSubnetCIDRs, databaseOffset, &r.DatabaseSubnetCIDRs},
+		{"spec.network.publicSubnetCidrs", spec.PublicSubnetCIDRs, offs[0], &r.PublicSubnetCIDRs},
+		{"spec.network.privateSubnetCidrs", spec.PrivateSubnetCIDRs, offs[1], &r.PrivateSubnetCIDRs},
+		{"spec.network.databaseSubnetCidrs", spec.DatabaseSubnetCIDRs, offs[2], &r.DatabaseSubnetCIDRs},
 	}
 	type placed struct {
 		field string
@@ -81,10 +91,7 @@ func Resolve(spec v1alpha1.NetworkSpec, region, profile string) (v1alpha1.Resolv
 			}
 			cidrs = t.explicit
 		} else {
-			var err error
-			if cidrs, err = cut(vpc, prefix, t.offset, n); err != nil {
-				return r, err
-			}
+			cidrs = cut(vpc, prefix, t.offset, n)
 		}
 		for i, c := range cidrs {
 			field := fmt.Sprintf("%s[%d]", t.field, i)
@@ -148,20 +155,49 @@ func checkZones(zones []string, region string) error {
 	return nil
 }
 
-// cut returns n subnets of the given prefix length from the VPC, starting at block offset.
-func cut(vpc netip.Prefix, prefix, offset, n int) ([]string, error) {
+// offsets returns the first block of each computed tier (public, private, database) for n zones of
+// /prefix subnets in the VPC. The seed's fixed offsets 1, 11 and 21 are kept wherever they fit, because
+// a subnet's CIDR can never change: every environment that rendered with them must render the same CIDRs.
+// Where they do not fit (e.g. /20 subnets in a /16: 16 blocks), the VPC is split into three equal
+// stretches and each tier starts at the beginning of its own, which keeps room to grow every tier and
+// fits whenever three tiers of n blocks fit at all.
+func offsets(vpc netip.Prefix, prefix, n int) ([tierCount]int, error) {
 	const field = "spec.network.subnetPrefixLength"
 	if prefix < vpc.Bits() {
-		return nil, compose.Invalid(field, "use a prefix length longer than the VPC's", "/%d subnets cannot be cut from a /%d VPC", prefix, vpc.Bits())
+		return [tierCount]int{}, compose.Invalid(field, "use a prefix length longer than the VPC's", "/%d subnets cannot be cut from a /%d VPC", prefix, vpc.Bits())
 	}
 	blocks := 1 << (prefix - vpc.Bits())
-	need := databaseOffset + n
-	if n > tierSpan || blocks < need {
-		return nil, compose.Invalid(field,
-			"use a larger spec.network.vpcCidr (e.g. a /16), a longer spec.network.subnetPrefixLength, or list the subnets explicitly",
-			"a /%d VPC holds %d /%d blocks but the layout needs %d (public from block %d, private from %d, database from %d, %d zones)",
-			vpc.Bits(), blocks, prefix, need, publicOffset, privateOffset, databaseOffset, n)
+	if n <= tierSpan && blocks >= databaseOffset+n {
+		return [tierCount]int{publicOffset, privateOffset, databaseOffset}, nil
 	}
+	if stride := blocks / tierCount; stride >= n {
+		return [tierCount]int{0, stride, 2 * stride}, nil
+	}
+	return [tierCount]int{}, compose.Invalid(field, fixFor(vpc, n),
+		"a /%d VPC holds %d /%d blocks but %d zones need %d (one subnet per zone in each of the public, private and database tiers)",
+		vpc.Bits(), blocks, prefix, n, tierCount*n)
+}
+
+// fixFor names the changes that would make n zones fit: the longest prefix that does, a larger VPC
+// only where one is possible (AWS's largest is a /16), and explicit subnets.
+func fixFor(vpc netip.Prefix, n int) string {
+	var fixes []string
+	for p := vpc.Bits(); p <= 28; p++ {
+		if 1<<(p-vpc.Bits()) >= tierCount*n {
+			fixes = append(fixes, fmt.Sprintf("a spec.network.subnetPrefixLength of %d or more", p))
+			break
+		}
+	}
+	if vpc.Bits() > 16 {
+		fixes = append(fixes, "a larger spec.network.vpcCidr (down to a /16)")
+	}
+	fixes = append(fixes, "fewer spec.network.availabilityZones", "the subnets listed explicitly")
+	return "use " + strings.Join(fixes[:len(fixes)-1], ", ") + " or " + fixes[len(fixes)-1]
+}
+
+// cut returns n subnets of the given prefix length from the VPC, starting at block offset; offsets
+// has checked that they fit.
+func cut(vpc netip.Prefix, prefix, offset, n int) []string {
 	base := vpc.Addr().As4()
 	v := uint32(base[0])<<24 | uint32(base[1])<<16 | uint32(base[2])<<8 | uint32(base[3])
 	size := uint32(1) << (32 - prefix)
@@ -171,5 +207,5 @@ func cut(vpc netip.Prefix, prefix, offset, n int) ([]string, error) {
 		addr := netip.AddrFrom4([4]byte{byte(a >> 24), byte(a >> 16), byte(a >> 8), byte(a)})
 		out[i] = netip.PrefixFrom(addr, prefix).String()
 	}
-	return out, nil
+	return out
 }

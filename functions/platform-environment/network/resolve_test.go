@@ -1,6 +1,7 @@
 package network
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -75,7 +76,7 @@ func TestResolve(t *testing.T) {
 		"MalformedVPC":   {reason: "Not a CIDR.", spec: v1alpha1.NetworkSpec{VPCCIDR: "10.0.0.0/33"}, wantErr: "spec.network.vpcCidr"},
 		"HostBits":       {reason: "Host bits set.", spec: v1alpha1.NetworkSpec{VPCCIDR: "10.0.0.1/16"}, wantErr: "spec.network.vpcCidr"},
 		"VPCTooLarge":    {reason: "AWS VPCs are /16 to /28.", spec: v1alpha1.NetworkSpec{VPCCIDR: "10.0.0.0/8"}, wantErr: "spec.network.vpcCidr"},
-		"LayoutNoFit":    {reason: "/24s of a /20 are 16 blocks; the layout needs 24.", spec: v1alpha1.NetworkSpec{VPCCIDR: "10.0.0.0/20"}, wantErr: "spec.network.subnetPrefixLength"},
+		"LayoutNoFit":    {reason: "/24s of a /22 are 4 blocks; three zones need 9.", spec: v1alpha1.NetworkSpec{VPCCIDR: "10.0.0.0/22"}, wantErr: "spec.network.subnetPrefixLength"},
 		"OneZone":        {reason: "Multi-AZ needs two zones.", spec: v1alpha1.NetworkSpec{AvailabilityZones: []string{"us-east-1a"}}, wantErr: "spec.network.availabilityZones"},
 		"ZoneElsewhere":  {reason: "Zones must be the region's.", spec: v1alpha1.NetworkSpec{AvailabilityZones: []string{"us-east-1a", "eu-west-1b"}}, wantErr: "spec.network.availabilityZones[1]"},
 		"ZoneTwice":      {reason: "Zones are distinct.", spec: v1alpha1.NetworkSpec{AvailabilityZones: []string{"us-east-1a", "us-east-1a"}}, wantErr: "spec.network.availabilityZones[1]"},
@@ -97,6 +98,125 @@ func TestResolve(t *testing.T) {
 				t.Fatalf("%s\nResolve: %v", tc.reason, err)
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("%s\n-want +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+// legacyLayout is the layout before packing (as of 5ae2d66): tiers at the fixed blocks 1, 11 and 21,
+// refused when the VPC had fewer than 21 + zones blocks. It is the reference that packing must not move.
+func legacyLayout(vpc string, prefix, zones int) (public, private, database []string, ok bool) {
+	p := netip.MustParsePrefix(vpc)
+	if prefix < p.Bits() || 1<<(prefix-p.Bits()) < 21+zones {
+		return nil, nil, nil, false
+	}
+	tier := func(offset int) []string {
+		var out []string
+		base := p.Addr().As4()
+		v := uint32(base[0])<<24 | uint32(base[1])<<16 | uint32(base[2])<<8 | uint32(base[3])
+		for i := 0; i < zones; i++ {
+			a := v + uint32(offset+i)<<(32-prefix)
+			out = append(out, netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(a >> 24), byte(a >> 16), byte(a >> 8), byte(a)}), prefix).String())
+		}
+		return out
+	}
+	return tier(1), tier(11), tier(21), true
+}
+
+// TestLayoutUnchangedWhereItFit walks every VPC size AWS allows (/16-/24), every prefix length the API
+// admits (/17-/28) and 2-6 zones: wherever the fixed offsets rendered before, the CIDRs are the same
+// (a subnet's CIDR can never change, so packing must not touch a running environment); wherever three
+// tiers fit at all, the layout now renders, with every subnet inside the VPC and none overlapping.
+func TestLayoutUnchangedWhereItFit(t *testing.T) {
+	zoneNames := []string{"us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"}
+	var kept, packed, refused int
+	for bits := 16; bits <= 24; bits++ {
+		vpc := netip.PrefixFrom(netip.MustParseAddr("10.0.0.0"), bits).String()
+		for prefix := 17; prefix <= 28; prefix++ {
+			for zones := 2; zones <= 6; zones++ {
+				spec := v1alpha1.NetworkSpec{VPCCIDR: vpc, AvailabilityZones: zoneNames[:zones], SubnetPrefixLength: ptr.To(int32(prefix))}
+				got, err := Resolve(spec, "us-east-1", "prod")
+				pub, priv, db, ok := legacyLayout(vpc, prefix, zones)
+				fits := prefix >= bits && 1<<(prefix-bits) >= 3*zones
+				switch {
+				case ok:
+					kept++
+					if err != nil {
+						t.Errorf("%s /%d %d zones rendered before; now: %v", vpc, prefix, zones, err)
+						continue
+					}
+					if diff := cmp.Diff([][]string{pub, priv, db}, [][]string{got.PublicSubnetCIDRs, got.PrivateSubnetCIDRs, got.DatabaseSubnetCIDRs}); diff != "" {
+						t.Errorf("%s /%d %d zones: the CIDRs moved (-before +now):\n%s", vpc, prefix, zones, diff)
+					}
+				case fits:
+					packed++
+					if err != nil {
+						t.Errorf("%s /%d %d zones fits three tiers but is refused: %v", vpc, prefix, zones, err)
+					}
+				default:
+					refused++
+					if err == nil || !strings.HasPrefix(err.Error(), "spec.network.subnetPrefixLength:") {
+						t.Errorf("%s /%d %d zones cannot fit; error = %v, want one naming spec.network.subnetPrefixLength", vpc, prefix, zones, err)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d layouts kept, %d packed, %d refused", kept, packed, refused)
+}
+
+func TestPackedLayout(t *testing.T) {
+	cases := map[string]struct {
+		reason            string
+		vpc               string
+		prefix            int32
+		zones             []string
+		pub, priv, db     []string
+		wantErrContains   []string
+		wantErrNotContain string
+	}{
+		"Slash20InSlash16ThreeZones": {
+			reason: "/20 subnets in a /16 over three zones are 9 of 16 blocks: the tiers start at blocks 0, 5 and 10.",
+			vpc:    "10.0.0.0/16", prefix: 20, zones: []string{"us-east-1a", "us-east-1b", "us-east-1c"},
+			pub:  []string{"10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"},
+			priv: []string{"10.0.80.0/20", "10.0.96.0/20", "10.0.112.0/20"},
+			db:   []string{"10.0.160.0/20", "10.0.176.0/20", "10.0.192.0/20"},
+		},
+		"Slash16TooFew": {
+			reason: "/19 subnets in a /16 are 8 blocks; three zones need 9. A /16 is AWS's largest VPC, so the message must not suggest a larger one.",
+			vpc:    "10.0.0.0/16", prefix: 19, zones: []string{"us-east-1a", "us-east-1b", "us-east-1c"},
+			wantErrContains:   []string{"holds 8 /19 blocks but 3 zones need 9", "subnetPrefixLength of 20 or more"},
+			wantErrNotContain: "vpcCidr",
+		},
+		"Slash24Smallest": {
+			reason: "A /24 VPC cannot hold three tiers of six /28s (18 of 16 blocks): no prefix fits, a larger VPC does.",
+			vpc:    "10.0.0.0/24", prefix: 28, zones: []string{"us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"},
+			wantErrContains:   []string{"holds 16 /28 blocks but 6 zones need 18", "a larger spec.network.vpcCidr (down to a /16)"},
+			wantErrNotContain: "subnetPrefixLength of",
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got, err := Resolve(v1alpha1.NetworkSpec{VPCCIDR: tc.vpc, AvailabilityZones: tc.zones, SubnetPrefixLength: ptr.To(tc.prefix)}, "us-east-1", "prod")
+			if len(tc.wantErrContains) > 0 {
+				if err == nil {
+					t.Fatalf("%s\nResolve succeeded, want an error", tc.reason)
+				}
+				for _, w := range tc.wantErrContains {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("%s\nerror %q does not say %q", tc.reason, err, w)
+					}
+				}
+				if strings.Contains(err.Error(), tc.wantErrNotContain) {
+					t.Errorf("%s\nerror %q says %q", tc.reason, err, tc.wantErrNotContain)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("%s\nResolve: %v", tc.reason, err)
+			}
+			if diff := cmp.Diff([][]string{tc.pub, tc.priv, tc.db}, [][]string{got.PublicSubnetCIDRs, got.PrivateSubnetCIDRs, got.DatabaseSubnetCIDRs}); diff != "" {
 				t.Errorf("%s\n-want +got:\n%s", tc.reason, diff)
 			}
 		})

@@ -17,10 +17,8 @@ const (
 	seedPeriod  = 300
 	seedPeriods = 2
 	gib         = 1 << 30
-	// postgresBytesPerConnection is RDS for PostgreSQL's default max_connections divisor:
-	// LEAST(DBInstanceClassMemory / 9531392, 5000).
-	postgresBytesPerConnection = 9531392
-	postgresMaxConnections     = 5000
+	// storageFloorGiB caps the free-storage threshold while storage autoscaling can still grow the volume.
+	storageFloorGiB = 5
 )
 
 // alarmDef is one CloudWatch metric alarm.
@@ -130,9 +128,9 @@ func loadBalancerAlarms(lb string) []alarmDef {
 	}
 }
 
-// databaseAlarms: the seed's CPU alarm, free storage below 10 % of the allocated storage, freeable memory
-// below 10 % of the instance class's memory and connections above 80 % of PostgreSQL's default
-// max_connections for the class.
+// databaseAlarms: the seed's CPU alarm, free storage (see freeStorageAlarm), freeable memory below 10 % of
+// the instance class's memory and connections above 80 % of the max_connections the parameter group sets
+// for the class (compose.PostgresMaxConnections).
 func databaseAlarms(env *compose.Env, p *alarmPlan) {
 	id, ok := env.Observed.String(compose.Database, "status.atProvider.identifier")
 	if !ok {
@@ -146,16 +144,18 @@ func databaseAlarms(env *compose.Env, p *alarmPlan) {
 		period: seedPeriod, periods: seedPeriods, threshold: 80, comparison: "GreaterThanThreshold", missing: "missing", dimensions: dims,
 	})
 	if gb, ok := observedNumber(env, compose.Database, "status.atProvider.allocatedStorage", "spec.forProvider.allocatedStorage"); ok && gb > 0 {
+		maxGB, _ := observedNumber(env, compose.Database, "status.atProvider.maxAllocatedStorage", "spec.forProvider.maxAllocatedStorage")
+		threshold, why := freeStorageThreshold(gb, maxGB)
 		p.ready = append(p.ready, alarmDef{
-			part: "db-free-storage", description: fmt.Sprintf("Free storage below 10 %% of the %g GiB allocated", gb),
+			part: "db-free-storage", description: why,
 			namespace: "AWS/RDS", metric: "FreeStorageSpace", statistic: "Minimum",
-			period: seedPeriod, periods: seedPeriods, threshold: gb * gib / 10, comparison: "LessThanThreshold", missing: "missing", dimensions: dims,
+			period: seedPeriod, periods: seedPeriods, threshold: threshold, comparison: "LessThanThreshold", missing: "missing", dimensions: dims,
 		})
 	} else {
 		p.wait("waits for the database's allocated storage", "db-free-storage")
 	}
 	class, _ := observedString(env, compose.Database, "status.atProvider.instanceClass", "spec.forProvider.instanceClass")
-	memGiB, known := instanceMemoryGiB(class)
+	memGiB, known := compose.InstanceMemoryGiB(class)
 	memThreshold, memWhy := 256.0*(1<<20), "Freeable memory below 256 MiB (instance class "+class+" not in the function's table)"
 	if known {
 		memThreshold, memWhy = math.Floor(memGiB*gib/10), fmt.Sprintf("Freeable memory below 10 %% of the %g GiB of %s", memGiB, class)
@@ -165,20 +165,34 @@ func databaseAlarms(env *compose.Env, p *alarmPlan) {
 		namespace: "AWS/RDS", metric: "FreeableMemory", statistic: "Average",
 		period: seedPeriod, periods: seedPeriods, threshold: memThreshold, comparison: "LessThanThreshold", missing: "missing", dimensions: dims,
 	})
-	if !known {
+	if maxConn, ok := compose.PostgresMaxConnections(class); !ok {
 		p.kept = append(p.kept, "db-connections")
 	} else {
-		maxConn := math.Floor(memGiB * gib / postgresBytesPerConnection)
-		if maxConn > postgresMaxConnections {
-			maxConn = postgresMaxConnections
-		}
-		limit := math.Floor(maxConn * 0.8)
 		p.ready = append(p.ready, alarmDef{
-			part: "db-connections", description: fmt.Sprintf("Connections above 80 %% of PostgreSQL's default max_connections for %s (%d)", class, int(maxConn)),
+			part: "db-connections", description: fmt.Sprintf("Connections above 80 %% of the max_connections (%d) the parameter group sets for %s", maxConn, class),
 			namespace: "AWS/RDS", metric: "DatabaseConnections", statistic: "Maximum",
-			period: seedPeriod, periods: seedPeriods, threshold: limit, comparison: "GreaterThanThreshold", missing: "missing", dimensions: dims,
+			period: seedPeriod, periods: seedPeriods, threshold: math.Floor(float64(maxConn) * 0.8), comparison: "GreaterThanThreshold", missing: "missing", dimensions: dims,
 		})
 	}
+}
+
+// freeStorageThreshold returns the free-storage alarm's threshold in bytes and its description, for the
+// allocated storage and the autoscaling ceiling (0: no autoscaling), both in GiB. RDS grows the volume
+// when free space stays below 10 % of it (at most every 6 hours), so an alarm at 10 % would fire at
+// every autoscale. While autoscaling can still grow the volume, the alarm sits at a low floor (5 % of
+// the volume, at most 5 GiB) that only a fill faster than autoscaling reaches; once the volume is at
+// its ceiling (or without autoscaling), nothing will grow it, and the alarm is at 10 %.
+func freeStorageThreshold(allocatedGB, maxGB float64) (float64, string) {
+	if maxGB <= allocatedGB {
+		why := fmt.Sprintf("Free storage below 10 %% of the %g GiB allocated (storage autoscaling off)", allocatedGB)
+		if maxGB > 0 {
+			why = fmt.Sprintf("Free storage below 10 %% of the %g GiB allocated: storage autoscaling is at its %g GiB ceiling", allocatedGB, maxGB)
+		}
+		return allocatedGB * gib / 10, why
+	}
+	floor := math.Min(allocatedGB*gib/20, storageFloorGiB*gib)
+	return floor, fmt.Sprintf("Free storage below %g GiB while autoscaling can grow the %g GiB volume up to %g GiB (it grows at 10 %% free; this fires only when storage fills faster)",
+		floor/gib, allocatedGB, maxGB)
 }
 
 // cacheAlarms: per member cluster of the replication group, Redis engine CPU above 90 %, memory use above
@@ -315,26 +329,6 @@ func alarmResource(env *compose.Env, a alarmDef, topicARN string) *compose.MR {
 		fp["dimensions"] = d
 	}
 	return env.NewAWS(alarmPrefix+a.part, apiCloudWatch, "MetricAlarm").ExternalName(alarmName(env, a.part)).ForProvider(fp)
-}
-
-// instanceMemoryGiB returns the memory of an RDS instance class of the burstable (t), general purpose (m)
-// and memory optimized (r) families, Graviton or Intel: t sizes by name, m 8 GiB and r 16 GiB per "large".
-func instanceMemoryGiB(class string) (float64, bool) {
-	parts := strings.Split(class, ".")
-	if len(parts) != 3 || parts[0] != "db" || len(parts[1]) < 2 {
-		return 0, false
-	}
-	family, size := parts[1][0], parts[2]
-	if family == 't' {
-		m, ok := map[string]float64{"micro": 1, "small": 2, "medium": 4, "large": 8, "xlarge": 16, "2xlarge": 32}[size]
-		return m, ok
-	}
-	base := map[byte]float64{'m': 8, 'r': 16}[family]
-	mult, ok := map[string]float64{"large": 1, "xlarge": 2, "2xlarge": 4, "4xlarge": 8, "8xlarge": 16, "12xlarge": 24, "16xlarge": 32, "24xlarge": 48}[size]
-	if base == 0 || !ok {
-		return 0, false
-	}
-	return base * mult, true
 }
 
 // observedNumber returns the first number found at the paths of an observed resource.

@@ -214,24 +214,33 @@ const testTopicARN = "arn:aws:sns:us-east-1:123456789012:team-prod-alarms-1a2b3c
 
 func TestDatabaseThresholds(t *testing.T) {
 	cases := map[string]struct {
-		reason      string
-		class       string
-		storage     float64
-		wantMemory  float64
-		wantConns   float64 // 0: no connections alarm
-		wantStorage float64
+		reason          string
+		class           string
+		storage, maxGiB float64
+		wantMemory      float64
+		wantConns       float64 // 0: no connections alarm
+		wantStorage     float64
 	}{
 		"T3Medium": {
-			reason: "db.t3.medium has 4 GiB: 10 % free memory, 80 % of 450 connections.", class: "db.t3.medium", storage: 100,
-			wantMemory: 4 * gib / 10, wantConns: 360, wantStorage: 10 * gib,
+			reason: "db.t3.medium has 4 GiB: 10 % free memory, 80 % of the 337 max_connections the parameter group sets. " +
+				"Storage autoscaling up to 500 GiB: the 5 GiB floor, not 10 % (RDS grows the volume there).",
+			class: "db.t3.medium", storage: 100, maxGiB: 500,
+			wantMemory: 4 * gib / 10, wantConns: 269, wantStorage: 5 * gib,
 		},
 		"R6gXlarge": {
-			reason: "db.r6g.xlarge has 32 GiB.", class: "db.r6g.xlarge", storage: 20,
-			wantMemory: 32 * gib / 10, wantConns: 2883, wantStorage: 2 * gib,
+			reason: "db.r6g.xlarge has 32 GiB: 80 % of 2703. A 20 GiB volume that may grow: 5 % of it (1 GiB), under the 5 GiB cap.",
+			class:  "db.r6g.xlarge", storage: 20, maxGiB: 100,
+			wantMemory: 32 * gib / 10, wantConns: 2162, wantStorage: 1 * gib,
 		},
 		"M7g16xlarge": {
-			reason: "256 GiB would allow more than 5000 connections; PostgreSQL's default caps there.", class: "db.m7g.16xlarge", storage: 1000,
+			reason: "256 GiB would allow more than 5000 connections; PostgreSQL's cap holds. No autoscaling: 10 % of the volume.",
+			class:  "db.m7g.16xlarge", storage: 1000,
 			wantMemory: 256 * gib / 10, wantConns: 4000, wantStorage: 100 * gib,
+		},
+		"AutoscalingAtCeiling": {
+			reason: "The volume has grown to its ceiling: autoscaling can no longer help, so 10 % of what is allocated.",
+			class:  "db.t3.medium", storage: 500, maxGiB: 500,
+			wantMemory: 4 * gib / 10, wantConns: 269, wantStorage: 50 * gib,
 		},
 		"UnknownClass": {
 			reason: "An unknown class: a fixed 256 MiB memory floor and no connections alarm rather than a guess.", class: "db.x2iedn.xlarge", storage: 50,
@@ -242,7 +251,7 @@ func TestDatabaseThresholds(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			o := otherObserved()
 			ap := o[compose.Database]["status"].(map[string]any)["atProvider"].(map[string]any)
-			ap["instanceClass"], ap["allocatedStorage"] = tc.class, tc.storage
+			ap["instanceClass"], ap["allocatedStorage"], ap["maxAllocatedStorage"] = tc.class, tc.storage, tc.maxGiB
 			env := testEnv(o)
 			var p alarmPlan
 			databaseAlarms(env, &p)
@@ -258,6 +267,21 @@ func TestDatabaseThresholds(t *testing.T) {
 				t.Errorf("%s\nthresholds (-want +got):\n%s", tc.reason, diff)
 			}
 		})
+	}
+}
+
+// TestFreeStorageDoesNotFireAtAutoscale: with autoscaling headroom the alarm's threshold is below the 10 %
+// free at which RDS grows the volume, for every volume size the API admits, so a routine autoscale never
+// alarms; at the ceiling it is at 10 %.
+func TestFreeStorageDoesNotFireAtAutoscale(t *testing.T) {
+	for _, gb := range []float64{20, 21, 50, 100, 999, 1000, 5000, 65536} {
+		th, _ := freeStorageThreshold(gb, gb*2)
+		if autoscaleAt := gb * gib / 10; th >= autoscaleAt || th <= 0 {
+			t.Errorf("%g GiB with headroom: threshold %g bytes, want above 0 and below the autoscale point %g", gb, th, autoscaleAt)
+		}
+		if th, why := freeStorageThreshold(gb, gb); th != gb*gib/10 || !strings.Contains(why, "ceiling") {
+			t.Errorf("%g GiB at its ceiling: threshold %g (%s), want 10 %% and the reason", gb, th, why)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package observability
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
@@ -38,10 +39,18 @@ var complianceRules = []configRule{
 // environment tag (every resource the function creates carries it). AWS Config evaluates only what its
 // recorder records: the account's recorder is assumed (it is account-wide, one per region, and usually
 // run by the organization), so none is created here.
+//
+// Without a recorder AWS refuses every rule (NoAvailableConfigurationRecorderException): the rules never
+// become Ready, and so neither does the environment. The provider's error sits on each rule's Synced
+// condition, where nobody reading the environment's status looks, so the component says it in words.
 func configRules(env *compose.Env) compose.Result {
 	var res compose.Result
+	var noRecorder []string
 	for _, r := range complianceRules {
 		slug := strings.ReplaceAll(strings.ToLower(r.identifier), "_", "-")
+		if missingRecorder(env.Observed, configRulePrefix+slug) {
+			noRecorder = append(noRecorder, r.identifier)
+		}
 		res.Add(env.NewAWS(configRulePrefix+slug, apiConfig, "ConfigRule").
 			ExternalName(env.AWSName(compose.RuleGeneric, "config-"+slug)).
 			ForProvider(map[string]any{
@@ -50,5 +59,26 @@ func configRules(env *compose.Env) compose.Result {
 				"scope":       map[string]any{"tagKey": compose.TagEnvironment, "tagValue": env.Owner()},
 			}))
 	}
+	if len(noRecorder) > 0 {
+		res.Wait(component, fmt.Sprintf("AWS Config has no configuration recorder in %s, so AWS refuses the compliance rules "+
+			"(%d of %d, e.g. %s: NoAvailableConfigurationRecorderException): turn on AWS Config recording in the account and "+
+			"region (usually the organization's), or set spec.observability.compliance: false", env.Region, len(noRecorder), len(complianceRules), noRecorder[0]))
+	}
 	return res
+}
+
+// missingRecorder reports whether AWS refused an observed rule for want of a configuration recorder: its
+// Synced condition is False with NoAvailableConfigurationRecorder in the provider's message.
+func missingRecorder(o compose.Observed, name string) bool {
+	conds, _ := o.Value(name, "status.conditions")
+	list, _ := conds.([]any)
+	for _, c := range list {
+		m, _ := c.(map[string]any)
+		if m["type"] != "Synced" || m["status"] != "False" {
+			continue
+		}
+		msg, _ := m["message"].(string)
+		return strings.Contains(msg, "NoAvailableConfigurationRecorder")
+	}
+	return false
 }
