@@ -189,6 +189,7 @@ func network(x *estimator, region string, n v1alpha1.ResolvedNetwork) {
 	x.fixed("network", "NAT gateway", "vpc.nat-gateway", region, float64(nat))
 	x.fixed("network", "public IPv4 address of a NAT gateway (Elastic IP)", "vpc.public-ipv4", region, float64(nat))
 	x.fixed("network", "S3 gateway endpoint", "vpc.gateway-endpoint", region, 1)
+	x.fixed("network", "KMS key (flow-log group encryption)", "kms.key", region, 1)
 	x.usage("network", "NAT gateway data processed", "vpc.nat-gateway.data", region, zeroUse)
 	x.usage("network", "VPC flow logs ingested into CloudWatch Logs", "cloudwatch.logs.ingestion", region, zeroUse)
 }

@@ -57,6 +57,7 @@ func TestSeedEstimate(t *testing.T) {
 		{"network", "vpc.nat-gateway", "us-east-1", 3, h},                // PerZone: one per zone
 		{"network", "vpc.public-ipv4", "us-east-1", 3, h},                // the NAT gateways' Elastic IPs
 		{"network", "vpc.gateway-endpoint", "us-east-1", 1, 1},           // S3 gateway endpoint, free
+		{"network", "kms.key", "us-east-1", 1, 1},                        // flow-log group encryption
 		{"cluster", "eks.cluster.standard", "us-east-1", 1, h},           // 1.35 in standard support until 2027-03-27
 		{"cluster", "kms.key", "us-east-1", 1, 1},                        // secrets encryption
 		{"nodes", "ec2.t3.medium", "us-east-1", 3, h},                    // desired size 3
