@@ -837,7 +837,16 @@ func uniqueValues(o map[string]any) [][2]string {
 		}
 	}
 	if name, ok := fp["name"].(string); ok && name != "" {
-		out = append(out, [2]string{k + " name in " + str(fp["region"]), name})
+		scope := k + " name in " + str(fp["region"])
+		if strings.HasSuffix(k, "/Record") {
+			// A record is one name and type in one zone: the apex holds A, MX and TXT records alike.
+			zone := str(fp["zoneId"])
+			if zone == "" {
+				zone = str(mapAt(fp, "zoneIdRef")["name"])
+			}
+			scope = fmt.Sprintf("%s %v in zone %s", k, fp["type"], zone)
+		}
+		out = append(out, [2]string{scope, name})
 	}
 	return out
 }
@@ -1157,3 +1166,67 @@ func hasViolation(o day2Outcome, k knownViolation) bool {
 }
 
 func cell(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
+
+// TestDay2Checks: each check of the property finds what it is for, and nothing in a state that does not move.
+func TestDay2Checks(t *testing.T) {
+	mr := func(apiVersion, kind, name string, fp map[string]any) map[string]any {
+		return map[string]any{"apiVersion": apiVersion, "kind": kind,
+			"metadata": map[string]any{"name": "env-" + name, "annotations": map[string]any{"crossplane.io/composition-resource-name": name}},
+			"spec":     map[string]any{"forProvider": fp}}
+	}
+	ng := func(types ...any) map[string]any {
+		return mr("eks.aws.m.upbound.io/v1beta1", "NodeGroup", "nodes-group", map[string]any{"region": "us-east-1", "instanceTypes": types})
+	}
+	nat := func(zone string) map[string]any {
+		return mr("ec2.aws.m.upbound.io/v1beta1", "NATGateway", "nat-"+zone, map[string]any{"region": "us-east-1"})
+	}
+	route := func(zone, natZone string) map[string]any {
+		return mr("ec2.aws.m.upbound.io/v1beta1", "Route", "route-"+zone, map[string]any{"region": "us-east-1",
+			"natGatewayIdRef": map[string]any{"name": "env-nat-" + natZone}})
+	}
+	rule := func(app string, priority float64) map[string]any {
+		return mr("elbv2.aws.m.upbound.io/v1beta1", "LBListenerRule", "rule-"+app, map[string]any{"region": "us-east-1",
+			"listenerArnRef": map[string]any{"name": "env-listener"}, "priority": priority})
+	}
+	state := func(objs ...map[string]any) map[string]map[string]any {
+		out := map[string]map[string]any{}
+		for _, o := range objs {
+			out[annotationOf(o, "crossplane.io/composition-resource-name")] = o
+		}
+		return out
+	}
+	opts := observe.Options{Namespace: "ns", Region: "us-east-1"}
+	observed := func(desired map[string]map[string]any) map[string]map[string]any {
+		out := map[string]map[string]any{}
+		for n, d := range desired {
+			out[n] = observeJSON(n, d, opts)
+		}
+		return out
+	}
+	cases := map[string]struct {
+		before, after map[string]map[string]any
+		want          []string // check and resource of each violation
+	}{
+		"Unchanged":          {before: state(ng("t3.medium"), nat("a"), route("b", "a")), after: state(ng("t3.medium"), nat("a"), route("b", "a"))},
+		"InPlaceIsNoChange":  {before: state(rule("a", 100)), after: state(rule("a", 120))},
+		"ForceNewInPlace":    {before: state(ng("t3.medium")), after: state(ng("m6i.large")), want: []string{"a nodes-group"}},
+		"RetiredWhileReferenced": {before: state(nat("a"), nat("b"), route("b", "b")), after: state(nat("a"), route("b", "a")),
+			want: []string{"b route-b"}},
+		"RetiredAfterRepointed": {before: state(nat("a"), nat("b"), route("b", "a")), after: state(nat("a"), route("b", "a"))},
+		"PrioritySwap": {before: state(rule("a", 100), rule("b", 110)), after: state(rule("a", 110), rule("b", 100)),
+			want: []string{"c rule-a", "c rule-b"}},
+		"PriorityToAFreeOne": {before: state(rule("a", 100), rule("b", 110)), after: state(rule("a", 120), rule("b", 110))},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			var got []string
+			for _, v := range checkPass(observed(tc.before), tc.before, tc.after) {
+				got = append(got, v.check+" "+v.resource)
+			}
+			sort.Strings(got)
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("violations: got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
