@@ -1207,9 +1207,9 @@ func TestDay2Checks(t *testing.T) {
 		before, after map[string]map[string]any
 		want          []string // check and resource of each violation
 	}{
-		"Unchanged":          {before: state(ng("t3.medium"), nat("a"), route("b", "a")), after: state(ng("t3.medium"), nat("a"), route("b", "a"))},
-		"InPlaceIsNoChange":  {before: state(rule("a", 100)), after: state(rule("a", 120))},
-		"ForceNewInPlace":    {before: state(ng("t3.medium")), after: state(ng("m6i.large")), want: []string{"a nodes-group"}},
+		"Unchanged":         {before: state(ng("t3.medium"), nat("a"), route("b", "a")), after: state(ng("t3.medium"), nat("a"), route("b", "a"))},
+		"InPlaceIsNoChange": {before: state(rule("a", 100)), after: state(rule("a", 120))},
+		"ForceNewInPlace":   {before: state(ng("t3.medium")), after: state(ng("m6i.large")), want: []string{"a nodes-group"}},
 		"RetiredWhileReferenced": {before: state(nat("a"), nat("b"), route("b", "b")), after: state(nat("a"), route("b", "a")),
 			want: []string{"b route-b"}},
 		"RetiredAfterRepointed": {before: state(nat("a"), nat("b"), route("b", "a")), after: state(nat("a"), route("b", "a"))},
