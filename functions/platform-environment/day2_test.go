@@ -344,6 +344,13 @@ var day2Companions = map[string]func(spec map[string]any, v any){
 		}
 	},
 	"spec.database.engineVersion": func(s map[string]any, _ any) { setIn(s, "database.allowMajorVersionUpgrade", true) },
+	// The sender must be an address of the domain.
+	"spec.domain": func(s map[string]any, v any) {
+		if sender, ok := mapAt(s, "email")["sender"].(string); ok {
+			local, _, _ := strings.Cut(sender, "@")
+			setIn(s, "email.sender", fmt.Sprintf("%s@%v", local, v))
+		}
+	},
 }
 
 // editsOf returns a leaf's edits and whether each is walked (lists of objects: add, remove, rename, reorder) or
@@ -903,6 +910,8 @@ var day2Everywhere = map[string]bool{
 	"spec.addons.loadBalancerController.enabled": true, "spec.addons.metricsServer.enabled": true,
 	"spec.addons.externalSecrets.enabled": true, "spec.observability.cloudTrail": true, "spec.email.fallbackRegion": true,
 	"spec.observability.compliance": true, "spec.deletionProtection": true, "spec.profile": true, "spec.email.enabled": true,
+	// dev has no domain: adding one stays admissible once changing it is refused.
+	"spec.domain": true,
 }
 
 func day2Selected(ex *day2Example, i int, l day2Leaf) bool {
