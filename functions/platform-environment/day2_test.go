@@ -1162,7 +1162,10 @@ func writeDay2Summary(t *testing.T, leaves []day2Leaf, outcomes []day2Outcome) {
 			t.Fatal(err)
 		}
 	}
-	t.Logf("the class of every (leaf, affected kind) pair: _output/day2-classes.md; every edit walked: _output/day2-edits.md\n%s", b.String())
+	t.Log("the class of every (leaf, affected kind) pair: _output/day2-classes.md; every edit walked: _output/day2-edits.md")
+	if testing.Verbose() {
+		t.Log("\n" + b.String())
+	}
 }
 
 func hasViolation(o day2Outcome, k knownViolation) bool {
