@@ -162,6 +162,7 @@ func setAt(spec map[string]any, segs []string, v any) bool {
 // derived from the schema. The first candidate the XR's update validation admits and the function does not refuse
 // is walked.
 var day2Values = map[string][]any{
+	"spec.budget.monthlyLimitUSD":                         {100000.0},
 	"spec.addons.clusterAutoscaler.version":               {"9.46.0", "9.45.0"},
 	"spec.addons.externalSecrets.version":                 {"0.15.0", "0.14.0"},
 	"spec.addons.fluentBit.version":                       {"0.49.0", "0.48.0"},
@@ -494,24 +495,9 @@ func glob(pattern, s string) bool {
 }
 
 var knownViolations = []knownViolation{
-	{leaf: "spec.providerConfigRef.*", kind: "*", check: "a",
-		reason:  "every managed resource moves to another ProviderConfig (Identity), possibly another account: re-created there, the old ones leaked",
-		fixedBy: "a CEL transition rule refusing the change at admission (providerConfigRef helper)"},
-	{leaf: "spec.domain", kind: "*", check: "a",
-		reason:  "the zone, the certificate and its validation, every record and the SES identity change ForceNew fields or their external name in place",
-		fixedBy: "a CEL rule: spec.domain may be added, never changed or removed (domain helper)"},
-	{leaf: "spec.applications[].port", kind: "elbv2/LBTargetGroup", check: "a",
-		reason:  "port is ForceNew",
-		fixedBy: "decoupling the instance target group's port from the application port (target-group port helper)"},
-	{leaf: "spec.cluster.nodeGroup.instanceTypes", kind: "eks/NodeGroup", check: "a",
-		reason:  "instanceTypes is ForceNew",
-		fixedBy: "node-group replacement, create before destroy (node-group helper)"},
 	{leaf: "spec.dns.healthCheck.requestIntervalSeconds", kind: "route53/HealthCheck", check: "a",
 		reason:  "requestInterval is ForceNew",
 		fixedBy: "health-check requestInterval helper"},
-	{leaf: "spec.applications[]", kind: "elbv2/LBListenerRule", check: "c",
-		reason:  "reordering routed applications without explicit priorities swaps their rules' priorities (PriorityInUse, forever)",
-		fixedBy: "listener-rule priorities on reorder helper (move through a free priority, one rule at a time)"},
 	{leaf: "spec.applications[].*", kind: "Object(Job)", check: "a",
 		reason:  "the per-rollout smoke-test Job and the migration Job change spec.template in place (immutable in Kubernetes)",
 		fixedBy: "not yet assigned: a new composition resource and Job name per template hash (issue 13.3, per-rollout Jobs)"},
@@ -550,11 +536,15 @@ var day2Exempt = map[string]string{
 	"spec.network.subnetPrefixLength":     "refused at admission: CEL transition rule (it would recompute the subnets)",
 	"spec.network.vpcCidr":                "refused at admission: CEL transition rule (AWS cannot change a VPC's primary CIDR)",
 	"spec.region":                         "refused at admission: CEL transition rule (an environment cannot move between regions)",
+	"spec.providerConfigRef.kind":         "refused at admission: CEL transition rule (every managed resource would be created again through the other ProviderConfig, the old ones leaked)",
+	"spec.providerConfigRef.name":         "refused at admission: CEL transition rule (every managed resource would be created again through the other ProviderConfig, the old ones leaked)",
 }
 
 // decoupled lists (leaf, kind) pairs whose AWS field stops following the spec on purpose (issue 13: "decoupled").
 // The summary classifies them so when the kind does not change; the test fails if it changes.
-var decoupled = map[[2]string]string{}
+var decoupled = map[[2]string]string{
+	{"spec.applications[].port", "elbv2/LBTargetGroup"}: "an instance target group's port does nothing (the controller registers NodePorts, the health check uses traffic-port) and is ForceNew: frozen at its observed value",
+}
 
 // day2Violation is one failed check.
 type day2Violation struct {
@@ -817,6 +807,11 @@ func references(v any, names, ids map[string]string) []string {
 				scan(e, key)
 			}
 		case string:
+			// A resource's own name, description or tags are no reference, even where they spell another
+			// resource's ID (the nodes security group and the first node group share their AWS name).
+			if key == "name" || key == "description" || key == "tags" {
+				return
+			}
 			if r, ok := ids[x]; ok {
 				out = append(out, fmt.Sprintf("%s holds %s, the observed ID of %s, retired in this pass", key, x, r))
 			}
