@@ -51,6 +51,17 @@ func day2Steps(ctx context.Context, x *xr, obs observations, step func(string, f
 		}}}); err != nil {
 			t.Fatalf("patch spec: %v", err)
 		}
+		// The walk starts once the function has seen the edit, so that the fixed point it finds is the edit's.
+		if err := x.waitComposed(ctx, 2*time.Minute, func(c map[string]*unstructured.Unstructured) bool {
+			for rn, o := range c {
+				if strings.HasPrefix(rn, day2NodeGroup+"-") && o.GetKind() == "NodeGroup" {
+					return true
+				}
+			}
+			return false
+		}); err != nil {
+			t.Fatalf("no replacement node group composed: %v", err)
+		}
 		res, err := x.walkWith(ctx, obs, 6, 3*time.Minute, walkOptions{observed: sortedKeys(before), untilApplied: true})
 		if err != nil {
 			t.Fatal(err)
@@ -171,6 +182,11 @@ func day2Steps(ctx context.Context, x *xr, obs observations, step func(string, f
 		tolerate := func(rn string) bool {
 			return strings.HasPrefix(rn, "apps-smoke-test-") || strings.HasPrefix(rn, "apps-load-test-")
 		}
+		if err := x.waitComposed(ctx, 2*time.Minute, func(c map[string]*unstructured.Unstructured) bool {
+			return c[day2Deployment] != nil && listensOn(c[day2Deployment], day2AppPort)
+		}); err != nil {
+			t.Fatalf("%s never listened on %d: %v", day2Deployment, day2AppPort, err)
+		}
 		res, err := x.walkWith(ctx, obs, 6, 3*time.Minute, walkOptions{observed: sortedKeys(before), untilApplied: true, tolerate: tolerate})
 		if err != nil {
 			t.Fatal(err)
@@ -187,11 +203,8 @@ func day2Steps(ctx context.Context, x *xr, obs observations, step func(string, f
 				t.Errorf("%s was replaced or removed; the port changes in place", rn)
 			}
 		}
-		if d := after[day2Deployment]; d != nil {
-			ports, _, _ := unstructured.NestedSlice(d.Object, "spec", "forProvider", "manifest", "spec", "template", "spec", "containers")
-			if !strings.Contains(fmt.Sprint(ports), fmt.Sprintf("containerPort:%d", day2AppPort)) {
-				t.Errorf("%s does not listen on %d: %v", day2Deployment, day2AppPort, ports)
-			}
+		if d := after[day2Deployment]; d != nil && !listensOn(d, day2AppPort) {
+			t.Errorf("%s does not listen on %d", day2Deployment, day2AppPort)
 		}
 		if tg := after[day2TargetGroup]; tg != nil {
 			if got, _, _ := unstructured.NestedFieldNoCopy(tg.Object, "spec", "forProvider", "port"); !cmp.Equal(got, tgPort) {
@@ -241,6 +254,34 @@ func day2Steps(ctx context.Context, x *xr, obs observations, step func(string, f
 		if u1.GetGeneration() != u0.GetGeneration() {
 			t.Errorf("the XR's generation moved from %d to %d: the refused edit was stored", u0.GetGeneration(), u1.GetGeneration())
 		}
+	})
+}
+
+// listensOn reports whether a Deployment Object's containers declare the port.
+func listensOn(u *unstructured.Unstructured, port int64) bool {
+	cs, _, _ := unstructured.NestedSlice(u.Object, "spec", "forProvider", "manifest", "spec", "template", "spec", "containers")
+	for _, c := range cs {
+		ports, _, _ := unstructured.NestedSlice(c.(map[string]any), "ports")
+		for _, p := range ports {
+			if v, ok := p.(map[string]any)["containerPort"]; ok && fmt.Sprint(v) == fmt.Sprint(port) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// waitComposed polls the XR's composed resources until ok holds.
+func (x *xr) waitComposed(ctx context.Context, timeout time.Duration, ok func(map[string]*unstructured.Unstructured) bool) error {
+	return poll(ctx, timeout, 250*time.Millisecond, func() (bool, error) {
+		if err := x.cp.alive(); err != nil {
+			return false, err
+		}
+		_, composed, err := x.composed(ctx)
+		if err != nil || composed == nil {
+			return false, nil
+		}
+		return ok(composed), nil
 	})
 }
 

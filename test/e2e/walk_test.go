@@ -226,8 +226,17 @@ func (x *xr) walkWith(ctx context.Context, obs observations, maxStages int, stag
 		if !opts.untilApplied {
 			return true
 		}
-		s, _, _ := condition(u, "Applied")
-		return s == "True"
+		if s, _, _ := condition(u, "Applied"); s != "True" {
+			return false
+		}
+		// Crossplane stamps the XR's conditions with the generation they were set for: Ready and Applied from
+		// before the edit say nothing about it.
+		for _, typ := range []string{"Synced", "Ready", "Applied"} {
+			if g, ok := conditionGeneration(u, typ); ok && g < u.GetGeneration() {
+				return false
+			}
+		}
+		return true
 	}
 	todoOf := func(composed map[string]*unstructured.Unstructured) []string {
 		var todo []string
@@ -328,6 +337,24 @@ func (x *xr) walkWith(ctx context.Context, obs observations, maxStages int, stag
 	res.FunctionRequests, res.XRReconciles = calls1-calls0, recs1-recs0
 	res.BreakerOpens, res.DroppedEvents = opens1-opens0, dropped1-dropped0
 	return res, nil
+}
+
+// conditionGeneration returns the observedGeneration of u's condition of a type, if it has one.
+func conditionGeneration(u *unstructured.Unstructured, typ string) (int64, bool) {
+	cs, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+	for _, c := range cs {
+		m, _ := c.(map[string]any)
+		if m["type"] != typ {
+			continue
+		}
+		switch g := m["observedGeneration"].(type) {
+		case int64:
+			return g, true
+		case float64:
+			return int64(g), true
+		}
+	}
+	return 0, false
 }
 
 // refsAndVersions is the composed set with each object's resourceVersion: it changes with anything the function,
