@@ -156,6 +156,12 @@ func TestWalkFailsFastOnRefusal(t *testing.T) {
 		t.Errorf("the tolerated refusal is not recorded: %+v", res)
 	}
 
+	// The XR's condition a moment behind: the tolerated resource already gone, the XR still naming it.
+	res = walkResult{}
+	if err := x.checkRefusals(xrObj, map[string]*unstructured.Unstructured{"network-vpc": obj("True", "")}, walkOptions{tolerate: func(rn string) bool { return rn == "nodes-group" }}, &res); err != nil {
+		t.Errorf("a stale XR condition naming only tolerated resources failed the walk: %v", err)
+	}
+
 	// The XR says UpdateRefused although no composed resource reads refused (e.g. read a moment apart): still a failure.
 	res = walkResult{}
 	if err := x.checkRefusals(xrObj, map[string]*unstructured.Unstructured{"network-vpc": obj("True", "")}, walkOptions{}, &res); err == nil {

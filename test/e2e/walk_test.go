@@ -186,7 +186,9 @@ func (x *xr) checkRefusals(u *unstructured.Unstructured, composed map[string]*un
 	if u != nil {
 		if s, r, m := condition(u, "Applied"); s == "False" && r == "UpdateRefused" {
 			res.AppliedRefused = m
-			if len(bad) == 0 && len(refused) == 0 {
+			// The XR's condition may be a moment behind the composed resources (a tolerated refused resource
+			// already gone): it fails the walk on its own only if it names a resource not tolerated.
+			if len(bad) == 0 && !allTolerated(appliedRefusedNames(m), opts.tolerate) {
 				bad = append(bad, "Applied=False/UpdateRefused: "+m)
 			}
 		}
@@ -195,6 +197,33 @@ func (x *xr) checkRefusals(u *unstructured.Unstructured, composed map[string]*un
 		return fmt.Errorf("%s: an update was refused, it needs a replacement (Applied: %s): %s", x, res.AppliedRefused, strings.Join(bad, "; "))
 	}
 	return nil
+}
+
+// appliedRefusedNames reads the resources an Applied=False/UpdateRefused message names ("update refused, it needs a
+// replacement: a, b (a: <message>)", compose/applied.go); nil when it cannot tell (a list cut with "and N more").
+func appliedRefusedNames(msg string) []string {
+	const lead = "update refused, it needs a replacement: "
+	i := strings.Index(msg, lead)
+	if i < 0 {
+		return nil
+	}
+	list, _, _ := strings.Cut(msg[i+len(lead):], " (")
+	if strings.Contains(list, " more") {
+		return nil
+	}
+	return strings.Split(list, ", ")
+}
+
+func allTolerated(names []string, tolerate func(string) bool) bool {
+	if len(names) == 0 || tolerate == nil {
+		return false
+	}
+	for _, n := range names {
+		if !tolerate(n) {
+			return false
+		}
+	}
+	return true
 }
 
 // walkWith is walk with options (see walkOptions).
