@@ -194,6 +194,10 @@ func TestSeedProduction(t *testing.T) {
 			if s, r, m := condition(u, "Ready"); s != "True" {
 				t.Errorf("XR not Ready after the edit: %s %s", r, m)
 			}
+			// An in-place edit must be one the provider accepts: a field of the day-2 table would be refused.
+			if err := x.checkRefusals(u, after, walkOptions{}, &walkResult{}); err != nil {
+				t.Error(err)
+			}
 			if before[target].GetUID() != after[target].GetUID() {
 				t.Errorf("%s was replaced, not updated in place", target)
 			}
@@ -220,6 +224,8 @@ func TestSeedProduction(t *testing.T) {
 			final = after
 		})
 	}
+
+	day2Steps(ctx, x, obs, step, &final)
 
 	step("deleting the protected XR keeps the stateful resources", func(t *testing.T) {
 		took, bad, order, err := x.deleteAndCheck(ctx, final, 5*time.Minute)
