@@ -94,15 +94,7 @@ func TestAccessChanges(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			spec := seedSpec()
 			spec.AdminPrincipalARNs = tc.admins
-			env := testEnv("prod", observed)
-			r, err := Resolve(spec, env)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out, err := Build(env, r)
-			if err != nil {
-				t.Fatal(err)
-			}
+			env, out := resolveBuild(t, "prod", spec, observed)
 			var entries []string
 			for _, res := range out.Resources {
 				if res.Object["kind"] == "AccessEntry" && res.Name != compose.ClusterProviderAccess {

@@ -150,16 +150,7 @@ func TestAddonsFollowTheCluster(t *testing.T) {
 		return got
 	}
 	build := func(observed compose.Observed) (*compose.Env, Output) {
-		env := testEnv("prod", observed)
-		r, err := Resolve(spec, env)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, err := Build(env, r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return env, out
+		return resolveBuild(t, "prod", spec, observed)
 	}
 
 	// A new environment at 1.34: every add-on at the table's 1.34 version.
@@ -225,15 +216,7 @@ func TestAddonsFollowTheCluster(t *testing.T) {
 // mustBuild resolves and builds the prod cluster from a spec and observed state.
 func mustBuild(t *testing.T, spec v1alpha1.ClusterSpec, observed compose.Observed) Output {
 	t.Helper()
-	env := testEnv("prod", observed)
-	r, err := Resolve(spec, env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := Build(env, r)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, out := resolveBuild(t, "prod", spec, observed)
 	return out
 }
 

@@ -52,6 +52,22 @@ func resolveSeed(t *testing.T, env *compose.Env) v1alpha1.ResolvedCluster {
 	return r
 }
 
+// resolveBuild resolves and builds the cluster of a profile from a spec and observed state, failing the test
+// on an error.
+func resolveBuild(t *testing.T, profile string, spec v1alpha1.ClusterSpec, observed compose.Observed) (*compose.Env, Output) {
+	t.Helper()
+	env := testEnv(profile, observed)
+	r, err := Resolve(spec, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Build(env, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env, out
+}
+
 // networkObserved is the network as the cluster needs it: ready, with the nodes security group's ID.
 func networkObserved(t *testing.T) compose.Observed {
 	t.Helper()
@@ -89,15 +105,7 @@ func walkSpec(t *testing.T, profile string, spec v1alpha1.ClusterSpec, network, 
 		}
 	}
 	for pass := 0; pass < 20; pass++ {
-		env := testEnv(profile, observed)
-		r, err := Resolve(spec, env)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, err := Build(env, r)
-		if err != nil {
-			t.Fatal(err)
-		}
+		env, out := resolveBuild(t, profile, spec, observed)
 		a, err := compose.Assemble(env, out.Result)
 		if err != nil {
 			t.Fatal(err)

@@ -21,15 +21,7 @@ func largerSpec() v1alpha1.ClusterSpec {
 // buildSpec runs Build and Assemble once for a spec and observed state.
 func buildSpec(t *testing.T, profile string, spec v1alpha1.ClusterSpec, observed compose.Observed) (Output, *compose.Assembled) {
 	t.Helper()
-	env := testEnv(profile, observed)
-	r, err := Resolve(spec, env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := Build(env, r)
-	if err != nil {
-		t.Fatal(err)
-	}
+	env, out := resolveBuild(t, profile, spec, observed)
 	a, err := compose.Assemble(env, out.Result)
 	if err != nil {
 		t.Fatal(err)

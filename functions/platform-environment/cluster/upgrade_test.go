@@ -191,15 +191,7 @@ func TestUpgradeSequence(t *testing.T) {
 	type step struct{ ControlPlane, NodeGroup, KubeProxy, Upgrade string }
 	var got []step
 	for pass := 0; pass < 10; pass++ {
-		env := testEnv("prod", observed)
-		r, err := Resolve(spec, env)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, err := Build(env, r)
-		if err != nil {
-			t.Fatal(err)
-		}
+		env, out := resolveBuild(t, "prod", spec, observed)
 		validateAll(t, out.Resources)
 		s := step{
 			ControlPlane: forProvider(find(t, out.Resources, compose.Cluster))["version"].(string),
@@ -233,15 +225,7 @@ func TestUpgradeWaits(t *testing.T) {
 	observed, _ := walkSpec(t, "prod", spec, networkObserved(t), nil, func(string) bool { return true })
 	spec.Version = "1.35"
 	spec.AddonVersions.CoreDNS = "v1.12.1-eksbuild.2"
-	env := testEnv("prod", observed)
-	r, err := Resolve(spec, env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := Build(env, r)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, out := resolveBuild(t, "prod", spec, observed)
 	want := map[string]string{
 		"cluster": "upgrading: control plane 1.33 → 1.34 (target 1.35); the node group and add-ons follow",
 		"nodes":   "the node group stays at 1.33 until the control plane reaches 1.35",

@@ -2,6 +2,7 @@ package edge
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -178,7 +179,7 @@ func priorities(o compose.Observed, routes []Route) rulePriorities {
 			cycle = append(cycle, cur.app)
 		}
 	}
-	for _, app := range sortedKeys(movers) {
+	for _, app := range slices.Sorted(maps.Keys(movers)) {
 		// A mover already sent to a free priority keeps it while AWS has not applied the move yet.
 		r := byRule[PathRule(app)]
 		if _, w := wanted[r.given]; !w && r.given != r.held && (holder[r.given] == "" || holder[r.given] == r.name) {
@@ -220,13 +221,4 @@ func movedAny(movers map[string]int32, cycle []string) bool {
 		}
 	}
 	return false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -2,6 +2,7 @@ package edge
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -178,7 +179,7 @@ func TestPriorityMovesConverge(t *testing.T) {
 		order := slices.Clone(apps)
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		routes := pathRoutes(explicit, order...)
-		given := maps(held)
+		given := maps.Clone(held)
 		if rng.IntN(3) == 0 {
 			// An older function version asked for priorities in spec order and the reorder never applied:
 			// the rules were given each other's priorities (PriorityInUse forever).
@@ -223,7 +224,7 @@ func TestPriorityMovesConverge(t *testing.T) {
 					}
 				}
 			}
-			given = maps(got.desired)
+			given = maps.Clone(got.desired)
 			for _, a := range apps {
 				held[a] = got.desired[a]
 			}
@@ -258,12 +259,4 @@ func TestPriorityReorderIsNoChange(t *testing.T) {
 			t.Errorf("order %v: -want +got:\n%s\nwaiting %q", reordered, diff, got.waiting)
 		}
 	}
-}
-
-func maps(m map[string]int32) map[string]int32 {
-	out := make(map[string]int32, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
