@@ -1,6 +1,7 @@
 package apps
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -18,8 +19,8 @@ const loadTestMargin = 300
 
 // rollout identifies what is deployed: every application's Deployment manifest and the endpoints. A new
 // rollout (a new version, config or replica setting) gets new test Jobs; the previous rollout's are
-// retired once their successors render. ok is false until every Deployment exists and is rolled out
-// and the endpoints are known.
+// retired once their successors render. ok is false until every Deployment exists as the spec asks for
+// it and is rolled out, and the endpoints are known.
 func (b *builder) rollout() (string, bool) {
 	parts := []string{}
 	for i := range b.r.Apps {
@@ -27,6 +28,11 @@ func (b *builder) rollout() (string, bool) {
 		name := deploymentObject(a.Name)
 		m, ok := b.observedManifest(name)
 		if !ok || !b.env.Observed.Ready(name) {
+			return "", false
+		}
+		// The Deployment the spec asks for is not applied yet (an edit this pass, or a version held
+		// for its migration): the tests would check the next rollout against the current one.
+		if !sameManifest(m, b.deploymentManifest(a)) {
 			return "", false
 		}
 		parts = append(parts, a.Name, compose.MustJSON(m))
@@ -37,6 +43,47 @@ func (b *builder) rollout() (string, bool) {
 	}
 	parts = append(parts, e.dbHost, e.rdsHost)
 	return hash(parts...), true
+}
+
+// sameManifest compares an observed manifest with a rendered one as JSON, without the nulls and empty
+// objects and lists a round trip through the API server may drop: a difference there is no new rollout,
+// and reading it as one would hold the tests for good.
+func sameManifest(observed, rendered map[string]any) bool {
+	return compose.MustJSON(pruned(observed)) == compose.MustJSON(pruned(rendered))
+}
+
+// pruned is v as JSON-shaped values without nulls and empty objects and lists.
+func pruned(v any) any {
+	var j any
+	if err := json.Unmarshal([]byte(compose.MustJSON(v)), &j); err != nil {
+		return v
+	}
+	var walk func(v any) (any, bool)
+	walk = func(v any) (any, bool) {
+		switch x := v.(type) {
+		case nil:
+			return nil, false
+		case map[string]any:
+			out := map[string]any{}
+			for k, e := range x {
+				if p, ok := walk(e); ok {
+					out[k] = p
+				}
+			}
+			return out, len(out) > 0
+		case []any:
+			out := []any{}
+			for _, e := range x {
+				if p, ok := walk(e); ok {
+					out = append(out, p)
+				}
+			}
+			return out, len(out) > 0
+		}
+		return v, true
+	}
+	p, _ := walk(j)
+	return p
 }
 
 // tests renders the smoke test after every rollout and, when enabled, the load test after the smoke test
@@ -81,7 +128,10 @@ func (b *builder) testNames() (smoke, load string, ok bool) {
 	if !ok {
 		return "", "", false
 	}
-	smoke = smokeTestPrefix + id
+	// The smoke test's template follows the spec before the rollout does (an application's port or health
+	// path), so its name hashes the template too: a new template is a new Job, never an in-place edit of
+	// an immutable field. The load test's template holds nothing but its own name and constants.
+	smoke = smokeTestPrefix + hash(id, compose.MustJSON(b.smokeTestTemplate(b.endpoints())))
 	if lt := b.r.Addons.LoadTest; lt != nil {
 		load = loadTestPrefix + hash(id, compose.MustJSON(lt))
 	}
@@ -97,13 +147,28 @@ func (b *builder) smokeTest(name, id string) compose.Result {
 	var res compose.Result
 	e := b.endpoints()
 	conds := []compose.Cond{b.inCluster(), b.namespaceExists(PlatformNamespace), compose.Needs(e.dbOK, "the database's address"), compose.Needs(e.rdsOK, "the cache's endpoint")}
-	withCache := b.r.Addons.ExternalSecrets.Enabled
-	if withCache {
+	if b.r.Addons.ExternalSecrets.Enabled {
 		conds = append(conds, b.env.Observed.ReadyCond(secretSmokeTest))
 	}
 	if !res.Gate(b.env.Observed, name, conds...) {
 		return res
 	}
+	m := manifest("batch/v1", "Job", PlatformNamespace, "smoke-test-"+id, map[string]any{"app.kubernetes.io/component": "smoke-test"})
+	m["spec"] = map[string]any{
+		"backoffLimit":          1,
+		"activeDeadlineSeconds": 300,
+		"template":              b.smokeTestTemplate(e),
+	}
+	res.Add(b.object(name, m, completed))
+	return res
+}
+
+// smokeTestTemplate is the smoke-test Job's spec.template, which Kubernetes cannot change in place: the
+// Job's name hashes it (see testNames), so whatever it is built from (the database's address, port and
+// name, the cache check, every routed application's namespace, port and health path, the images) names
+// another Job when it changes.
+func (b *builder) smokeTestTemplate(e endpoints) map[string]any {
+	withCache := b.r.Addons.ExternalSecrets.Enabled
 	small := map[string]string{"cpu": "50m", "memory": "32Mi"}
 	limit := map[string]string{"memory": "64Mi"}
 	steps := []any{container(containerOptions{
@@ -143,15 +208,7 @@ test "$reply" = PONG && echo "cache: PONG"`},
 	}
 	// The last step is the Job's container; the others run before it as init containers, in order.
 	last := steps[len(steps)-1]
-	pod := podSpec(podOptions{restartPolicy: "Never", initContainers: steps[:len(steps)-1], containers: []any{last}, runAsUser: 70})
-	m := manifest("batch/v1", "Job", PlatformNamespace, "smoke-test-"+id, map[string]any{"app.kubernetes.io/component": "smoke-test"})
-	m["spec"] = map[string]any{
-		"backoffLimit":          1,
-		"activeDeadlineSeconds": 300,
-		"template":              map[string]any{"spec": pod},
-	}
-	res.Add(b.object(name, m, completed))
-	return res
+	return map[string]any{"spec": podSpec(podOptions{restartPolicy: "Never", initContainers: steps[:len(steps)-1], containers: []any{last}, runAsUser: 70})}
 }
 
 // loadTest renders the k6 load test: the seed's script (GET of https://api.<domain><path>, checks on

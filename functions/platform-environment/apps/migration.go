@@ -1,20 +1,49 @@
 package apps
 
 import (
-	"strings"
-
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 )
 
 // migrationJob is the composition resource name of the migration Job of the application's spec version:
-// one Job per version (application image, migration image and command), since a Job runs once and its
-// template cannot change. ok is false without a migration.
+// one Job per version (the application's image) and per template (namespace and everything the pod is
+// built from: migration image and command, env, config, secrets, resources, user, writable paths), since
+// a Job runs once and Kubernetes cannot change its template. ok is false without a migration.
 func (b *builder) migrationJob(a *App) (string, bool) {
 	if a.Migration == nil {
 		return "", false
 	}
+	return migrationPrefix(a.Name) + hash(a.Image, a.Namespace, compose.MustJSON(b.migrationTemplate(a))), true
+}
+
+// migrationTemplate is the migration Job's spec.template: the application's environment and service
+// account, the migration's image and command.
+func (b *builder) migrationTemplate(a *App) map[string]any {
 	m := a.Migration
-	return migrationPrefix(a.Name) + hash(a.Image, m.Image, strings.Join(m.Command, "\x00")), true
+	vols, mounts := a.volumes()
+	pod := podSpec(podOptions{
+		serviceAccount: a.Name,
+		restartPolicy:  "Never",
+		containers: []any{container(containerOptions{
+			name:     "migrate",
+			image:    m.Image,
+			command:  m.Command,
+			env:      a.env(),
+			envFrom:  a.envFrom(),
+			requests: a.Requests,
+			limits:   a.Limits,
+			mounts:   mounts,
+		})},
+		runAsUser: a.RunAsUser,
+		volumes:   vols,
+	})
+	return map[string]any{"metadata": map[string]any{"labels": b.migrationLabels(a)}, "spec": pod}
+}
+
+// migrationLabels are the migration Job's and its pod's labels.
+func (b *builder) migrationLabels(a *App) map[string]any {
+	labels := b.labels(a)
+	labels["app.kubernetes.io/component"] = "migration"
+	return labels
 }
 
 // migrated is the condition that the spec version's migration succeeded (true without a migration).
@@ -59,33 +88,11 @@ func (b *builder) migration(a *App) compose.Result {
 		return res
 	}
 	m := a.Migration
-	vols, mounts := a.volumes()
-	pod := podSpec(podOptions{
-		serviceAccount: a.Name,
-		restartPolicy:  "Never",
-		containers: []any{container(containerOptions{
-			name:     "migrate",
-			image:    m.Image,
-			command:  m.Command,
-			env:      a.env(),
-			envFrom:  a.envFrom(),
-			requests: a.Requests,
-			limits:   a.Limits,
-			mounts:   mounts,
-		})},
-		runAsUser: a.RunAsUser,
-		volumes:   vols,
-	})
-	labels := b.labels(a)
-	labels["app.kubernetes.io/component"] = "migration"
-	job := manifest("batch/v1", "Job", a.Namespace, a.Name+"-migrate-"+name[len(migrationPrefix(a.Name)):], labels)
+	job := manifest("batch/v1", "Job", a.Namespace, a.Name+"-migrate-"+name[len(migrationPrefix(a.Name)):], b.migrationLabels(a))
 	job["spec"] = map[string]any{
 		"backoffLimit":          m.BackoffLimit,
 		"activeDeadlineSeconds": m.TimeoutSeconds,
-		"template": map[string]any{
-			"metadata": map[string]any{"labels": labels},
-			"spec":     pod,
-		},
+		"template":              b.migrationTemplate(a),
 	}
 	res.Add(b.object(name, job, completed))
 	return res

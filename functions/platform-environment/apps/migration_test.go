@@ -19,7 +19,7 @@ func notReadyPrefix(prefix string) func(string) bool {
 func TestFirstVersionWaitsForMigration(t *testing.T) {
 	ready := notReadyPrefix(migrationPrefix("backend"))
 	out, _ := walk(t, "prod", seed(t), ready, others(ready, "backend", "frontend"))
-	job, _ := (&builder{r: seed(t)}).migrationJob(&seed(t).Apps[0])
+	job, _ := (&builder{env: testEnv("prod", nil), r: seed(t)}).migrationJob(&seed(t).Apps[0])
 	if !has(out, job) {
 		t.Fatalf("the migration Job is not rendered")
 	}
@@ -64,12 +64,12 @@ func TestFirstVersionWaitsForMigration(t *testing.T) {
 
 func TestNewVersionHeldUntilMigrated(t *testing.T) {
 	_, v1 := walk(t, "prod", seed(t), all, others(all, "backend", "frontend"))
-	oldJob, _ := (&builder{r: seed(t)}).migrationJob(&seed(t).Apps[0])
+	oldJob, _ := (&builder{env: testEnv("prod", nil), r: seed(t)}).migrationJob(&seed(t).Apps[0])
 
 	b2 := backendSpec()
 	b2.Image = "registry.example.com/backend:1.1.0"
 	r2 := resolve(t, []v1alpha1.ApplicationSpec{b2, frontendSpec()}, v1alpha1.AddonsSpec{})
-	newJob, _ := (&builder{r: r2}).migrationJob(&r2.Apps[0])
+	newJob, _ := (&builder{env: testEnv("prod", nil), r: r2}).migrationJob(&r2.Apps[0])
 	if newJob == oldJob {
 		t.Fatal("a new version must get a new migration Job")
 	}
@@ -114,7 +114,7 @@ func TestNewVersionHeldUntilMigrated(t *testing.T) {
 func TestMigrationWaitsForDatabaseRole(t *testing.T) {
 	ready := notReadyPrefix(databaseSetupPrefix)
 	out, _ := walk(t, "prod", seed(t), ready, others(ready, "backend", "frontend"))
-	job, _ := (&builder{r: seed(t)}).migrationJob(&seed(t).Apps[0])
+	job, _ := (&builder{env: testEnv("prod", nil), r: seed(t)}).migrationJob(&seed(t).Apps[0])
 	if has(out, job) {
 		t.Errorf("the migration connects as the applications' role: it waits for the database setup")
 	}
