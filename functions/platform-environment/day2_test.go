@@ -498,9 +498,6 @@ var knownViolations = []knownViolation{
 	{leaf: "spec.dns.healthCheck.requestIntervalSeconds", kind: "route53/HealthCheck", check: "a",
 		reason:  "requestInterval is ForceNew",
 		fixedBy: "health-check requestInterval helper"},
-	{leaf: "spec.applications[].*", kind: "Object(Job)", check: "a",
-		reason:  "the per-rollout smoke-test Job and the migration Job change spec.template in place (immutable in Kubernetes)",
-		fixedBy: "not yet assigned: a new composition resource and Job name per template hash (issue 13.3, per-rollout Jobs)"},
 	{leaf: "spec.applications[].namespace", kind: "*", check: "a",
 		reason: "moving an application to another namespace changes every Object's manifest namespace (Identity: a new object, the old one leaked) " +
 			"and the PodIdentityAssociation's namespace (ForceNew)",
