@@ -1,8 +1,11 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/crossplane/function-sdk-go/response"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 )
@@ -46,5 +49,37 @@ func TestTTLFor(t *testing.T) {
 	// The bounds the issue sets: short at most 30 s; long no longer than Crossplane's default sync interval.
 	if shortTTL > 30*time.Second || longTTL > time.Hour || shortTTL >= longTTL {
 		t.Errorf("short %v, long %v", shortTTL, longTTL)
+	}
+}
+
+// TestTTLOfResponses checks the TTL RunFunction writes: the long one for the seed at its first reconcile
+// (nothing observed, no conditions), the short one once Crossplane marks the XR Responsive=False, and the
+// SDK's default on a Fatal (which Crossplane does not read).
+func TestTTLOfResponses(t *testing.T) {
+	seed := readXR(t, "seed-production")
+	open := deepCopyMap(seed)
+	open["status"] = map[string]any{"conditions": []any{map[string]any{"type": "Responsive", "status": "False", "reason": reasonWatchCircuitOpen}}}
+	bad := deepCopyMap(seed)
+	bad["metadata"].(map[string]any)["name"] = strings.Repeat("x", 64)
+
+	cases := map[string]struct {
+		xr    map[string]any
+		fatal bool
+		want  time.Duration
+	}{
+		"Seed":        {xr: seed, want: longTTL},
+		"CircuitOpen": {xr: open, want: shortTTL},
+		"Fatal":       {xr: bad, fatal: true, want: response.DefaultTTL},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			rsp := run(t, tc.xr, nil)
+			if got := fatal(rsp) != ""; got != tc.fatal {
+				t.Fatalf("fatal: got %t, want %t (%s)", got, tc.fatal, fatal(rsp))
+			}
+			if got := rsp.GetMeta().GetTtl().AsDuration(); got != tc.want {
+				t.Errorf("TTL: got %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
