@@ -210,9 +210,9 @@ func run(ctx context.Context, o options) error { //nolint:gocyclo // one linear 
 	}
 
 	// The peer's Composition per stage, generated from our golden render of that stage: the peer renders
-	// what we render (113 resources at the first reconcile of the seed, 267 fully observed), so each stage
-	// compares the cost of the same output. A P&T Composition has no gates, so one generated from the fully
-	// observed render would render all 267 at the first reconcile, against our 113.
+	// what we render (for the seed, 110 resources at the first reconcile and 270 fully observed), so each
+	// stage compares the cost of the same output. A P&T Composition has no gates, so one generated from the
+	// fully observed render would render all of them at the first reconcile, against our fraction.
 	for _, s := range stages {
 		golden, err := bench.ReadStream(s.golden)
 		if err != nil {
