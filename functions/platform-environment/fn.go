@@ -16,6 +16,7 @@ import (
 	"github.com/crossplane/function-sdk-go/resource/composed"
 	"github.com/crossplane/function-sdk-go/response"
 	grpcstatus "google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
@@ -91,6 +92,7 @@ func (f *Function) RunFunction(ctx context.Context, req *fnv1.RunFunctionRequest
 		applied = response.ConditionTrue
 	}
 	applied(rsp, desired.Applied.Type, desired.Applied.Reason).WithMessage(desired.Applied.Message).TargetComposite()
+	rsp.Meta.Ttl = durationpb.New(ttlFor(oxr.Resource.Object, desired)) // ttl.go; a Fatal keeps the default
 	return rsp, nil
 }
 

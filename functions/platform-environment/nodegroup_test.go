@@ -44,6 +44,10 @@ func TestNodeGroupReplacementWalk(t *testing.T) {
 					if msg := componentMessage(rsp.GetDesired().GetComposite().GetResource().AsMap(), "nodes"); !strings.Contains(msg, "replacing the node group") {
 						t.Errorf("pass %d: the nodes component does not say the replacement's step: %q", pass, msg)
 					}
+					// A replacement's steps each wait on the last: a short TTL (ttl.go) bounds every step.
+					if got := rsp.GetMeta().GetTtl().AsDuration(); got != shortTTL {
+						t.Errorf("pass %d: TTL %v during the replacement, want %v", pass, got, shortTTL)
+					}
 				}
 				desired := map[string]map[string]any{}
 				for name, r := range rsp.GetDesired().GetResources() {
@@ -90,6 +94,10 @@ func TestNodeGroupReplacementWalk(t *testing.T) {
 					next[name] = observe.Resource(name, d, opts)
 				}
 				if reflect.DeepEqual(next, observed) {
+					// At rest the watches wake every wait: the long TTL.
+					if got := rsp.GetMeta().GetTtl().AsDuration(); got != longTTL {
+						t.Errorf("fixed point: TTL %v, want %v", got, longTTL)
+					}
 					t.Logf("%s: fixed point after %d passes", ex, pass)
 					break
 				}

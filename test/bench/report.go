@@ -153,8 +153,9 @@ func LoadAverage() string {
 // Ms formats a duration in milliseconds.
 func Ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
 
-// Summary is the report's last line.
-func Summary(ratioVsEcho, peerOverOurs, rssVsEcho float64, identical bool) string {
-	return fmt.Sprintf("ratio_vs_echo_p50=%.2f peer_over_ours_p50=%.2f rss_vs_echo=%.2f identical_renders=%t",
-		ratioVsEcho, peerOverOurs, rssVsEcho, identical)
+// Summary is the report's last line: ours over echo (the transport floor) and over echo+sdk (the floor of
+// any function built on function-sdk-go) in p50 latency and peak RSS, the peer over ours, and determinism.
+func Summary(ratioVsEcho, ratioVsEchoSDK, peerOverOurs, rssVsEcho, rssVsEchoSDK float64, identical bool) string {
+	return fmt.Sprintf("ratio_vs_echo_p50=%.2f ratio_vs_echo_sdk_p50=%.2f peer_over_ours_p50=%.2f rss_vs_echo=%.2f rss_vs_echo_sdk=%.2f identical_renders=%t",
+		ratioVsEcho, ratioVsEchoSDK, peerOverOurs, rssVsEcho, rssVsEchoSDK, identical)
 }

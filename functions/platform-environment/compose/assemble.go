@@ -108,6 +108,8 @@ type Assembled struct {
 	Successions []Succession
 	// Warnings are "<component>: <warning>", by component name.
 	Warnings []string
+	// Replacements are the steps of the replacements in progress, per component (Replacing, applied.go).
+	Replacements map[string]string
 }
 
 // Assemble merges the builders' results into the desired state:
@@ -218,6 +220,7 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 		out.Components = append(out.Components, st)
 	}
 	reportSync(env.Observed, out, replacing.Replacements)
+	out.Replacements = replacing.Replacements
 	for _, c := range sortedKeys(warnings) {
 		out.Warnings = append(out.Warnings, c+": "+warnings[c])
 	}

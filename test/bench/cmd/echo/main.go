@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/crossplane/function-sdk-go"
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
@@ -47,6 +48,7 @@ type sdkResponse struct {
 	xr      *fnv1.Resource
 	results []*fnv1.Result
 	conds   []*fnv1.Condition
+	ttl     time.Duration // ours: the function chooses it (ttl.go), so the answer is ours byte for byte
 }
 
 func (e *echo) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) (*fnv1.RunFunctionResponse, error) {
@@ -62,7 +64,7 @@ func (e *echo) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) (*fn
 	if _, err := request.GetObservedComposedResources(req); err != nil {
 		return nil, err
 	}
-	out := response.To(req, response.DefaultTTL)
+	out := response.To(req, pre.ttl)
 	dcds := make(map[resource.Name]*resource.DesiredComposed, len(pre.desired))
 	for name, obj := range pre.desired {
 		d := &resource.DesiredComposed{Resource: composed.New(), Ready: pre.ready[name]}
@@ -86,6 +88,7 @@ func sdkResponses(rsps map[int]*fnv1.RunFunctionResponse) map[int]*sdkResponse {
 			xr:      rsp.GetDesired().GetComposite(),
 			results: rsp.GetResults(),
 			conds:   rsp.GetConditions(),
+			ttl:     rsp.GetMeta().GetTtl().AsDuration(),
 		}
 		for name, r := range rsp.GetDesired().GetResources() {
 			pre.desired[resource.Name(name)] = r.GetResource().AsMap()
