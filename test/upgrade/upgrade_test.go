@@ -32,8 +32,15 @@ type declaredReplacement struct {
 	example, resource, path, reason string
 }
 
-// declaredReplacements is empty today: the baseline is this release's own output.
-var declaredReplacements = []declaredReplacement{}
+// declaredReplacements are this release's replacements of what the previous one rendered (docs/release-notes.md).
+var declaredReplacements = []declaredReplacement{
+	// The smoke-test and migration Jobs are named after their template now (a Job's template is immutable): the
+	// release's Job of each rollout has a new name, runs once more, and the earlier one is retired once it renders.
+	{"seed-production", "apps-smoke-test-7bfac5f85d", "retired", "smoke-test Jobs are named per template: it runs once more under a new name"},
+	{"seed-production", "apps-app-backend-migration-a4032c5f78", "retired", "migration Jobs are named per template: it runs once more under a new name"},
+	{"dev", "apps-smoke-test-588b177728", "retired", "smoke-test Jobs are named per template: it runs once more under a new name"},
+	{"prod", "apps-smoke-test-31066988dd", "retired", "smoke-test Jobs are named per template: it runs once more under a new name"},
+}
 
 func root() string {
 	_, file, _, _ := runtime.Caller(0)
