@@ -70,9 +70,8 @@ func wafChanges(env *compose.Env, webACLName, lbARN string) compose.Result {
 		"description":  "WAF changes to " + env.Namespace + "/" + env.Name + " made outside provider-aws (ruleJson drift is not observed)",
 		"eventBusName": "default",
 		"eventPattern": compose.MustJSON(WAFChangePattern(provider, webACLName, lbARN)),
-		// ENABLED receives CloudTrail's mutating management events already; this state adds the read-only
-		// ones (which the pattern never matches) and is documented as the one for CloudTrail events, so
-		// the alert does not hang on which reading of "ENABLED" AWS applies.
+		// The EventBridge API documents ENABLED as matching every event "except for AWS management events
+		// delivered through CloudTrail"; this state includes them. Read-only calls it adds are never matched.
 		"state": "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
 	}))
 	topicARN, ok := env.Observed.ARN(compose.AlarmTopic)
