@@ -99,6 +99,7 @@ var awsNameRules = map[string]nameRule{
 	"cloudtrail/Trail @":                                   within(3, 128, `^[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]$`, noRun("--", "-_", "_-", "..", "._", "_.", "-.", ".-", "__")),
 	"cloudwatch/Dashboard @":                               within(1, 255, `^[A-Za-z0-9_-]+$`),
 	"cloudwatch/MetricAlarm @":                             within(1, 255, `^[\x21-\x7e]+$`),
+	"cloudwatchevents/Rule @":                              within(1, 64, `^[.\-_A-Za-z0-9]+$`), // EventBridge PutRule Name
 	"cloudwatchlogs/Group @":                               within(1, 512, `^[.\-_/#A-Za-z0-9]+$`),
 	"configservice/ConfigRule @":                           within(1, 128, `^[A-Za-z0-9_-]+$`),
 	"ec2/LaunchTemplate name":                              within(3, 128, `^[a-zA-Z0-9().\-/_]+$`),

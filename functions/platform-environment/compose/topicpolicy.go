@@ -1,23 +1,21 @@
 package compose
 
-// TopicPolicy returns the policy of an SNS topic that an AWS service publishes to: the account (through
-// its IAM policies) manages, subscribes to and publishes to the topic; publisher, the one statement that
-// differs between topics, lets the service publish; and publishing without TLS is refused to everyone.
-func TopicPolicy(partition, account, topicARN string, publisher Statement) PolicyDocument {
-	return Policy(
-		Statement{
-			Sid:       "AccountUsesTopic",
-			Effect:    "Allow",
-			Principal: map[string]any{"AWS": AccountRoot(partition, account)},
-			Action: []string{
-				"sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission",
-				"sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish",
-			},
-			Resource: []string{topicARN},
+// TopicPolicy returns the policy of an SNS topic that AWS services publish to: the account (through its
+// IAM policies) manages, subscribes to and publishes to the topic; publishers, the statements that differ
+// between topics, let the services publish; and publishing without TLS is refused to everyone.
+func TopicPolicy(partition, account, topicARN string, publishers ...Statement) PolicyDocument {
+	st := []Statement{{
+		Sid:       "AccountUsesTopic",
+		Effect:    "Allow",
+		Principal: map[string]any{"AWS": AccountRoot(partition, account)},
+		Action: []string{
+			"sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission",
+			"sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish",
 		},
-		publisher,
-		DenyInsecureTransport("sns:Publish", topicARN),
-	)
+		Resource: []string{topicARN},
+	}}
+	st = append(st, publishers...)
+	return Policy(append(st, DenyInsecureTransport("sns:Publish", topicARN))...)
 }
 
 // DenyInsecureTransport refuses the action on the resources to everyone who does not use TLS: "s3:*" on a

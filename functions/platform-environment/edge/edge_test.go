@@ -51,6 +51,25 @@ func network() compose.Observed {
 	}, observe.Options{Namespace: "cloud-consulting", Region: "us-east-1"})}
 }
 
+// testProvider is the seed's spec.cluster.providerPrincipalArn.
+const testProvider = "arn:aws:iam::123456789012:role/crossplane-provider-aws"
+
+// neighbours is network() plus what the edge reads of other domains: the cluster's access entry of the
+// provider's principal and the alarm topic (for the WAF change alert).
+func neighbours() compose.Observed {
+	out := network()
+	out[compose.ClusterProviderAccess] = observe.Resource(compose.ClusterProviderAccess, map[string]any{
+		"apiVersion": "eks.aws.m.upbound.io/v1beta1", "kind": "AccessEntry",
+		"metadata": map[string]any{"name": "prod-" + compose.ClusterProviderAccess},
+		"spec":     map[string]any{"forProvider": map[string]any{"principalArn": testProvider}},
+	}, observe.Options{Namespace: "cloud-consulting", Region: "us-east-1"})
+	out[compose.AlarmTopic] = observe.Resource(compose.AlarmTopic, map[string]any{
+		"apiVersion": "sns.aws.m.upbound.io/v1beta1", "kind": "Topic",
+		"metadata": map[string]any{"name": "prod-" + compose.AlarmTopic},
+	}, observe.Options{Namespace: "cloud-consulting", Region: "us-east-1"})
+	return out
+}
+
 // observeAll returns base plus every resource of the result observed, Ready where ready says so.
 func observeAll(base compose.Observed, res compose.Result, ready func(string) bool) compose.Observed {
 	out := compose.Observed{}
@@ -129,7 +148,7 @@ func TestBuildPasses(t *testing.T) {
 
 	// Pass 2: the network (account) and pass 1 observed, nothing Ready yet: the bucket policy and the
 	// certificate validation appear; the load balancer waits for the policy, the HTTPS listener for ACM.
-	obs2 := observeAll(network(), out1.Result, noneReady)
+	obs2 := observeAll(neighbours(), out1.Result, noneReady)
 	out2 := Build(testEnv(obs2), in)
 	validateAll(t, out2.Result)
 	if diff := cmp.Diff(with("edge-certificate-validation", "edge-logs-policy"), names(out2.Result)); diff != "" {
@@ -141,7 +160,7 @@ func TestBuildPasses(t *testing.T) {
 
 	// Pass 3: everything of pass 2 Ready (policy, certificate issued and validated): the load balancer,
 	// the HTTPS listener and its rules appear; the web ACL association waits for the LB's ARN.
-	obs3 := observeAll(network(), out2.Result, allReady)
+	obs3 := observeAll(neighbours(), out2.Result, allReady)
 	out3 := Build(testEnv(obs3), in)
 	validateAll(t, out3.Result)
 	if diff := cmp.Diff(with("edge-certificate-validation", "edge-logs-policy", "edge-lb", "edge-listener-https", "edge-rule-host-api", "edge-rule-path-backend"), names(out3.Result)); diff != "" {
@@ -151,11 +170,11 @@ func TestBuildPasses(t *testing.T) {
 		t.Errorf("pass 3: waiting = %q, want %q", got, want)
 	}
 
-	// Pass 4: the load balancer observed: the association appears and nothing waits.
-	obs4 := observeAll(network(), out3.Result, allReady)
+	// Pass 4: the load balancer observed: the association and the WAF change alert appear and nothing waits.
+	obs4 := observeAll(neighbours(), out3.Result, allReady)
 	out4 := Build(testEnv(obs4), in)
 	validateAll(t, out4.Result)
-	if diff := cmp.Diff(with("edge-certificate-validation", "edge-logs-policy", "edge-lb", "edge-listener-https", "edge-rule-host-api", "edge-rule-path-backend", "edge-waf-association"), names(out4.Result)); diff != "" {
+	if diff := cmp.Diff(with("edge-certificate-validation", "edge-logs-policy", "edge-lb", "edge-listener-https", "edge-rule-host-api", "edge-rule-path-backend", "edge-waf-association", compose.WAFChangeRule, compose.WAFChangeTarget), names(out4.Result)); diff != "" {
 		t.Errorf("pass 4: -want +got:\n%s", diff)
 	}
 	if len(out4.Waiting) != 0 {
@@ -163,7 +182,7 @@ func TestBuildPasses(t *testing.T) {
 	}
 
 	// The outputs come from the observed resources.
-	obs5 := observeAll(network(), out4.Result, allReady)
+	obs5 := observeAll(neighbours(), out4.Result, allReady)
 	got := Build(testEnv(obs5), in).Outputs
 	lbARN, _ := obs5.ARN(compose.LoadBalancer)
 	dns, _ := obs5.String(compose.LoadBalancer, "status.atProvider.dnsName")

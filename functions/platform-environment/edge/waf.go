@@ -99,11 +99,12 @@ func WAFRules(rateLimit int64) []WAFRule {
 
 // waf renders the regional web ACL and, once the load balancer's ARN is observed, its association with
 // the load balancer (the association's resourceArnRef refers to API Gateway stages, not load balancers,
-// so the ARN is read from observed state). Turning the WAF off retires both.
+// so the ARN is read from observed state), and the alert on changes made outside provider-aws
+// (wafChanges). Turning the WAF off retires them all.
 func waf(env *compose.Env, r v1alpha1.ResolvedEdge) compose.Result {
 	var res compose.Result
 	if !r.WAF {
-		res.Retire(webACL, webACLAssociation)
+		res.Retire(webACL, webACLAssociation, compose.WAFChangeRule, compose.WAFChangeTarget)
 		return res
 	}
 	name := env.AWSName(compose.RuleGeneric, "waf")
@@ -121,15 +122,16 @@ func waf(env *compose.Env, r v1alpha1.ResolvedEdge) compose.Result {
 	}))
 
 	lbARN, ok := env.Observed.ARN(compose.LoadBalancer)
-	if !ok {
-		if !env.Observed.Exists(webACLAssociation) {
-			res.Wait(component, "waiting for the ARN of "+compose.LoadBalancer+" to associate the web ACL")
-		}
-		return res
+	switch {
+	case ok:
+		res.Add(env.NewAWS(webACLAssociation, wafv2, "WebACLAssociation").Untagged().ForProvider(map[string]any{
+			"resourceArn":  lbARN,
+			"webAclArnRef": env.Ref(webACL),
+		}))
+	case !env.Observed.Exists(webACLAssociation):
+		res.Wait(component, "waiting for the ARN of "+compose.LoadBalancer+" to associate the web ACL")
 	}
-	res.Add(env.NewAWS(webACLAssociation, wafv2, "WebACLAssociation").Untagged().ForProvider(map[string]any{
-		"resourceArn":  lbARN,
-		"webAclArnRef": env.Ref(webACL),
-	}))
+	// After the association: its wait, when there is one, is what the component says first.
+	res.Merge(wafChanges(env, name, lbARN))
 	return res
 }

@@ -1,6 +1,8 @@
 package edge
 
 import (
+	"slices"
+	"sort"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -61,22 +63,30 @@ func TestWAF(t *testing.T) {
 			names:  []string{webACL}, waiting: true,
 		},
 		"Associated": {
-			reason:   "With the load balancer observed the web ACL is associated with it.",
+			reason:   "With the load balancer, the provider's principal and the alarm topic observed the web ACL is associated and its change alert targets the topic.",
 			spec:     v1alpha1.ResolvedEdge{WAF: true, WAFRateLimit: 2000},
-			observed: compose.Observed{compose.LoadBalancer: {"status": map[string]any{"atProvider": map[string]any{"arn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/x/1"}}}},
-			names:    []string{webACL, webACLAssociation},
+			observed: withLoadBalancer(neighbours()),
+			names:    []string{webACL, webACLAssociation, compose.WAFChangeRule, compose.WAFChangeTarget},
+		},
+		"AssociatedAlertWaits": {
+			reason:   "The association needs only the load balancer; the change alert waits for the provider's principal.",
+			spec:     v1alpha1.ResolvedEdge{WAF: true, WAFRateLimit: 2000},
+			observed: withLoadBalancer(compose.Observed{}),
+			names:    []string{webACL, webACLAssociation}, waiting: true,
 		},
 		"Off": {
-			reason:  "Turning the WAF off retires the web ACL and its association.",
+			reason:  "Turning the WAF off retires the web ACL, its association and its change alert.",
 			spec:    v1alpha1.ResolvedEdge{},
-			retired: []string{webACL, webACLAssociation},
+			retired: []string{webACL, webACLAssociation, compose.WAFChangeRule, compose.WAFChangeTarget},
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			res := waf(testEnv(tc.observed), tc.spec)
 			validateAll(t, res)
-			if diff := cmp.Diff(tc.names, names(res)); diff != "" {
+			want := append([]string(nil), tc.names...)
+			sort.Strings(want)
+			if diff := cmp.Diff(want, names(res)); diff != "" {
 				t.Errorf("%s\nnames: -want +got:\n%s", tc.reason, diff)
 			}
 			if diff := cmp.Diff(tc.retired, res.Retired); diff != "" {
@@ -91,7 +101,7 @@ func TestWAF(t *testing.T) {
 					t.Errorf("%s\nweb ACL: scope %v, defaultAction %v, rules %v", tc.reason, fp["scope"], fp["defaultAction"], fp["ruleJson"])
 				}
 			}
-			if len(tc.names) == 2 {
+			if slices.Contains(tc.names, webACLAssociation) {
 				fp := forProvider(t, res, webACLAssociation)
 				if fp["resourceArn"] != "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/x/1" || !cmp.Equal(fp["webAclArnRef"], map[string]any{"name": "prod-edge-waf"}) {
 					t.Errorf("%s\nassociation: %v", tc.reason, fp)
@@ -100,3 +110,11 @@ func TestWAF(t *testing.T) {
 		})
 	}
 }
+
+// withLoadBalancer adds an observed load balancer with its ARN to obs.
+func withLoadBalancer(obs compose.Observed) compose.Observed {
+	obs[compose.LoadBalancer] = map[string]any{"status": map[string]any{"atProvider": map[string]any{"arn": testLBARN}}}
+	return obs
+}
+
+const testLBARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/x/1"

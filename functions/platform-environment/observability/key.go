@@ -8,13 +8,13 @@ import (
 // keys renders the KMS key of the alarm topic, the log groups and the trail, and its alias. Rotation is on
 // (yearly, AWS's default period). The key is stateful: encrypted logs and trail files are unreadable
 // without it.
-func keys(env *compose.Env, r v1alpha1.ResolvedObservability, account string) compose.Result {
+func keys(env *compose.Env, r v1alpha1.ResolvedObservability, account string, wafAlert bool) compose.Result {
 	var res compose.Result
 	res.Add(env.NewAWS(key, apiKMS, "Key").Stateful().ForProvider(map[string]any{
 		"description":          "Alarm topic, log groups and trail of " + env.Namespace + "/" + env.Name,
 		"enableKeyRotation":    true,
 		"deletionWindowInDays": env.KeyDeletionWindow(),
-		"policy":               compose.MustJSON(keyPolicy(env, r, account)),
+		"policy":               compose.MustJSON(keyPolicy(env, r, account, wafAlert)),
 	}))
 	res.Add(env.NewAWS(keyAlias, apiKMS, "Alias").Untagged().
 		ExternalName("alias/" + env.AWSName(compose.RuleGeneric, "observability")).
@@ -28,8 +28,10 @@ func keys(env *compose.Env, r v1alpha1.ResolvedObservability, account string) co
 //   - CloudWatch publishes alarms to the encrypted topic (SNS asks KMS for a data key on the publisher's
 //     behalf);
 //   - CloudWatch Logs encrypts the environment's log groups (encryption context = the log group ARN);
-//   - CloudTrail encrypts the trail's log files (when the trail is on).
-func keyPolicy(env *compose.Env, r v1alpha1.ResolvedObservability, account string) compose.PolicyDocument {
+//   - CloudTrail encrypts the trail's log files (when the trail is on);
+//   - EventBridge publishes the edge's WAF change alert to the encrypted topic (when the rule exists),
+//     for that one rule.
+func keyPolicy(env *compose.Env, r v1alpha1.ResolvedObservability, account string, wafAlert bool) compose.PolicyDocument {
 	root := compose.AccountRoot(env.Partition(), account)
 	groups := []any{env.ARN("logs", env.Region, account, "log-group:"+env.ApplicationLogGroupName())}
 	if r.CloudTrail {
@@ -55,6 +57,10 @@ func keyPolicy(env *compose.Env, r v1alpha1.ResolvedObservability, account strin
 				"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": groups},
 			},
 		},
+	}
+	if wafAlert {
+		st = append(st, compose.ServicePublishesEncrypted("EventBridgeWAFChangesPublishToEncryptedTopic",
+			"events.amazonaws.com", account, env.WAFChangeRuleARN(account)))
 	}
 	if r.CloudTrail {
 		trailARN := env.ARN("cloudtrail", env.Region, account, "trail/"+trailName(env))

@@ -41,7 +41,7 @@ func TestKeys(t *testing.T) {
 			for _, g := range tc.wantGroups {
 				groups = append(groups, g)
 			}
-			res := keys(env, r, account)
+			res := keys(env, r, account, false)
 			got := byName(res.Resources)
 			k := forProvider(t, got[key])
 			if k["enableKeyRotation"] != true || k["deletionWindowInDays"] != tc.wantWindow {

@@ -62,14 +62,15 @@ func Build(env *compose.Env, r v1alpha1.ResolvedObservability, spec v1alpha1.Obs
 	t := findTargets(env, rendered)
 
 	account, hasAccount := env.Observed.AccountID()
+	wafAlert := hasWAFChangeRule(env, rendered)
 	if hasAccount {
-		out.Merge(keys(env, r, account))
+		out.Merge(keys(env, r, account, wafAlert))
 		out.Merge(logGroup(env, r))
 	} else {
 		out.Wait(component, "the KMS key, topic and log groups wait for the AWS account id (read from the first ARN AWS reports)")
 	}
 	if keyARN, ok := env.Observed.ARN(key); ok && hasAccount {
-		out.Merge(topic(env, account, keyARN, spec.AlarmEmails))
+		out.Merge(topic(env, account, keyARN, spec.AlarmEmails, wafAlert))
 		out.Outputs.KeyARN = keyARN
 	} else if hasAccount {
 		out.Wait(component, "the alarm topic waits for the KMS key's ARN")
@@ -107,6 +108,12 @@ func Build(env *compose.Env, r v1alpha1.ResolvedObservability, spec v1alpha1.Obs
 		out.Retire(configRulePrefix)
 	}
 	return out
+}
+
+// hasWAFChangeRule reports whether the edge's WAF change rule, which publishes to the alarm topic, is
+// rendered in this pass or still exists: the key and topic policies admit it exactly then.
+func hasWAFChangeRule(env *compose.Env, rendered map[string]string) bool {
+	return rendered[compose.WAFChangeRule] != "" || env.Observed.Exists(compose.WAFChangeRule)
 }
 
 // targets are the other domains' resources that alarms and the dashboard cover.

@@ -14,14 +14,15 @@ func topicName(env *compose.Env) string { return env.AWSName(compose.RuleGeneric
 
 // topic renders the SNS topic every alarm notifies, encrypted with the environment's key, and one e-mail
 // subscription per address of spec.observability.alarmEmails. Subscriptions are named after a hash of the
-// address, so adding or removing one leaves the others alone; removed addresses are retired.
-func topic(env *compose.Env, account, keyARN string, emails []string) compose.Result {
+// address, so adding or removing one leaves the others alone; removed addresses are retired. wafAlert
+// says whether the edge's WAF change rule exists, which publishes here too.
+func topic(env *compose.Env, account, keyARN string, emails []string, wafAlert bool) compose.Result {
 	var res compose.Result
 	name := topicName(env)
 	res.Add(env.NewAWS(compose.AlarmTopic, apiSNS, "Topic").ExternalName(name).ForProvider(map[string]any{
 		"displayName":    "Alarms of " + env.Namespace + "/" + env.Name,
 		"kmsMasterKeyId": keyARN,
-		"policy":         compose.MustJSON(topicPolicy(env, account, env.ARN("sns", env.Region, account, name))),
+		"policy":         compose.MustJSON(topicPolicy(env, account, env.ARN("sns", env.Region, account, name), wafAlert)),
 	}))
 
 	want := map[string]bool{}
@@ -51,11 +52,17 @@ func subscriptionName(email string) string {
 	return subscriptionPrefix + hex.EncodeToString(sum[:])[:8]
 }
 
-// topicPolicy lets the account use the topic, lets CloudWatch alarms of this account publish to it, and
-// refuses publishing over plain HTTP.
-func topicPolicy(env *compose.Env, account, topicARN string) compose.PolicyDocument {
-	return compose.TopicPolicy(env.Partition(), account, topicARN, compose.ServicePublishes("CloudWatchAlarmsPublish",
-		"cloudwatch.amazonaws.com", account, env.ARN("cloudwatch", env.Region, account, "alarm:*"), topicARN))
+// topicPolicy lets the account use the topic, lets CloudWatch alarms of this account publish to it and,
+// with the WAF change alert, EventBridge for that one rule (aws:SourceArn), and refuses publishing over
+// plain HTTP.
+func topicPolicy(env *compose.Env, account, topicARN string, wafAlert bool) compose.PolicyDocument {
+	publishers := []compose.Statement{compose.ServicePublishes("CloudWatchAlarmsPublish",
+		"cloudwatch.amazonaws.com", account, env.ARN("cloudwatch", env.Region, account, "alarm:*"), topicARN)}
+	if wafAlert {
+		publishers = append(publishers, compose.ServicePublishes("EventBridgeWAFChangesPublish",
+			"events.amazonaws.com", account, env.WAFChangeRuleARN(account), topicARN))
+	}
+	return compose.TopicPolicy(env.Partition(), account, topicARN, publishers...)
 }
 
 // observedNames returns the observed composition resources of one kind whose names start with prefix,

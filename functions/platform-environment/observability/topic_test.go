@@ -37,7 +37,7 @@ func TestTopic(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			env := testEnv(tc.observed)
-			res := topic(env, account, keyARN, tc.emails)
+			res := topic(env, account, keyARN, tc.emails, false)
 			got := byName(res.Resources)
 			tp := got[compose.AlarmTopic]
 			if tp == nil {
