@@ -1,0 +1,474 @@
+// Package plan says what a PlatformEnvironment edit will do to a live environment before it merges: it renders the
+// old and the new spec against the same observed state, in process (environment.Render), and compares the two
+// desired states per composition resource name. Comparing two renders, not the new render with the observed spec,
+// keeps the values the providers late-initialise out of the plan.
+//
+// Two views: the first reconcile after the merge, and the eventual state, reached by walking the new spec to a
+// fixed point with the simulated observations the goldens use (test/observe). The simulation is not AWS: it makes
+// every resource Ready at once, never fails, and reports the fake IDs and ARNs of test/observe; a resource that waits
+// on something AWS decides (a certificate's validation, a node group's health) converges here in passes, not
+// minutes, and an update the provider would refuse (blocked) is applied here as if it succeeded.
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose/immutable"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/environment"
+	"github.com/cloudpartner/platform-environment/test/observe"
+)
+
+// Actions, in the order a plan lists resources of equal data-ness.
+const (
+	Create  = "create"
+	Update  = "update"
+	Replace = "replace"
+	Delete  = "delete"
+	Orphan  = "orphan"
+	Blocked = "blocked"
+)
+
+// Unset is what a plan shows as the new value of a field the new spec no longer sets: Crossplane stops managing
+// it, and the provider keeps whatever AWS has.
+const Unset = "unset by Crossplane — the provider may keep its value"
+
+// Field is one changed field of a resource. Old or New is nil when the field is set on one side only; Unset marks a
+// field the new render no longer sets.
+type Field struct {
+	Path              string `json:"path"`
+	Old               any    `json:"old"`
+	New               any    `json:"new"`
+	Unset             bool   `json:"unset,omitempty"`
+	ForcesReplacement bool   `json:"forcesReplacement"`
+}
+
+// Resource is one composed resource that the edit changes.
+type Resource struct {
+	// Name is the composition resource name (of the new resource, for a replacement).
+	Name string `json:"name"`
+	// Replaces is the composition resource name a replacement retires.
+	Replaces string `json:"replaces,omitempty"`
+	Kind     string `json:"kind"`
+	// AWSName is the external name (observed, else desired), else metadata.name.
+	AWSName string  `json:"awsName"`
+	Action  string  `json:"action"`
+	Data    bool    `json:"data,omitempty"`
+	Fields  []Field `json:"fields,omitempty"`
+	// Reason says why: the field that forces a replacement, the reason a field cannot be updated in place.
+	Reason string `json:"reason,omitempty"`
+}
+
+// Summary counts resources by action.
+type Summary struct {
+	Create  int `json:"create"`
+	Update  int `json:"update"`
+	Replace int `json:"replace"`
+	Delete  int `json:"delete"`
+	Orphan  int `json:"orphan"`
+	Blocked int `json:"blocked"`
+	// DataAtRisk counts data resources (compose.DataKinds) deleted or replaced.
+	DataAtRisk int `json:"dataAtRisk"`
+}
+
+// View is the plan at one point in time.
+type View struct {
+	Resources []Resource `json:"resources"`
+	Summary   Summary    `json:"summary"`
+	// Fatal is the function's refusal of a pass (the render's Fatal result); nothing is applied from it.
+	Fatal string `json:"fatal,omitempty"`
+	// Passes is how many reconciles the eventual state took (eventual view only).
+	Passes int `json:"passes,omitempty"`
+}
+
+// Plan is what an edit does. The top-level resources and summary are the eventual state.
+type Plan struct {
+	View
+	// FirstReconcile is what the first reconcile after the merge does.
+	FirstReconcile View `json:"firstReconcile"`
+	// Refused is admission's refusal of the new spec (the API server's message); nothing else happens then.
+	Refused []string `json:"refused,omitempty"`
+	// Destroy is set for a plan of deleting the environment.
+	Destroy bool `json:"destroy,omitempty"`
+}
+
+// Changes reports whether the plan changes anything.
+func (p *Plan) Changes() bool {
+	return len(p.Resources) > 0 || len(p.FirstReconcile.Resources) > 0
+}
+
+// NeedsHuman reports what exit code 3 means: refused, blocked, fatal, data at risk, or a destroy plan.
+func (p *Plan) NeedsHuman() bool {
+	return p.Destroy || len(p.Refused) > 0 || p.Fatal != "" || p.FirstReconcile.Fatal != "" ||
+		p.Summary.Blocked > 0 || p.FirstReconcile.Summary.Blocked > 0 ||
+		p.Summary.DataAtRisk > 0 || p.FirstReconcile.Summary.DataAtRisk > 0
+}
+
+// Input is what a plan is computed from.
+type Input struct {
+	// Old is the live XR, nil for a new environment; New the XR after the merge, nil for a destroy plan (the PR
+	// deletes the file).
+	Old, New *v1alpha1.PlatformEnvironment
+	// Observed are the observed composed resources by composition resource name, as JSON decodes them.
+	Observed compose.Observed
+	// Refused is admission's refusal of New, if any (see package admission).
+	Refused []string
+}
+
+// maxPasses bounds the walk to the eventual state, as day2_test does.
+const maxPasses = 30
+
+// Compute renders Old and New against Observed and compares them.
+func Compute(in Input) (*Plan, error) {
+	oldDesired := map[string]map[string]any{}
+	if in.Old != nil {
+		var err error
+		if oldDesired, err = desired(in.Old, in.Observed); err != nil {
+			return nil, fmt.Errorf("the live spec does not render (%v): the plan compares two renders and needs the old one", err)
+		}
+	}
+	p := &Plan{Refused: in.Refused}
+	if in.New == nil {
+		p.Destroy = true
+		p.FirstReconcile = compare(oldDesired, nil, in.Observed)
+		p.View = p.FirstReconcile
+		return p, nil
+	}
+	if len(in.Refused) > 0 {
+		p.FirstReconcile.Resources, p.Resources = []Resource{}, []Resource{}
+		return p, nil
+	}
+	first, err := desired(in.New, in.Observed)
+	if err != nil {
+		p.FirstReconcile = View{Resources: []Resource{}, Fatal: err.Error()}
+		p.View = p.FirstReconcile
+		return p, nil
+	}
+	p.FirstReconcile = compare(oldDesired, first, in.Observed)
+	p.View = eventual(in.New, in.Observed, oldDesired, first)
+	return p, nil
+}
+
+// eventual walks New to a fixed point from the observed state (which is the observation of oldDesired), as the
+// day-2 property test does: an unchanged desired object keeps its observation, a changed or new one is observed
+// afresh (test/observe), until a pass changes nothing.
+func eventual(xr *v1alpha1.PlatformEnvironment, observed compose.Observed, oldDesired, first map[string]map[string]any) View {
+	opts := observe.Options{Namespace: xr.Namespace, Region: xr.Spec.Region}
+	obs, prev, des := observed, oldDesired, first
+	for pass := 1; pass <= maxPasses; pass++ {
+		if pass > 1 {
+			d, err := desired(xr, obs)
+			if err != nil {
+				v := compare(oldDesired, prev, observed)
+				v.Fatal, v.Passes = fmt.Sprintf("pass %d: %v", pass, err), pass
+				return v
+			}
+			des = d
+		}
+		next := compose.Observed{}
+		for n, d := range des {
+			if o, ok := obs[n]; ok && reflect.DeepEqual(prev[n], d) {
+				next[n] = o
+			} else {
+				next[n] = observeJSON(n, d, opts)
+			}
+		}
+		if reflect.DeepEqual(next, obs) {
+			v := compare(oldDesired, des, observed)
+			v.Passes = pass
+			return v
+		}
+		obs, prev = next, des
+	}
+	v := compare(oldDesired, des, observed)
+	v.Fatal, v.Passes = fmt.Sprintf("no fixed point after %d passes", maxPasses), maxPasses
+	return v
+}
+
+// desired renders xr against observed and returns the desired objects by name, as JSON decodes them (the function
+// builds some values as Go types; the observed files and the simulation hold JSON numbers).
+func desired(xr *v1alpha1.PlatformEnvironment, observed compose.Observed) (map[string]map[string]any, error) {
+	a, _, err := environment.Render(xr, observed)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]map[string]any, len(a.Resources))
+	for _, r := range a.Resources {
+		out[r.Name] = jsonCopy(r.Object)
+	}
+	return out, nil
+}
+
+func observeJSON(name string, d map[string]any, opts observe.Options) map[string]any {
+	return jsonCopy(observe.Resource(name, d, opts))
+}
+
+func jsonCopy(o map[string]any) map[string]any {
+	b, err := json.Marshal(o)
+	if err != nil {
+		panic(err) // the render's objects are JSON by construction
+	}
+	out := map[string]any{}
+	if err := json.Unmarshal(b, &out); err != nil {
+		panic(err)
+	}
+	return out
+}
+
+// compare lists what changes from oldDesired to newDesired (nil: everything goes away).
+func compare(oldDesired, newDesired map[string]map[string]any, observed compose.Observed) View {
+	var created, gone []string
+	v := View{Resources: []Resource{}}
+	for n, nu := range newDesired {
+		old, ok := oldDesired[n]
+		if !ok {
+			created = append(created, n)
+			continue
+		}
+		if reflect.DeepEqual(old, nu) {
+			continue
+		}
+		r := describe(n, nu, observed)
+		r.Fields = diff(old, nu)
+		r.Action = Update
+		if ch := blocking(immutable.Changes(old, nu)); len(ch) > 0 {
+			r.Action = Blocked
+			r.Reason = reasons(ch)
+			mark(r.Fields, ch)
+		}
+		v.Resources = append(v.Resources, r)
+	}
+	for n := range oldDesired {
+		if _, ok := newDesired[n]; !ok {
+			gone = append(gone, n)
+		}
+	}
+	sort.Strings(created)
+	sort.Strings(gone)
+
+	// A replacement: a resource that goes away while another of its kind and composition-name stem is created
+	// (nodes-group → nodes-group-<hash>, database-params-pg16 → database-params-pg17).
+	replaced := map[string]bool{}
+	for _, c := range created {
+		nu := newDesired[c]
+		r := describe(c, nu, observed)
+		for _, g := range gone {
+			old := oldDesired[g]
+			if replaced[g] || !sameKind(old, nu) || !sameStem(g, c) {
+				continue
+			}
+			replaced[g] = true
+			r.Action, r.Replaces = Replace, g
+			r.Fields = diff(old, nu)
+			ch := causes(immutable.Changes(old, nu))
+			mark(r.Fields, ch)
+			r.Reason = reasons(ch)
+			break
+		}
+		if r.Action == "" {
+			r.Action = Create
+		}
+		v.Resources = append(v.Resources, r)
+	}
+	for _, g := range gone {
+		if replaced[g] {
+			continue
+		}
+		old := oldDesired[g]
+		r := describe(g, old, observed)
+		r.Action = Delete
+		if protected(old) {
+			r.Action = Orphan
+			r.Reason = "deletion protection: managementPolicies without Delete leave it in AWS"
+		}
+		v.Resources = append(v.Resources, r)
+	}
+	for i := range v.Resources {
+		r := &v.Resources[i]
+		switch r.Action {
+		case Create:
+			v.Summary.Create++
+		case Update:
+			v.Summary.Update++
+		case Replace:
+			v.Summary.Replace++
+		case Delete:
+			v.Summary.Delete++
+		case Orphan:
+			v.Summary.Orphan++
+		case Blocked:
+			v.Summary.Blocked++
+		}
+		if r.Data && (r.Action == Delete || r.Action == Replace) {
+			v.Summary.DataAtRisk++
+		}
+	}
+	// Data at risk first, then by name.
+	sort.SliceStable(v.Resources, func(i, j int) bool {
+		a, b := v.Resources[i], v.Resources[j]
+		if ra, rb := atRisk(a), atRisk(b); ra != rb {
+			return ra
+		}
+		return a.Name < b.Name
+	})
+	return v
+}
+
+func atRisk(r Resource) bool { return r.Data && (r.Action == Delete || r.Action == Replace) }
+
+// describe fills a resource's name, kind, AWS name and data-ness.
+func describe(name string, obj map[string]any, observed compose.Observed) Resource {
+	av, _ := obj["apiVersion"].(string)
+	kind, _ := obj["kind"].(string)
+	group, _, _ := strings.Cut(av, "/")
+	r := Resource{Name: name, Kind: group + "/" + kind, Data: compose.DataKinds[group+"/"+kind]}
+	if kind == "Object" {
+		if m, ok := at(obj, "spec", "forProvider", "manifest").(map[string]any); ok {
+			r.Kind = fmt.Sprintf("%s/Object(%v)", group, m["kind"])
+		}
+	}
+	for _, o := range []map[string]any{observed[name], obj} {
+		if s, _ := at(o, "metadata", "annotations", immutable.ExternalNameAnnotation).(string); s != "" {
+			r.AWSName = s
+			return r
+		}
+	}
+	r.AWSName, _ = at(obj, "metadata", "name").(string)
+	return r
+}
+
+// protected reports whether a desired object is created under deletion protection: its management policies leave
+// out Delete, so Crossplane orphans it in AWS when it goes away.
+func protected(obj map[string]any) bool {
+	policies, ok := at(obj, "spec", "managementPolicies").([]any)
+	if !ok {
+		return false
+	}
+	for _, p := range policies {
+		if p == "Delete" || p == "*" {
+			return false
+		}
+	}
+	return true
+}
+
+func sameKind(a, b map[string]any) bool {
+	return a["apiVersion"] == b["apiVersion"] && a["kind"] == b["kind"]
+}
+
+// sameStem reports whether two composition resource names differ only in a last "-<part>": one is the other plus a
+// suffix, or both share everything before their last hyphen.
+func sameStem(a, b string) bool {
+	if strings.HasPrefix(b, a+"-") || strings.HasPrefix(a, b+"-") {
+		return true
+	}
+	i, j := strings.LastIndexByte(a, '-'), strings.LastIndexByte(b, '-')
+	return i > 0 && j > 0 && a[:i] == b[:j]
+}
+
+// blocking drops what a resource that stays may change: nothing here, but a kind without a table row is no
+// evidence of a refusal.
+func blocking(ch []immutable.Change) []immutable.Change {
+	var out []immutable.Change
+	for _, c := range ch {
+		if c.Reason != immutable.ReasonNoRow {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// causes are the changes that force a replacement: the fields AWS cannot update, not the new name that follows
+// from them (a replacement always has a new name).
+func causes(ch []immutable.Change) []immutable.Change {
+	var out []immutable.Change
+	for _, c := range blocking(ch) {
+		if c.Path != "metadata.name" && !strings.Contains(c.Path, immutable.ExternalNameAnnotation) {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return blocking(ch)
+	}
+	return out
+}
+
+func reasons(ch []immutable.Change) string {
+	parts := make([]string, 0, len(ch))
+	for _, c := range ch {
+		parts = append(parts, fmt.Sprintf("%s (%s)", c.Path, c.Reason))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// mark sets forcesReplacement on the fields at or below a change's path.
+func mark(fields []Field, ch []immutable.Change) {
+	for i := range fields {
+		for _, c := range ch {
+			p := c.Path
+			if fields[i].Path == p || strings.HasPrefix(fields[i].Path, p+".") || strings.HasPrefix(fields[i].Path, p+"[") {
+				fields[i].ForcesReplacement = true
+			}
+		}
+	}
+}
+
+// diff lists the leaves (maps are walked, lists compared whole) that differ between two objects.
+func diff(old, nu map[string]any) []Field {
+	var out []Field
+	walk("", old, nu, &out)
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+func walk(path string, old, nu any, out *[]Field) {
+	om, ook := old.(map[string]any)
+	nm, nok := nu.(map[string]any)
+	if ook && nok {
+		for k, ov := range om {
+			walk(join(path, k), ov, nm[k], out)
+		}
+		for k, nv := range nm {
+			if _, ok := om[k]; !ok {
+				walk(join(path, k), nil, nv, out)
+			}
+		}
+		return
+	}
+	if reflect.DeepEqual(old, nu) {
+		return
+	}
+	f := Field{Path: path, Old: old, New: nu}
+	if nu == nil {
+		f.Unset = true
+	}
+	*out = append(*out, f)
+}
+
+// join builds the dotted path of a map key; a key with a dot (an annotation) is bracketed, as immutable does.
+func join(path, k string) string {
+	if strings.ContainsAny(k, "./") {
+		return path + "[" + k + "]"
+	}
+	if path == "" {
+		return k
+	}
+	return path + "." + k
+}
+
+func at(o map[string]any, path ...string) any {
+	var cur any = o
+	for _, p := range path {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = m[p]
+	}
+	return cur
+}
