@@ -27,6 +27,10 @@ func Text(w io.Writer, p *Plan) error {
 	} else {
 		b.WriteString("First reconcile:\n\n")
 		textView(&b, p.FirstReconcile)
+		if p.FirstReconcile.Fatal != "" {
+			_, err := io.WriteString(w, b.String())
+			return err
+		}
 		fmt.Fprintf(&b, "\nEventual state (after %d reconciles, simulated):\n\n", p.Passes)
 		textView(&b, p.View)
 	}
