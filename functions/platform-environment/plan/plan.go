@@ -128,7 +128,7 @@ func Compute(in Input) (*Plan, error) {
 	oldDesired := map[string]map[string]any{}
 	if in.Old != nil {
 		var err error
-		if oldDesired, err = desired(in.Old, in.Observed); err != nil {
+		if oldDesired, _, err = desired(in.Old, in.Observed); err != nil {
 			return nil, fmt.Errorf("the live spec does not render (%v): the plan compares two renders and needs the old one", err)
 		}
 	}
@@ -143,26 +143,45 @@ func Compute(in Input) (*Plan, error) {
 		p.FirstReconcile.Resources, p.Resources = []Resource{}, []Resource{}
 		return p, nil
 	}
-	first, err := desired(in.New, in.Observed)
+	nu := live(in.Old, in.New)
+	first, budget, err := desired(nu, in.Observed)
 	if err != nil {
 		p.FirstReconcile = View{Resources: []Resource{}, Fatal: err.Error()}
 		p.View = p.FirstReconcile
 		return p, nil
 	}
 	p.FirstReconcile = compare(oldDesired, first, in.Observed)
-	p.View = eventual(in.New, in.Observed, oldDesired, first)
+	p.View = eventual(nu, budget, in.Observed, oldDesired, first)
 	return p, nil
+}
+
+// live is the new spec as the API server stores it over the live object: an apply changes neither the uid nor the
+// status, and a changed spec is a new generation. The function reads all three (the uid in names, the status and
+// generation in the budget guardrail).
+func live(old, nu *v1alpha1.PlatformEnvironment) *v1alpha1.PlatformEnvironment {
+	x := copyXR(nu)
+	if old == nil {
+		return x
+	}
+	x.UID, x.Generation, x.Status = old.UID, old.Generation, copyXR(old).Status
+	if !reflect.DeepEqual(old.Spec, nu.Spec) {
+		x.Generation++
+	}
+	return x
 }
 
 // eventual walks New to a fixed point from the observed state (which is the observation of oldDesired), as the
 // day-2 property test does: an unchanged desired object keeps its observation, a changed or new one is observed
 // afresh (test/observe), until a pass changes nothing.
-func eventual(xr *v1alpha1.PlatformEnvironment, observed compose.Observed, oldDesired, first map[string]map[string]any) View {
+func eventual(xr *v1alpha1.PlatformEnvironment, budget *v1alpha1.BudgetStatus, observed compose.Observed, oldDesired, first map[string]map[string]any) View {
 	opts := observe.Options{Namespace: xr.Namespace, Region: xr.Spec.Region}
 	obs, prev, des := observed, oldDesired, first
+	xr = copyXR(xr)
 	for pass := 1; pass <= maxPasses; pass++ {
 		if pass > 1 {
-			d, err := desired(xr, obs)
+			xr.Status.Budget = budget // what the previous pass wrote
+			d, b, err := desired(xr, obs)
+			budget = b
 			if err != nil {
 				v := compare(oldDesired, prev, observed)
 				v.Fatal, v.Passes = fmt.Sprintf("pass %d: %v", pass, err), pass
@@ -192,16 +211,30 @@ func eventual(xr *v1alpha1.PlatformEnvironment, observed compose.Observed, oldDe
 
 // desired renders xr against observed and returns the desired objects by name, as JSON decodes them (the function
 // builds some values as Go types; the observed files and the simulation hold JSON numbers).
-func desired(xr *v1alpha1.PlatformEnvironment, observed compose.Observed) (map[string]map[string]any, error) {
-	a, _, err := environment.Render(xr, observed)
+// The status is the one the render writes; the budget guardrail reads its budget part back on the next pass.
+func desired(xr *v1alpha1.PlatformEnvironment, observed compose.Observed) (map[string]map[string]any, *v1alpha1.BudgetStatus, error) {
+	a, st, err := environment.Render(xr, observed)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make(map[string]map[string]any, len(a.Resources))
 	for _, r := range a.Resources {
 		out[r.Name] = jsonCopy(r.Object)
 	}
-	return out, nil
+	return out, st.Budget, nil
+}
+
+// copyXR deep-copies an XR (the API types have no generated DeepCopy).
+func copyXR(x *v1alpha1.PlatformEnvironment) *v1alpha1.PlatformEnvironment {
+	b, err := json.Marshal(x)
+	if err != nil {
+		panic(err)
+	}
+	out := &v1alpha1.PlatformEnvironment{}
+	if err := json.Unmarshal(b, out); err != nil {
+		panic(err)
+	}
+	return out
 }
 
 func observeJSON(name string, d map[string]any, opts observe.Options) map[string]any {

@@ -93,7 +93,7 @@ func (c *PlanCmd) Run() (int, error) {
 		return exitError, errors.New("--destroy needs the live spec: give --old <xr.yaml> or an --observed file that holds the PlatformEnvironment")
 	}
 	if newObj != nil {
-		problems, err := admission.XRUpdate(oldObj, newObj)
+		problems, err := admission.XRUpdate(oldObj, overLive(oldObj, newObj))
 		if err != nil {
 			return exitError, err
 		}
@@ -121,6 +121,33 @@ func (c *PlanCmd) Run() (int, error) {
 		return exitChanges, nil
 	}
 	return exitNoChange, nil
+}
+
+// overLive is the new object as an update of the live one reaches admission: the file has no uid, generation,
+// resourceVersion or the other fields the API server keeps, so the live object's metadata stays, with the file's
+// name and namespace, and its labels and annotations where it has them (an apply leaves other managers' in place).
+func overLive(old, nu map[string]any) map[string]any {
+	if old == nil {
+		return nu
+	}
+	out := map[string]any{}
+	for k, v := range nu {
+		out[k] = v
+	}
+	meta := map[string]any{}
+	if om, ok := old["metadata"].(map[string]any); ok {
+		for k, v := range om {
+			meta[k] = v
+		}
+	}
+	nm, _ := nu["metadata"].(map[string]any)
+	for _, k := range []string{"name", "namespace", "labels", "annotations"} {
+		if v, ok := nm[k]; ok {
+			meta[k] = v
+		}
+	}
+	out["metadata"] = meta
+	return out
 }
 
 // run parses args and runs the command, writing the plan to stdout and errors (one line) to stderr.

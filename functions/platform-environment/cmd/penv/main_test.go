@@ -227,7 +227,9 @@ func TestDestroyPlan(t *testing.T) {
 }
 
 // TestObservedList: a kind: List (kubectl get -o yaml) with the XR in it plans as the stream does, the XR being the
-// live spec.
+// live spec. The live XR has a uid (the final snapshots' names carry it) and a generation: the new spec, read from a
+// file without either, is planned as the API server stores it over the live object, so the unedited seed plans no
+// change.
 func TestObservedList(t *testing.T) {
 	objs, err := plan.ReadObjects(seedReady)
 	if err != nil {
@@ -238,6 +240,8 @@ func TestObservedList(t *testing.T) {
 	if err := yaml.Unmarshal(b, &xr); err != nil {
 		t.Fatal(err)
 	}
+	md := xr["metadata"].(map[string]any)
+	md["uid"], md["generation"] = "6f1c2b9e-0d4a-4c61-9a57-3f0b8e2d7c11", 4
 	items := []any{xr}
 	for _, o := range objs {
 		items = append(items, o)
@@ -246,6 +250,9 @@ func TestObservedList(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "list.json")
 	if err := os.WriteFile(path, list, 0o600); err != nil {
 		t.Fatal(err)
+	}
+	if p, code := runJSON(t, "plan", "--new", seed, "--observed", path); code != exitNoChange {
+		t.Errorf("the unedited seed against its live XR: exit %d: %+v", code, p.Resources)
 	}
 	newXR := edited(t, "maxSize: 10", "maxSize: 12")
 	fromList, code := runJSON(t, "plan", "--new", newXR, "--observed", path)
