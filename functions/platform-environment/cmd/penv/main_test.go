@@ -25,7 +25,7 @@ func repoPath(p ...string) string {
 }
 
 // edited writes a copy of the seed with each old string replaced by its new one (each must occur once).
-func edited(t *testing.T, pairs ...string) string {
+func edited(t testing.TB, pairs ...string) string {
 	t.Helper()
 	b, err := os.ReadFile(seed)
 	if err != nil {
@@ -344,4 +344,17 @@ func errorsAs(err error, target **exec.ExitError) bool {
 		*target = e
 	}
 	return ok
+}
+
+// BenchmarkSeedPlan: the seed's node-group replacement planned from files, the eventual-state walk included (docs/plan.md
+// records the CPU it takes).
+func BenchmarkSeedPlan(b *testing.B) {
+	newXR := edited(b, "instanceTypes: [t3.medium]", "instanceTypes: [t3.large]")
+	b.ResetTimer()
+	for range b.N {
+		var out, errb bytes.Buffer
+		if code := run([]string{"plan", "--new", newXR, "--old", seed, "--observed", seedReady, "-o", "json"}, &out, &errb); code != exitChanges {
+			b.Fatalf("exit %d: %s", code, errb.String())
+		}
+	}
 }
