@@ -394,14 +394,16 @@ func sameKind(a, b map[string]any) bool {
 	return a["apiVersion"] == b["apiVersion"] && a["kind"] == b["kind"]
 }
 
-// sameStem reports whether two composition resource names differ only in a last "-<part>": one is the other plus a
-// suffix, or both share everything before their last hyphen.
+// sameStem reports whether two composition resource names are versions of one resource: one is the other plus a
+// "-<suffix>" (nodes-group → nodes-group-<hash>), or both share everything before their last hyphen and both last
+// parts carry a digit, as hashes and versions do (database-params-pg16 → -pg17). apps-backend and apps-frontend are
+// two resources, not one replaced.
 func sameStem(a, b string) bool {
 	if strings.HasPrefix(b, a+"-") || strings.HasPrefix(a, b+"-") {
 		return true
 	}
 	i, j := strings.LastIndexByte(a, '-'), strings.LastIndexByte(b, '-')
-	return i > 0 && j > 0 && a[:i] == b[:j]
+	return i > 0 && j > 0 && a[:i] == b[:j] && strings.ContainsAny(a[i:], "0123456789") && strings.ContainsAny(b[j:], "0123456789")
 }
 
 // blocking drops what a resource that stays may change: nothing here, but a kind without a table row is no

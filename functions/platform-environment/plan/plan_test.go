@@ -54,6 +54,11 @@ func TestCompare(t *testing.T) {
 		new:  map[string]map[string]any{"database-params-pg17": mr("ParameterGroup", "p17", map[string]any{"family": "postgres17"})},
 		want: map[string]string{"database-params-pg17": Replace},
 	}, {
+		name: "two applications of one kind are a delete and a create, not a replace",
+		old:  map[string]map[string]any{"apps-backend": mr("ParameterGroup", "b", map[string]any{})},
+		new:  map[string]map[string]any{"apps-frontend": mr("ParameterGroup", "f", map[string]any{})},
+		want: map[string]string{"apps-backend": Delete, "apps-frontend": Create},
+	}, {
 		name: "a protected instance that goes is orphaned, an unprotected one deleted (data at risk)",
 		old: map[string]map[string]any{
 			"database-instance": mr("Instance", "db", map[string]any{}, protected...),
