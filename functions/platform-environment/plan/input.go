@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	k8sjson "sigs.k8s.io/json"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
@@ -123,10 +125,13 @@ func DecodeXR(obj map[string]any) (*v1alpha1.PlatformEnvironment, error) {
 	}
 	delete(c, "status")
 	b, _ := json.Marshal(c)
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&v1alpha1.PlatformEnvironment{}); err != nil {
-		return nil, fmt.Errorf("%v (remove or rename the field: see docs/reference.md)", err)
+	strict, err := k8sjson.UnmarshalStrict(b, &v1alpha1.PlatformEnvironment{})
+	if err == nil && len(strict) > 0 {
+		msgs := make([]string, 0, len(strict))
+		for _, e := range strict {
+			msgs = append(msgs, e.Error())
+		}
+		return nil, fmt.Errorf("%s (remove or rename the field: see docs/reference.md)", strings.Join(msgs, "; "))
 	}
 	return environment.Decode(obj)
 }

@@ -289,7 +289,7 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"unreadable", []string{"plan", "--new", "/nonexistent/xr.yaml"}, []string{"/nonexistent/xr.yaml", "cannot read"}},
 		{"not a PlatformEnvironment", []string{"plan", "--new", seedReady}, []string{"ready.yaml", "not a PlatformEnvironment"}},
-		{"unknown field", []string{"plan", "--new", unknown}, []string{"edited.yaml", `unknown field "regoin"`, "docs/reference.md"}},
+		{"unknown field", []string{"plan", "--new", unknown}, []string{"edited.yaml", `unknown field "spec.regoin"`, "docs/reference.md"}},
 		{"neither --new nor --destroy", []string{"plan"}, []string{"--new", "--destroy"}},
 		{"destroy without the live spec", []string{"plan", "--destroy"}, []string{"--old"}},
 	}
