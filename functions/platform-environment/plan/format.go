@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 )
 
@@ -107,7 +108,7 @@ func Markdown(w io.Writer, p *Plan) error {
 	var b strings.Builder
 	b.WriteString("### PlatformEnvironment plan\n\n")
 	for _, r := range p.Refused {
-		fmt.Fprintf(&b, "**Refused at admission:** `%s`\n\n", oneLine(r))
+		fmt.Fprintf(&b, "**Refused at admission:** `%s`\n\n", redact(oneLine(r)))
 	}
 	if len(p.Refused) > 0 {
 		_, err := io.WriteString(w, b.String())
@@ -118,9 +119,9 @@ func Markdown(w io.Writer, p *Plan) error {
 		b.WriteString("**Destroy plan:** the environment is deleted; a human must approve.\n\n")
 	}
 	if p.FirstReconcile.Fatal != "" {
-		b.WriteString("**Refused by the function** (Fatal) on the first reconcile.\n\n")
+		fmt.Fprintf(&b, "**Refused by the function** (Fatal) on the first reconcile: `%s`\n\n", redact(oneLine(p.FirstReconcile.Fatal)))
 	} else if v.Fatal != "" {
-		b.WriteString("**Refused by the function** (Fatal) before the eventual state.\n\n")
+		fmt.Fprintf(&b, "**Refused by the function** (Fatal) before the eventual state: `%s`\n\n", redact(oneLine(v.Fatal)))
 	}
 	s := v.Summary
 	fmt.Fprintf(&b, "Plan: %d to create, %d to update, %d to replace, %d to delete, %d to orphan, %d blocked\n\n",
@@ -142,6 +143,12 @@ func Markdown(w io.Writer, p *Plan) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// accountData are ARNs and 12-digit account IDs, which a message may quote from the spec or status.
+var accountData = regexp.MustCompile(`arn:[^\s,;)"'\x60]+|\b\d{12}\b`)
+
+// redact replaces ARNs and account IDs in a message for a PR comment.
+func redact(s string) string { return accountData.ReplaceAllString(s, "<redacted>") }
 
 func oneLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")

@@ -104,3 +104,10 @@ func TestCompare(t *testing.T) {
 		})
 	}
 }
+
+func TestRedact(t *testing.T) {
+	got := redact("role arn:aws:iam::123456789012:role/x is not allowed; account 123456789012, port 8061")
+	if want := "role <redacted> is not allowed; account <redacted>, port 8061"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
