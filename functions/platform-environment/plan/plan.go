@@ -249,4 +249,3 @@ func jsonCopy(o map[string]any) map[string]any {
 	}
 	return out
 }
-
