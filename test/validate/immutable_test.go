@@ -31,7 +31,7 @@ func TestImmutableTablePathsExist(t *testing.T) {
 			if err != nil {
 				t.Fatalf("no CRD for the row: %v", err)
 			}
-			root := s.structural
+			root := s.Structural()
 			for _, p := range r.Paths() {
 				if _, err := lookupPath(root, p); err != nil {
 					t.Errorf("%s: %v", p, err)

@@ -7,7 +7,6 @@
 package validate
 
 import (
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -15,7 +14,6 @@ import (
 	"testing"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	utiljson "k8s.io/apimachinery/pkg/util/json"
 )
 
 // A Validator validates objects against CRDs. It loads each CRD the first time an object of its kind is validated
@@ -137,7 +135,7 @@ func (v *Validator) validate(old, obj map[string]any, lookup schemaLookup) []str
 			return []string{fmt.Sprintf("%s: apiVersion: the old object is a %s, the new one a %s", name, oldGVK, gvk)}
 		}
 	}
-	return prefixed(name, s.validate(o, p))
+	return prefixed(name, s.Validate(o, p))
 }
 
 // composedSchema finds the schema of a kind that a namespaced XR may compose.
@@ -146,7 +144,7 @@ func (v *Validator) composedSchema(gvk schema.GroupVersionKind) (*crdSchema, err
 	if err != nil {
 		return nil, err
 	}
-	if !s.namespaced {
+	if !s.Namespaced() {
 		return nil, fmt.Errorf("%s is cluster-scoped; a namespaced XR composes only namespaced resources (provider-aws: <svc>.aws.m.upbound.io)", gvk)
 	}
 	return s, nil
@@ -176,24 +174,6 @@ func (v *Validator) schema(gvk schema.GroupVersionKind) (*crdSchema, error) {
 		e.s, e.err = newCRDSchema(crd, gvk.Version)
 	})
 	return e.s, e.err
-}
-
-// jsonCopy returns a deep copy of obj shaped as decoded JSON (integers as int64, other numbers as float64), which is
-// what the schema machinery expects: Go ints make runtime.DeepCopyJSON panic, and typed values (structs, []string)
-// are not understood at all.
-func jsonCopy(obj map[string]any) (map[string]any, error) {
-	b, err := json.Marshal(obj)
-	if err != nil {
-		return nil, err
-	}
-	var out map[string]any
-	if err := utiljson.Unmarshal(b, &out); err != nil {
-		return nil, err
-	}
-	if out == nil {
-		out = map[string]any{}
-	}
-	return out, nil
 }
 
 func typeOf(obj map[string]any) (schema.GroupVersionKind, []string) {

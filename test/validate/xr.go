@@ -84,7 +84,7 @@ func (v *Validator) loadXR() (*xrSchemas, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot load Crossplane's CRD for %s: %w", gvk, err)
 	}
-	if problems := xrdSchema.validate(doc, nil); problems != nil {
+	if problems := xrdSchema.Validate(doc, nil); problems != nil {
 		return nil, fmt.Errorf("the XRD %s is invalid: %s", path, strings.Join(prefixed(id(doc), problems), "; "))
 	}
 

@@ -1,0 +1,251 @@
+// Package plan says what a PlatformEnvironment edit will do to a live environment before it merges: it renders the
+// old and the new spec against the same observed state, in process (environment.Render), and compares the two
+// desired states per composition resource name. Comparing two renders, not the new render with the observed spec,
+// keeps the values the providers late-initialise out of the plan.
+//
+// Two views: the first reconcile after the merge, and the eventual state, reached by walking the new spec to a
+// fixed point with the simulated observations the goldens use (test/observe). The simulation is not AWS: it makes
+// every resource Ready at once, never fails, and reports the fake IDs and ARNs of test/observe; a resource that waits
+// on something AWS decides (a certificate's validation, a node group's health) converges here in passes, not
+// minutes, and an update the provider would refuse (blocked) is applied here as if it succeeded.
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+
+	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/environment"
+	"github.com/cloudpartner/platform-environment/test/observe"
+)
+
+// Actions, in the order a plan lists resources of equal data-ness.
+const (
+	Create  = "create"
+	Update  = "update"
+	Replace = "replace"
+	Delete  = "delete"
+	Orphan  = "orphan"
+	Blocked = "blocked"
+)
+
+// Unset is what a plan shows as the new value of a field the new spec no longer sets: Crossplane stops managing
+// it, and the provider keeps whatever AWS has.
+const Unset = "unset by Crossplane — the provider may keep its value"
+
+// Field is one changed field of a resource. Old or New is nil when the field is set on one side only; Unset marks a
+// field the new render no longer sets.
+type Field struct {
+	Path              string `json:"path"`
+	Old               any    `json:"old"`
+	New               any    `json:"new"`
+	Unset             bool   `json:"unset,omitempty"`
+	ForcesReplacement bool   `json:"forcesReplacement"`
+}
+
+// Resource is one composed resource that the edit changes.
+type Resource struct {
+	// Name is the composition resource name (of the new resource, for a replacement).
+	Name string `json:"name"`
+	// Replaces is the composition resource name a replacement retires.
+	Replaces string `json:"replaces,omitempty"`
+	Kind     string `json:"kind"`
+	// AWSName is the external name (observed, else desired), else metadata.name.
+	AWSName string  `json:"awsName"`
+	Action  string  `json:"action"`
+	Data    bool    `json:"data,omitempty"`
+	Fields  []Field `json:"fields,omitempty"`
+	// Reason says why: the field that forces a replacement, the reason a field cannot be updated in place.
+	Reason string `json:"reason,omitempty"`
+}
+
+// Summary counts resources by action.
+type Summary struct {
+	Create  int `json:"create"`
+	Update  int `json:"update"`
+	Replace int `json:"replace"`
+	Delete  int `json:"delete"`
+	Orphan  int `json:"orphan"`
+	Blocked int `json:"blocked"`
+	// DataAtRisk counts data resources (compose.DataKinds) deleted or replaced.
+	DataAtRisk int `json:"dataAtRisk"`
+}
+
+// View is the plan at one point in time.
+type View struct {
+	Resources []Resource `json:"resources"`
+	Summary   Summary    `json:"summary"`
+	// Fatal is the function's refusal of a pass (the render's Fatal result); nothing is applied from it.
+	Fatal string `json:"fatal,omitempty"`
+	// Passes is how many reconciles the eventual state took (eventual view only).
+	Passes int `json:"passes,omitempty"`
+}
+
+// Plan is what an edit does. The top-level resources and summary are the eventual state.
+type Plan struct {
+	View
+	// FirstReconcile is what the first reconcile after the merge does.
+	FirstReconcile View `json:"firstReconcile"`
+	// Refused is admission's refusal of the new spec (the API server's message); nothing else happens then.
+	Refused []string `json:"refused,omitempty"`
+	// Destroy is set for a plan of deleting the environment.
+	Destroy bool `json:"destroy,omitempty"`
+}
+
+// Changes reports whether the plan changes anything.
+func (p *Plan) Changes() bool {
+	return len(p.Resources) > 0 || len(p.FirstReconcile.Resources) > 0
+}
+
+// NeedsHuman reports what exit code 3 means: refused, blocked, fatal, data at risk, or a destroy plan.
+func (p *Plan) NeedsHuman() bool {
+	return p.Destroy || len(p.Refused) > 0 || p.Fatal != "" || p.FirstReconcile.Fatal != "" ||
+		p.Summary.Blocked > 0 || p.FirstReconcile.Summary.Blocked > 0 ||
+		p.Summary.DataAtRisk > 0 || p.FirstReconcile.Summary.DataAtRisk > 0
+}
+
+// Input is what a plan is computed from.
+type Input struct {
+	// Old is the live XR, nil for a new environment; New the XR after the merge, nil for a destroy plan (the PR
+	// deletes the file).
+	Old, New *v1alpha1.PlatformEnvironment
+	// Observed are the observed composed resources by composition resource name, as JSON decodes them.
+	Observed compose.Observed
+	// Refused is admission's refusal of New, if any (see package admission).
+	Refused []string
+}
+
+// maxPasses bounds the walk to the eventual state, as day2_test does.
+const maxPasses = 30
+
+// Compute renders Old and New against Observed and compares them.
+func Compute(in Input) (*Plan, error) {
+	oldDesired := map[string]map[string]any{}
+	if in.Old != nil {
+		var err error
+		if oldDesired, _, err = desired(in.Old, in.Observed); err != nil {
+			return nil, fmt.Errorf("the live spec does not render (%v): the plan compares two renders and needs the old one", err)
+		}
+	}
+	p := &Plan{Refused: in.Refused}
+	if in.New == nil {
+		p.Destroy = true
+		p.FirstReconcile = compare(oldDesired, nil, in.Observed)
+		p.View = p.FirstReconcile
+		return p, nil
+	}
+	if len(in.Refused) > 0 {
+		p.FirstReconcile.Resources, p.Resources = []Resource{}, []Resource{}
+		return p, nil
+	}
+	nu := live(in.Old, in.New)
+	first, budget, err := desired(nu, in.Observed)
+	if err != nil {
+		p.FirstReconcile = View{Resources: []Resource{}, Fatal: err.Error()}
+		p.View = p.FirstReconcile
+		return p, nil
+	}
+	p.FirstReconcile = compare(oldDesired, first, in.Observed)
+	p.View = eventual(nu, budget, in.Observed, oldDesired, first)
+	return p, nil
+}
+
+// live is the new spec as the API server stores it over the live object: an apply changes neither the uid nor the
+// status, and a changed spec is a new generation. The function reads all three (the uid in names, the status and
+// generation in the budget guardrail).
+func live(old, nu *v1alpha1.PlatformEnvironment) *v1alpha1.PlatformEnvironment {
+	x := copyXR(nu)
+	if old == nil {
+		return x
+	}
+	x.UID, x.Generation, x.Status = old.UID, old.Generation, copyXR(old).Status
+	if !reflect.DeepEqual(old.Spec, nu.Spec) {
+		x.Generation++
+	}
+	return x
+}
+
+// eventual walks New to a fixed point from the observed state (which is the observation of oldDesired), as the
+// day-2 property test does: an unchanged desired object keeps its observation, a changed or new one is observed
+// afresh (test/observe), until a pass changes nothing.
+func eventual(xr *v1alpha1.PlatformEnvironment, budget *v1alpha1.BudgetStatus, observed compose.Observed, oldDesired, first map[string]map[string]any) View {
+	opts := observe.Options{Namespace: xr.Namespace, Region: xr.Spec.Region}
+	obs, prev, des := observed, oldDesired, first
+	xr = copyXR(xr)
+	for pass := 1; pass <= maxPasses; pass++ {
+		if pass > 1 {
+			xr.Status.Budget = budget // what the previous pass wrote
+			d, b, err := desired(xr, obs)
+			budget = b
+			if err != nil {
+				v := compare(oldDesired, prev, observed)
+				v.Fatal, v.Passes = fmt.Sprintf("pass %d: %v", pass, err), pass
+				return v
+			}
+			des = d
+		}
+		next := compose.Observed{}
+		for n, d := range des {
+			if o, ok := obs[n]; ok && reflect.DeepEqual(prev[n], d) {
+				next[n] = o
+			} else {
+				next[n] = observeJSON(n, d, opts)
+			}
+		}
+		if reflect.DeepEqual(next, obs) {
+			v := compare(oldDesired, des, observed)
+			v.Passes = pass
+			return v
+		}
+		obs, prev = next, des
+	}
+	v := compare(oldDesired, des, observed)
+	v.Fatal, v.Passes = fmt.Sprintf("no fixed point after %d passes", maxPasses), maxPasses
+	return v
+}
+
+// desired renders xr against observed and returns the desired objects by name, as JSON decodes them (the function
+// builds some values as Go types; the observed files and the simulation hold JSON numbers).
+// The status is the one the render writes; the budget guardrail reads its budget part back on the next pass.
+func desired(xr *v1alpha1.PlatformEnvironment, observed compose.Observed) (map[string]map[string]any, *v1alpha1.BudgetStatus, error) {
+	a, st, err := environment.Render(xr, observed)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make(map[string]map[string]any, len(a.Resources))
+	for _, r := range a.Resources {
+		out[r.Name] = jsonCopy(r.Object)
+	}
+	return out, st.Budget, nil
+}
+
+// copyXR deep-copies an XR (the API types have no generated DeepCopy).
+func copyXR(x *v1alpha1.PlatformEnvironment) *v1alpha1.PlatformEnvironment {
+	b, err := json.Marshal(x)
+	if err != nil {
+		panic(err)
+	}
+	out := &v1alpha1.PlatformEnvironment{}
+	if err := json.Unmarshal(b, out); err != nil {
+		panic(err)
+	}
+	return out
+}
+
+func observeJSON(name string, d map[string]any, opts observe.Options) map[string]any {
+	return jsonCopy(observe.Resource(name, d, opts))
+}
+
+func jsonCopy(o map[string]any) map[string]any {
+	b, err := json.Marshal(o)
+	if err != nil {
+		panic(err) // the render's objects are JSON by construction
+	}
+	out := map[string]any{}
+	if err := json.Unmarshal(b, &out); err != nil {
+		panic(err)
+	}
+	return out
+}

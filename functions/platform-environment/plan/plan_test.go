@@ -1,0 +1,113 @@
+package plan
+
+import (
+	"strings"
+	"testing"
+)
+
+// job is an Object carrying a batch/v1 Job, as the function's platform Jobs are composed.
+func job(image string) map[string]any {
+	return map[string]any{
+		"apiVersion": "kubernetes.m.crossplane.io/v1alpha1", "kind": "Object",
+		"metadata": map[string]any{"name": "prod-jobs-setup"},
+		"spec": map[string]any{"forProvider": map[string]any{"manifest": map[string]any{
+			"apiVersion": "batch/v1", "kind": "Job",
+			"metadata": map[string]any{"name": "setup", "namespace": "app"},
+			"spec": map[string]any{"template": map[string]any{"spec": map[string]any{
+				"containers": []any{map[string]any{"name": "setup", "image": image}},
+			}}},
+		}}},
+	}
+}
+
+func mr(kind, name string, fp map[string]any, policies ...any) map[string]any {
+	spec := map[string]any{"forProvider": fp}
+	if policies != nil {
+		spec["managementPolicies"] = policies
+	}
+	return map[string]any{"apiVersion": "rds.aws.m.upbound.io/v1beta1", "kind": kind, "metadata": map[string]any{"name": name}, "spec": spec}
+}
+
+// TestCompare: the actions for desired states constructed here, independent of today's builders: a Job template
+// edited on the Job that stays (what the day-2 fix of per-template Jobs avoids) is blocked, a replaced parameter
+// group is a replace, a protected instance that goes is an orphan, an unset field is shown as such.
+func TestCompare(t *testing.T) {
+	protected := []any{"Observe", "Create", "Update", "LateInitialize"}
+	cases := []struct {
+		name     string
+		old, new map[string]map[string]any
+		want     map[string]string // name → action
+		check    func(t *testing.T, v View)
+	}{{
+		name: "a Job template edited in place is blocked",
+		old:  map[string]map[string]any{"jobs-setup": job("setup:1")},
+		new:  map[string]map[string]any{"jobs-setup": job("setup:2")},
+		want: map[string]string{"jobs-setup": Blocked},
+		check: func(t *testing.T, v View) {
+			if !strings.Contains(v.Resources[0].Reason, "spec.forProvider.manifest.spec.template") {
+				t.Errorf("reason %q does not name the template", v.Resources[0].Reason)
+			}
+		},
+	}, {
+		name: "a parameter group of a new family replaces the old one",
+		old:  map[string]map[string]any{"database-params-pg16": mr("ParameterGroup", "p16", map[string]any{"family": "postgres16"})},
+		new:  map[string]map[string]any{"database-params-pg17": mr("ParameterGroup", "p17", map[string]any{"family": "postgres17"})},
+		want: map[string]string{"database-params-pg17": Replace},
+	}, {
+		name: "two applications of one kind are a delete and a create, not a replace",
+		old:  map[string]map[string]any{"apps-backend": mr("ParameterGroup", "b", map[string]any{})},
+		new:  map[string]map[string]any{"apps-frontend": mr("ParameterGroup", "f", map[string]any{})},
+		want: map[string]string{"apps-backend": Delete, "apps-frontend": Create},
+	}, {
+		name: "a protected instance that goes is orphaned, an unprotected one deleted (data at risk)",
+		old: map[string]map[string]any{
+			"database-instance": mr("Instance", "db", map[string]any{}, protected...),
+			"database-other":    mr("Instance", "db2", map[string]any{}),
+		},
+		new:  map[string]map[string]any{},
+		want: map[string]string{"database-instance": Orphan, "database-other": Delete},
+		check: func(t *testing.T, v View) {
+			if v.Summary.DataAtRisk != 1 || v.Resources[0].Name != "database-other" {
+				t.Errorf("want the deleted instance first and at risk, got %+v", v)
+			}
+		},
+	}, {
+		name: "a field the new render no longer sets is unset",
+		old:  map[string]map[string]any{"database-instance": mr("Instance", "db", map[string]any{"monitoringInterval": 60.0})},
+		new:  map[string]map[string]any{"database-instance": mr("Instance", "db", map[string]any{})},
+		want: map[string]string{"database-instance": Update},
+		check: func(t *testing.T, v View) {
+			f := v.Resources[0].Fields
+			if len(f) != 1 || !f[0].Unset || f[0].Old != 60.0 {
+				t.Errorf("want monitoringInterval unset, got %+v", f)
+			}
+		},
+	}}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v := compare(c.old, c.new, nil)
+			got := map[string]string{}
+			for _, r := range v.Resources {
+				got[r.Name] = r.Action
+			}
+			if len(got) != len(c.want) {
+				t.Fatalf("got %v, want %v", got, c.want)
+			}
+			for n, a := range c.want {
+				if got[n] != a {
+					t.Errorf("%s: %s, want %s", n, got[n], a)
+				}
+			}
+			if c.check != nil {
+				c.check(t, v)
+			}
+		})
+	}
+}
+
+func TestRedact(t *testing.T) {
+	got := redact("role arn:aws:iam::123456789012:role/x is not allowed; account 123456789012, port 8061")
+	if want := "role <redacted> is not allowed; account <redacted>, port 8061"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
