@@ -62,6 +62,9 @@ func TestImmutableFields(t *testing.T) {
 		"AppNamespaceAdded":   {reason: "Adding a namespace moves the application out of the default one.", old: seed, new: withApps(seed, func(a []any) { app(a, 0)["namespace"] = "team-a" }), field: "spec.applications[].namespace"},
 		"AppNamespaceRemoved": {reason: "Removing it moves the application back to the default namespace.", old: withApps(seed, func(a []any) { app(a, 0)["namespace"] = "team-a" }), new: seed, field: "spec.applications[].namespace"},
 
+		"HealthIntervalChanged": {reason: "Route 53 request_interval is ForceNew.", old: seed, new: set(seed, "dns.healthCheck.requestIntervalSeconds", 10), field: "spec.dns.healthCheck.requestIntervalSeconds"},
+		"HealthIntervalRemoved": {reason: "A left-out interval is 30: removing 10 is a change.", old: set(seed, "dns.healthCheck.requestIntervalSeconds", 10), new: set(seed, "dns.healthCheck.requestIntervalSeconds", nil), field: "spec.dns.healthCheck.requestIntervalSeconds"},
+
 		// What may change.
 		"NodeSizes":          {reason: "Node group sizes are mutable.", old: seed, new: set(set(seed, "cluster.nodeGroup.maxSize", 12), "cluster.nodeGroup.desiredSize", 4)},
 		"StorageGrown":       {reason: "Storage may grow.", old: seed, new: set(seed, "database.allocatedStorageGiB", 200)},
@@ -84,8 +87,11 @@ func TestImmutableFields(t *testing.T) {
 			delete(n, "route")
 			a[0] = n
 		})},
-		"AppNamespaceSameOrder": {reason: "Reordering applications keeps each one's namespace (the rule pairs items by name).", old: withApps(seed, func(a []any) { app(a, 0)["namespace"] = "team-a" }), new: withApps(withApps(seed, func(a []any) { app(a, 0)["namespace"] = "team-a" }), func(a []any) { a[0], a[len(a)-1] = a[len(a)-1], a[0] })},
-		"RoutePriorityMoved":    {reason: "An application's path-rule priority may change (in place; the function orders moves).", old: seed, new: withApps(seed, func(a []any) { app(a, 0)["route"].(map[string]any)["priority"] = 200 })},
+		"AppNamespaceSameOrder":  {reason: "Reordering applications keeps each one's namespace (the rule pairs items by name).", old: withApps(seed, func(a []any) { app(a, 0)["namespace"] = "team-a" }), new: withApps(withApps(seed, func(a []any) { app(a, 0)["namespace"] = "team-a" }), func(a []any) { a[0], a[len(a)-1] = a[len(a)-1], a[0] })},
+		"HealthIntervalWhileOff": {reason: "The way out: the interval changes with the health check off.", old: seed, new: set(set(seed, "dns.healthCheck.enabled", false), "dns.healthCheck.requestIntervalSeconds", 10)},
+		"HealthIntervalTurnOn":   {reason: "Turning the health check on again with the new interval.", old: set(seed, "dns.healthCheck.enabled", false), new: set(seed, "dns.healthCheck.requestIntervalSeconds", 10)},
+		"HealthIntervalSame":     {reason: "Writing down the default 30 changes nothing.", old: seed, new: set(seed, "dns.healthCheck.requestIntervalSeconds", 30)},
+		"RoutePriorityMoved":     {reason: "An application's path-rule priority may change (in place; the function orders moves).", old: seed, new: withApps(seed, func(a []any) { app(a, 0)["route"].(map[string]any)["priority"] = 200 })},
 	}
 	v := validate.Shared(t)
 	for name, tc := range cases {
