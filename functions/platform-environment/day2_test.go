@@ -498,12 +498,6 @@ var knownViolations = []knownViolation{
 	{leaf: "spec.applications[].*", kind: "Object(Job)", check: "a",
 		reason:  "the per-rollout smoke-test Job and the migration Job change spec.template in place (immutable in Kubernetes)",
 		fixedBy: "not yet assigned: a new composition resource and Job name per template hash (issue 13.3, per-rollout Jobs)"},
-	{leaf: "spec.applications[]*", kind: "elbv2/LBListener", check: "b",
-		reason:  "removing or renaming the default-route application retires its target group in the pass that repoints the listener's default action",
-		fixedBy: "not yet assigned: retire a target group once the listener and rules are observed forwarding elsewhere (issue 13.3, target groups)"},
-	{leaf: "spec.applications[]*", kind: "elbv2/LBListenerRule", check: "b",
-		reason:  "renaming an application retires its target group in the pass that repoints its rules",
-		fixedBy: "not yet assigned: retire a target group once the listener and rules are observed forwarding elsewhere (issue 13.3, target groups)"},
 }
 
 // day2Exempt lists the leaves no example can exercise (no admitted value the function accepts), with the reason.
