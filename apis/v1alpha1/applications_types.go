@@ -7,7 +7,13 @@ package v1alpha1
 //
 // +kubebuilder:validation:XValidation:rule="!has(self.autoscaling) || !has(self.autoscaling.minReplicas) || self.autoscaling.minReplicas <= self.autoscaling.maxReplicas",message="spec.applications[].autoscaling.minReplicas must not exceed maxReplicas"
 // +kubebuilder:validation:XValidation:rule="!has(self.autoscaling) || has(self.autoscaling.minReplicas) || !has(self.replicas) || self.replicas <= self.autoscaling.maxReplicas",message="spec.applications[].replicas (the autoscaler's minimum when autoscaling.minReplicas is left out) must not exceed autoscaling.maxReplicas"
+// +kubebuilder:validation:XValidation:rule="has(self.namespace) == has(oldSelf.namespace)",message="spec.applications[].namespace cannot be added or removed after creation (the application would move from or to the default namespace): every object of the application (and its pod identity association) would be created again in the new namespace and the old ones leaked; add a new application under another name in the new namespace, then remove the old one"
 type ApplicationSpec struct {
+	// (The namespace has() rule above is a transition rule on the item: spec.applications is a list map keyed by name,
+	// so the API server pairs each item with the stored one of the same name; a new name has no oldSelf and is
+	// admitted. It catches a namespace added or removed; the field's own self == oldSelf catches a change. One
+	// item-level rule comparing the strings too is over the API server's estimated CEL cost budget.)
+
 	// Name of the application: a DNS label (Deployment, Service and target group names derive from it).
 	// It cannot change: rename by adding a new application and removing the old one.
 	// +kubebuilder:validation:MinLength=1
@@ -20,6 +26,7 @@ type ApplicationSpec struct {
 	// +kubebuilder:validation:MaxLength=63
 	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
 	// +kubebuilder:validation:XValidation:rule="!self.startsWith('kube-') && self != 'default'",message="spec.applications[].namespace must not be default or a kube-* namespace: the application gets a namespace of its own"
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.applications[].namespace cannot change: every object of the application (and its pod identity association) would be created again in the new namespace and the old ones leaked; add a new application under another name in the new namespace, then remove the old one"
 	// +optional
 	Namespace string `json:"namespace,omitempty"`
 

@@ -23,6 +23,10 @@ type DNSSpec struct {
 
 // HealthCheckSpec configures the Route 53 health check and its alarm. Route 53 publishes health-check
 // metrics in us-east-1 only, so the alarm (and the SNS topic it notifies) live there.
+//
+// Route 53 cannot change a health check's request interval (Terraform request_interval is ForceNew): the interval
+// changes only through a health check that is off (the check and its alarm are retired, then created again).
+// +kubebuilder:validation:XValidation:rule="(has(oldSelf.enabled) && !oldSelf.enabled) || (has(self.enabled) && !self.enabled) || (has(self.requestIntervalSeconds) ? self.requestIntervalSeconds : 30) == (has(oldSelf.requestIntervalSeconds) ? oldSelf.requestIntervalSeconds : 30)",message="spec.dns.healthCheck.requestIntervalSeconds cannot change while the health check is on: Route 53 cannot change a health check's interval in place; set spec.dns.healthCheck.enabled to false and apply (the check and its alarm are removed), then turn it on again with the new interval"
 type HealthCheckSpec struct {
 	// Enabled turns the health check and its alarm on (default true).
 	// +kubebuilder:default=true

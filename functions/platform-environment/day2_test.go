@@ -494,30 +494,13 @@ func glob(pattern, s string) bool {
 	return pattern == s
 }
 
-var knownViolations = []knownViolation{
-	{leaf: "spec.dns.healthCheck.requestIntervalSeconds", kind: "route53/HealthCheck", check: "a",
-		reason:  "requestInterval is ForceNew",
-		fixedBy: "health-check requestInterval helper"},
-	{leaf: "spec.applications[].namespace", kind: "*", check: "a",
-		reason: "moving an application to another namespace changes every Object's manifest namespace (Identity: a new object, the old one leaked) " +
-			"and the PodIdentityAssociation's namespace (ForceNew)",
-		fixedBy: "not yet assigned: refuse at admission (a CEL transition rule on applications[].namespace), or replace the application's objects"},
-	{leaf: "spec.network.natGateways", kind: "ec2/Route", check: "b",
-		reason:  "PerZone → Single retires the other zones' NAT gateways in the pass that repoints their private routes",
-		fixedBy: "not yet assigned: keep a NAT gateway desired until no route is observed on it (compose keep/retire)"},
-	{leaf: "spec.profile", kind: "ec2/Route", check: "b",
-		reason:  "prod → dev switches to a single NAT gateway: the others are retired in the pass that repoints the routes",
-		fixedBy: "not yet assigned: keep a NAT gateway desired until no route is observed on it (compose keep/retire)"},
-	{leaf: "spec.applications[]*", kind: "elbv2/LBListener", check: "b",
-		reason:  "removing or renaming the default-route application retires its target group in the pass that repoints the listener's default action",
-		fixedBy: "not yet assigned: retire a target group once the listener and rules are observed forwarding elsewhere (issue 13.3, target groups)"},
-	{leaf: "spec.applications[]*", kind: "elbv2/LBListenerRule", check: "b",
-		reason:  "renaming an application retires its target group in the pass that repoints its rules",
-		fixedBy: "not yet assigned: retire a target group once the listener and rules are observed forwarding elsewhere (issue 13.3, target groups)"},
-}
+// knownViolations is empty: every violation the test found this release is fixed. A new one is listed here, with
+// what fixes it, only while its fix is under way.
+var knownViolations = []knownViolation{}
 
 // day2Exempt lists the leaves no example can exercise (no admitted value the function accepts), with the reason.
 var day2Exempt = map[string]string{
+	"spec.applications[].namespace":       "refused at admission: CEL transition rules on the list-map item (every object and the pod identity association would be created again in the new namespace); the way out is a new application under another name",
 	"spec.addons.externalSecrets.enabled": "refused by the function on every example: the applications take variables from the application secret, which External Secrets builds",
 	"spec.cache.engineVersion":            "the seed runs 7.1, Redis OSS's last: every other version is a downgrade (refused by the function) or not Redis (refused at admission); spec.cache.engine exercises the valkey upgrade",
 	"spec.cluster.providerPrincipalArn":   "refused at admission: CEL transition rule (an access entry's principal is immutable)",
@@ -535,6 +518,9 @@ var day2Exempt = map[string]string{
 	"spec.region":                         "refused at admission: CEL transition rule (an environment cannot move between regions)",
 	"spec.providerConfigRef.kind":         "refused at admission: CEL transition rule (every managed resource would be created again through the other ProviderConfig, the old ones leaked)",
 	"spec.providerConfigRef.name":         "refused at admission: CEL transition rule (every managed resource would be created again through the other ProviderConfig, the old ones leaked)",
+
+	// A key too long for the column above.
+	"spec.dns.healthCheck.requestIntervalSeconds": "refused at admission while the health check is on: CEL transition rule (Route 53 request_interval is ForceNew); the way out is enabled: false, apply, then on with the new interval",
 }
 
 // decoupled lists (leaf, kind) pairs whose AWS field stops following the spec on purpose (issue 13: "decoupled").

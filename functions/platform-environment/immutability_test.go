@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"strings"
 	"testing"
 
@@ -57,6 +58,13 @@ func TestImmutableFields(t *testing.T) {
 		"ClusterVersionDown":      {reason: "EKS cannot downgrade a cluster.", old: set(seed, "cluster.version", "1.36"), new: set(seed, "cluster.version", "1.35"), field: "spec.cluster.version"},
 		"ClusterVersionRemoved":   {reason: "A left-out version re-defaults to 1.35: below 1.36.", old: set(seed, "cluster.version", "1.36"), new: set(seed, "cluster.version", nil), field: "spec.cluster.version"},
 
+		"AppNamespaceChanged": {reason: "Every object of the application would be created again in the new namespace and the old ones leaked.", old: withApps(seed, func(a []any) { app(a, 0)["namespace"] = "team-a" }), new: withApps(seed, func(a []any) { app(a, 0)["namespace"] = "team-b" }), field: "spec.applications[].namespace"},
+		"AppNamespaceAdded":   {reason: "Adding a namespace moves the application out of the default one.", old: seed, new: withApps(seed, func(a []any) { app(a, 0)["namespace"] = "team-a" }), field: "spec.applications[].namespace"},
+		"AppNamespaceRemoved": {reason: "Removing it moves the application back to the default namespace.", old: withApps(seed, func(a []any) { app(a, 0)["namespace"] = "team-a" }), new: seed, field: "spec.applications[].namespace"},
+
+		"HealthIntervalChanged": {reason: "Route 53 request_interval is ForceNew.", old: seed, new: set(seed, "dns.healthCheck.requestIntervalSeconds", 10), field: "spec.dns.healthCheck.requestIntervalSeconds"},
+		"HealthIntervalRemoved": {reason: "A left-out interval is 30: removing 10 is a change.", old: set(seed, "dns.healthCheck.requestIntervalSeconds", 10), new: set(seed, "dns.healthCheck.requestIntervalSeconds", nil), field: "spec.dns.healthCheck.requestIntervalSeconds"},
+
 		// What may change.
 		"NodeSizes":          {reason: "Node group sizes are mutable.", old: seed, new: set(set(seed, "cluster.nodeGroup.maxSize", 12), "cluster.nodeGroup.desiredSize", 4)},
 		"StorageGrown":       {reason: "Storage may grow.", old: seed, new: set(seed, "database.allocatedStorageGiB", 200)},
@@ -72,7 +80,18 @@ func TestImmutableFields(t *testing.T) {
 		"PostgresPinToMajor": {reason: "major.minor to the major alone: RDS keeps the newest minor.", old: set(seed, "database.engineVersion", "17.6"), new: set(seed, "database.engineVersion", "17")},
 		"CacheVersionUp":     {reason: "ElastiCache upgrades in place.", old: set(seed, "cache.engineVersion", "7.0"), new: seed},
 		"ClusterVersionSame": {reason: "Removing a version equal to the default changes nothing.", old: seed, new: set(seed, "cluster.version", nil)},
-		"RoutePriorityMoved": {reason: "An application's path-rule priority may change (in place; the function orders moves).", old: seed, new: withApps(seed, func(a []any) { app(a, 0)["route"].(map[string]any)["priority"] = 200 })},
+		"AppNewInOtherNamespace": {reason: "The way out: a new application under another name in the new namespace (the old one removed later).", old: seed, new: withApps(seed, func(a []any) {
+			n := maps.Clone(app(a, 0))
+			n["name"] = "moved"
+			n["namespace"] = "team-b"
+			delete(n, "route")
+			a[0] = n
+		})},
+		"AppNamespaceSameOrder":  {reason: "Reordering applications keeps each one's namespace (the rule pairs items by name).", old: withApps(seed, func(a []any) { app(a, 0)["namespace"] = "team-a" }), new: withApps(withApps(seed, func(a []any) { app(a, 0)["namespace"] = "team-a" }), func(a []any) { a[0], a[len(a)-1] = a[len(a)-1], a[0] })},
+		"HealthIntervalWhileOff": {reason: "The way out: the interval changes with the health check off.", old: seed, new: set(set(seed, "dns.healthCheck.enabled", false), "dns.healthCheck.requestIntervalSeconds", 10)},
+		"HealthIntervalTurnOn":   {reason: "Turning the health check on again with the new interval.", old: set(seed, "dns.healthCheck.enabled", false), new: set(seed, "dns.healthCheck.requestIntervalSeconds", 10)},
+		"HealthIntervalSame":     {reason: "Writing down the default 30 changes nothing.", old: seed, new: set(seed, "dns.healthCheck.requestIntervalSeconds", 30)},
+		"RoutePriorityMoved":     {reason: "An application's path-rule priority may change (in place; the function orders moves).", old: seed, new: withApps(seed, func(a []any) { app(a, 0)["route"].(map[string]any)["priority"] = 200 })},
 	}
 	v := validate.Shared(t)
 	for name, tc := range cases {

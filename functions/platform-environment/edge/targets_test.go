@@ -1,6 +1,8 @@
 package edge
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -52,8 +54,53 @@ func TestTargetGroups(t *testing.T) {
 			}
 		})
 	}
-	if diff := cmp.Diff([]string{"edge-tg-"}, res.Retired); diff != "" {
-		t.Errorf("target groups of applications that lost their route are retired: -want +got:\n%s", diff)
+	if len(res.Retired) != 0 {
+		t.Errorf("with nothing observed there is nothing to retire, got %v", res.Retired)
+	}
+}
+
+// TestTargetGroupRetiredOnceUnused: the target group of an application that lost its route is kept until no
+// observed listener or listener rule forwards to it, by reference or by ARN (spec or status), then retired.
+func TestTargetGroupRetiredOnceUnused(t *testing.T) {
+	old := compose.TargetGroup("gone")
+	const arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg-gone/0123456789abcdef"
+	forward := func(action map[string]any) map[string]any {
+		return map[string]any{"type": "forward", "targetGroupArnRef": action["ref"], "targetGroupArn": action["arn"]}
+	}
+	cases := map[string]struct {
+		reason string
+		// kind and content of the one observed listener or rule besides the old target group.
+		kind   string
+		spec   map[string]any
+		status map[string]any
+		retire bool
+	}{
+		"DefaultActionByRef": {reason: "The listener's default action still names the old target group.", kind: "LBListener",
+			spec: map[string]any{"forProvider": map[string]any{"defaultAction": []any{forward(map[string]any{"ref": map[string]any{"name": "prod-edge-tg-gone"}})}}}},
+		"DefaultActionByARN": {reason: "Repointed by reference, but the resolved ARN is still the old one.", kind: "LBListener",
+			spec: map[string]any{"forProvider": map[string]any{"defaultAction": []any{forward(map[string]any{"ref": map[string]any{"name": "prod-edge-tg-backend"}, "arn": arn})}}}},
+		"RuleStatus": {reason: "A rule whose observed status still forwards to the old ARN.", kind: "LBListenerRule",
+			status: map[string]any{"atProvider": map[string]any{"action": []any{map[string]any{"forward": []any{map[string]any{"targetGroup": []any{map[string]any{"arn": arn}}}}}}}}},
+		"Repointed": {reason: "Listener observed forwarding elsewhere: the old target group goes.", kind: "LBListener", retire: true,
+			spec: map[string]any{"forProvider": map[string]any{"defaultAction": []any{forward(map[string]any{"ref": map[string]any{"name": "prod-edge-tg-backend"}, "arn": "arn:other"})}}}},
+		"FixedResponse": {reason: "The default action answers 404 now.", kind: "LBListener", retire: true,
+			spec: map[string]any{"forProvider": map[string]any{"defaultAction": []any{map[string]any{"type": "fixed-response"}}}}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			env := testEnv(compose.Observed{
+				old: {"apiVersion": "elbv2.aws.m.upbound.io/v1beta1", "kind": "LBTargetGroup", "metadata": map[string]any{"name": "prod-edge-tg-gone"},
+					"status": map[string]any{"atProvider": map[string]any{"arn": arn}}},
+				"edge-forwarder": {"apiVersion": "elbv2.aws.m.upbound.io/v1beta1", "kind": tc.kind, "spec": tc.spec, "status": tc.status},
+			})
+			res := targetGroups(env, seedInput(t).Routes)
+			if got := slices.Contains(res.Retired, old); got != tc.retire {
+				t.Errorf("%s\nretired %s = %v, want %v (retired %v)", tc.reason, old, got, tc.retire, res.Retired)
+			}
+			if waiting := res.Waiting[component]; tc.retire == strings.Contains(waiting, old) {
+				t.Errorf("%s\nedge waiting = %q; want the kept target group named while it is kept", tc.reason, waiting)
+			}
+		})
 	}
 }
 

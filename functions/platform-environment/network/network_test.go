@@ -293,34 +293,67 @@ func TestFlowLogsWaitForAccount(t *testing.T) {
 }
 
 // TestSingleNATRetiresOtherZones: going from a NAT gateway per zone to a single one retires the other
-// zones' gateways and addresses (billed by the hour for nothing) and keeps the first zone's.
+// zones' gateways and addresses (billed by the hour for nothing) and keeps the first zone's, but only once
+// no observed private route points at them: not in the pass that repoints the routes (the route still
+// names the old gateway), nor while a route names the new gateway but still holds the old one's ID (the
+// provider has not resolved the reference again).
 func TestSingleNATRetiresOtherZones(t *testing.T) {
-	env := seedEnv()
-	perZone := Build(env, resolved(t, "prod", 3))
-	for _, r := range perZone.Resources {
-		env.Observed[r.Name] = map[string]any{
-			"apiVersion": r.Object["apiVersion"], "kind": r.Object["kind"],
-			"metadata": map[string]any{"name": "prod-" + r.Name},
-			"spec":     r.Object["spec"],
-		}
-	}
 	single := resolved(t, "prod", 3)
 	single.NATGateways = "Single"
-	a, err := compose.Assemble(env, Build(env, single).Result)
-	if err != nil {
-		t.Fatal(err)
+	cases := map[string]struct {
+		// routes is how the private routes of zones b and c are observed: "old" (natGatewayIdRef and
+		// natGatewayId of their own zone's gateway), "ref" (the new reference, the old ID), "moved" (both new).
+		routes string
+		retire bool
+	}{
+		"RoutesNotRepointed":    {routes: "old", retire: false},
+		"ReferenceNotResolved":  {routes: "ref", retire: false},
+		"RoutesOnTheNewGateway": {routes: "moved", retire: true},
 	}
-	desired := map[string]bool{}
-	for _, r := range a.Resources {
-		desired[r.Name] = true
-	}
-	want := map[string]bool{
-		"network-nat-a": true, "network-eip-a": true,
-		"network-nat-b": false, "network-eip-b": false, "network-nat-c": false, "network-eip-c": false,
-	}
-	for name, w := range want {
-		if desired[name] != w {
-			t.Errorf("%s desired = %v, want %v", name, desired[name], w)
-		}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			env := seedEnv()
+			perZone := Build(env, resolved(t, "prod", 3))
+			for _, r := range perZone.Resources {
+				spec, _ := r.Object["spec"].(map[string]any)
+				env.Observed[r.Name] = map[string]any{
+					"apiVersion": r.Object["apiVersion"], "kind": r.Object["kind"],
+					"metadata": map[string]any{"name": env.ResourceName(r.Name)},
+					"spec":     spec, // perZone is not used again: the test may edit it
+					"status":   map[string]any{"atProvider": map[string]any{"id": "id-" + r.Name}},
+				}
+			}
+			for _, zone := range []string{"b", "c"} {
+				fp := env.Observed["network-route-private-"+zone+"-default"]["spec"].(map[string]any)["forProvider"].(map[string]any)
+				fp["natGatewayId"] = "id-network-nat-" + zone
+				if tc.routes != "old" {
+					fp["natGatewayIdRef"] = env.Ref("network-nat-a")
+				}
+				if tc.routes == "moved" {
+					fp["natGatewayId"] = "id-network-nat-a"
+				}
+			}
+			out := Build(env, single)
+			a, err := compose.Assemble(env, out.Result)
+			if err != nil {
+				t.Fatal(err)
+			}
+			desired := map[string]bool{}
+			for _, r := range a.Resources {
+				desired[r.Name] = true
+			}
+			want := map[string]bool{
+				"network-nat-a": true, "network-eip-a": true,
+				"network-nat-b": !tc.retire, "network-eip-b": !tc.retire, "network-nat-c": !tc.retire, "network-eip-c": !tc.retire,
+			}
+			for name, w := range want {
+				if desired[name] != w {
+					t.Errorf("%s desired = %v, want %v", name, desired[name], w)
+				}
+			}
+			if waiting := out.Waiting[component]; tc.retire == strings.Contains(waiting, "no private route points at it") {
+				t.Errorf("network waiting = %q; want the kept gateway named while one is kept", waiting)
+			}
+		})
 	}
 }

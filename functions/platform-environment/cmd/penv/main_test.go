@@ -163,16 +163,17 @@ func TestPlanActions(t *testing.T) {
 			}
 		},
 	}, {
-		name: "blocked: a health check's request interval is ForceNew and the resource stays",
+		// Route 53 cannot change a health check's interval (ForceNew): admission refuses it while the check is on,
+		// so no edit of the spec reaches a blocked resource; TestCompare shows the blocked action itself.
+		name: "refused: admission refuses a health check's new request interval while it is on",
 		edit: []string{"      failureThreshold: 3", "      failureThreshold: 3\n      requestIntervalSeconds: 10"},
 		code: exitHuman,
 		check: func(t *testing.T, p *plan.Plan) {
-			r := find(p.FirstReconcile.Resources, "dns-healthcheck")
-			if r == nil || r.Action != plan.Blocked {
-				t.Fatalf("dns-healthcheck: want blocked, got %+v", r)
+			if len(p.Refused) == 0 || !strings.Contains(p.Refused[0], "requestIntervalSeconds") {
+				t.Errorf("want the CEL rule's message naming requestIntervalSeconds, got %q", p.Refused)
 			}
-			if f := field(r, "spec.forProvider.requestInterval"); f == nil || !f.ForcesReplacement {
-				t.Errorf("requestInterval must be marked: %+v", r.Fields)
+			if p.Changes() {
+				t.Errorf("a refused spec changes nothing, got %+v", p.Resources)
 			}
 		},
 	}, {
