@@ -27,7 +27,17 @@ const (
 	day2AppPort      = int64(8062) // the seed's backend listens on 8061
 	day2Deployment   = "apps-app-backend-deployment"
 	day2TargetGroup  = "edge-tg-backend"
+	// The seed runs 1.35; 1.36 is the next minor the API admits.
+	day2Cluster        = "cluster-eks"
+	day2ClusterVersion = "1.36"
 )
+
+// day2AddonVersions are the unpinned add-ons the release's table has a 1.36 version for
+// (functions/platform-environment/cluster/addonversions.go): after the step they run it.
+var day2AddonVersions = map[string]string{
+	"addons-kube-proxy": "v1.36.0-eksbuild.14",
+	"addons-coredns":    "v1.14.3-eksbuild.3",
+}
 
 // day2Steps runs the day-2 walk on the Ready seed. step is TestSeedProduction's (timed, each step builds on the
 // previous one); final is the composed set the deletion step starts from.
@@ -224,6 +234,59 @@ func day2Steps(ctx context.Context, x *xr, obs observations, step func(string, f
 			t.Logf("known gap: Applied=False/UpdateRefused seen (%s) for %v; it ends once the new rollout's Job supersedes the refused one", res.AppliedRefused, sortedKeys(res.Refused))
 		} else if len(refused) == 0 {
 			t.Logf("no per-rollout Job was refused: the template never changed in place")
+		}
+		logSetChange(t, before, after)
+	})
+
+	step("day 2: the cluster version steps one minor and the add-ons follow", func(t *testing.T) {
+		_, before, err := x.settle(ctx, time.Second, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := x.patchSpec(ctx, map[string]any{"cluster": map[string]any{"version": day2ClusterVersion}}); err != nil {
+			t.Fatalf("patch spec: %v", err)
+		}
+		if err := x.waitComposed(ctx, 2*time.Minute, func(c map[string]*unstructured.Unstructured) bool {
+			v, _, _ := unstructured.NestedString(c[day2Cluster].Object, "spec", "forProvider", "version")
+			return v == day2ClusterVersion
+		}); err != nil {
+			t.Fatalf("the control plane was never asked for %s: %v", day2ClusterVersion, err)
+		}
+		res, err := x.walkWith(ctx, obs, 8, 3*time.Minute, walkOptions{observed: sortedKeys(before), untilApplied: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("walk: %s", res)
+		env.timings.add("seed-production day 2, cluster version: "+res.String(), 0)
+		_, after, err := x.settle(ctx, 2*time.Second, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		*final = after
+		// Control plane first, then the node group, then the unpinned add-ons to this release's default for the
+		// new minor: each in place (same UID), none refused.
+		for rn, o := range after {
+			if o.GetKind() == "NodeGroup" || rn == day2Cluster {
+				if v, _, _ := unstructured.NestedString(o.Object, "spec", "forProvider", "version"); v != day2ClusterVersion {
+					t.Errorf("%s version %q, want %s", rn, v, day2ClusterVersion)
+				}
+			}
+		}
+		for rn, want := range day2AddonVersions {
+			o := after[rn]
+			if o == nil {
+				t.Errorf("%s is not composed", rn)
+				continue
+			}
+			if v, _, _ := unstructured.NestedString(o.Object, "spec", "forProvider", "addonVersion"); v != want {
+				t.Errorf("%s addonVersion %q, want %s (the table's for %s)", rn, v, want, day2ClusterVersion)
+			}
+			if before[rn] == nil || o.GetUID() != before[rn].GetUID() {
+				t.Errorf("%s was replaced; an add-on's version changes in place", rn)
+			}
+		}
+		if len(res.Refused) > 0 || res.AppliedRefused != "" {
+			t.Errorf("refusals seen during the upgrade: %v (Applied: %s)", res.Refused, res.AppliedRefused)
 		}
 		logSetChange(t, before, after)
 	})
