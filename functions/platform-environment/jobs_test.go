@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose/immutable"
 	"github.com/cloudpartner/platform-environment/test/observe"
 )
@@ -67,7 +68,7 @@ func TestPortEditNeverEditsAJobTemplate(t *testing.T) {
 	if len(smokeAfter) != 1 || smokeAfter[0] == smokeBefore[0] {
 		t.Errorf("smoke tests %v → %v: want one new smoke test, the old one retired", smokeBefore, smokeAfter)
 	}
-	if got := lookupPath(observed[smokeAfter[0]], "spec", "forProvider", "manifest", "spec", "template", "spec", "containers"); !strings.Contains(mustJSON(t, got), ":9090/") {
+	if got := compose.Lookup(observed[smokeAfter[0]], "spec.forProvider.manifest.spec.template.spec.containers"); !strings.Contains(mustJSON(t, got), ":9090/") {
 		t.Errorf("the new smoke test does not GET the new port: %s", mustJSON(t, got))
 	}
 }
@@ -84,7 +85,7 @@ func jobsUnder(objs map[string]map[string]any, prefix string) []string {
 }
 
 func isJob(o map[string]any) bool {
-	return o["kind"] == "Object" && lookupPath(o, "spec", "forProvider", "manifest", "kind") == "Job"
+	return o["kind"] == "Object" && compose.Lookup(o, "spec.forProvider.manifest.kind") == "Job"
 }
 
 // withoutExternalName drops the external-name annotation, which the observed copy of a kept Object

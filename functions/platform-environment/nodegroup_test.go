@@ -57,11 +57,11 @@ func TestNodeGroupReplacementWalk(t *testing.T) {
 					if d["kind"] != "NodeGroup" || observed[name] == nil {
 						continue
 					}
-					was, now := lookupPath(observed[name], "spec", "forProvider", "instanceTypes"), lookupPath(d, "spec", "forProvider", "instanceTypes")
+					was, now := compose.Lookup(observed[name], "spec.forProvider.instanceTypes"), compose.Lookup(d, "spec.forProvider.instanceTypes")
 					if !reflect.DeepEqual(was, now) {
 						t.Errorf("pass %d: %s changes instanceTypes in place: %v → %v", pass, name, was, now)
 					}
-					if taint := lookupPath(d, "spec", "forProvider", "taint"); taint != nil {
+					if taint := compose.Lookup(d, "spec.forProvider.taint"); taint != nil {
 						tainted = true
 					}
 				}
@@ -75,11 +75,11 @@ func TestNodeGroupReplacementWalk(t *testing.T) {
 					if !compose.Observed(observed).Ready(successor) {
 						t.Errorf("pass %d: the old group is retired before its successor %q is observed Ready", pass, successor)
 					}
-					if lookupPath(observed[compose.NodeGroup], "status", "atProvider", "taint") == nil {
+					if compose.Lookup(observed[compose.NodeGroup], "status.atProvider.taint") == nil {
 						t.Errorf("pass %d: the old group is retired before its taint is observed applied", pass)
 					}
 					for name, o := range observed {
-						if o["kind"] == "Usage" && lookupPath(o, "spec", "of", "resourceRef", "name") == oldName {
+						if o["kind"] == "Usage" && compose.Lookup(o, "spec.of.resourceRef.name") == oldName {
 							t.Errorf("pass %d: the old group is retired while the Usage %s still names it", pass, name)
 						}
 					}
@@ -122,7 +122,7 @@ func TestNodeGroupReplacementWalk(t *testing.T) {
 					continue
 				}
 				usages++
-				if got := lookupPath(o, "spec", "of", "resourceRef", "name"); got != newName {
+				if got := compose.Lookup(o, "spec.of.resourceRef.name"); got != newName {
 					t.Errorf("%s names %v, want the new group %s", name, got, newName)
 				}
 			}
@@ -133,23 +133,11 @@ func TestNodeGroupReplacementWalk(t *testing.T) {
 	}
 }
 
-func metadataName(obj map[string]any) any { return lookupPath(obj, "metadata", "name") }
-
-func lookupPath(obj map[string]any, path ...string) any {
-	var cur any = obj
-	for _, p := range path {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = m[p]
-	}
-	return cur
-}
+func metadataName(obj map[string]any) any { return compose.Lookup(obj, "metadata.name") }
 
 // componentMessage is status.components[name].message of the desired XR.
 func componentMessage(xr map[string]any, name string) string {
-	comps, _ := lookupPath(xr, "status", "components").([]any)
+	comps, _ := compose.Lookup(xr, "status.components").([]any)
 	for _, c := range comps {
 		if m, ok := c.(map[string]any); ok && m["name"] == name {
 			s, _ := m["message"].(string)

@@ -53,6 +53,11 @@ func (o Observed) Value(name, path string) (any, bool) {
 	return v, v != nil
 }
 
+// Lookup returns the value at a field path of any object (fieldpath syntax: "spec.forProvider.manifest",
+// "metadata.annotations[crossplane.io/external-name]"), or nil where there is none: the walk observed reads use,
+// for callers that hold an object rather than observed state (the plan, tests).
+func Lookup(obj map[string]any, path string) any { return lookup(obj, path) }
+
 // lookup returns the value at a field path, or nil where fieldpath.Paved.GetValue would fail. Builders
 // read observed state hundreds of times per render, and fieldpath.Parse lexes each path on a goroutine
 // of its own: the parsed paths are kept (they are the code's constants), the walk is done here.

@@ -60,3 +60,25 @@ func TestLookup(t *testing.T) {
 		})
 	}
 }
+
+func TestLookupAnyObject(t *testing.T) {
+	obj := map[string]any{
+		"metadata": map[string]any{"name": "n", "annotations": map[string]any{"crossplane.io/external-name": "x"}},
+		"spec":     map[string]any{"list": []any{map[string]any{"a": "b"}}},
+	}
+	cases := map[string]struct {
+		path string
+		want any
+	}{
+		"a field":                   {"metadata.name", "n"},
+		"an annotation with dots":   {"metadata.annotations[crossplane.io/external-name]", "x"},
+		"a list index":              {"spec.list[0].a", "b"},
+		"missing":                   {"spec.none.deeper", nil},
+		"through a non-map is none": {"metadata.name.x", nil},
+	}
+	for name, tc := range cases {
+		if got := Lookup(obj, tc.path); got != tc.want {
+			t.Errorf("%s: Lookup(%q) = %v, want %v", name, tc.path, got, tc.want)
+		}
+	}
+}

@@ -118,24 +118,24 @@ func describe(name string, obj map[string]any, observed compose.Observed) Resour
 	group, _, _ := strings.Cut(av, "/")
 	r := Resource{Name: name, Kind: group + "/" + kind, Data: compose.DataKinds[group+"/"+kind]}
 	if kind == "Object" {
-		if m, ok := at(obj, "spec", "forProvider", "manifest").(map[string]any); ok {
+		if m, ok := compose.Lookup(obj, "spec.forProvider.manifest").(map[string]any); ok {
 			r.Kind = fmt.Sprintf("%s/Object(%v)", group, m["kind"])
 		}
 	}
 	for _, o := range []map[string]any{observed[name], obj} {
-		if s, _ := at(o, "metadata", "annotations", immutable.ExternalNameAnnotation).(string); s != "" {
+		if s, _ := compose.Lookup(o, "metadata.annotations["+immutable.ExternalNameAnnotation+"]").(string); s != "" {
 			r.AWSName = s
 			return r
 		}
 	}
-	r.AWSName, _ = at(obj, "metadata", "name").(string)
+	r.AWSName, _ = compose.Lookup(obj, "metadata.name").(string)
 	return r
 }
 
 // protected reports whether a desired object is created under deletion protection: its management policies leave
 // out Delete, so Crossplane orphans it in AWS when it goes away.
 func protected(obj map[string]any) bool {
-	policies, ok := at(obj, "spec", "managementPolicies").([]any)
+	policies, ok := compose.Lookup(obj, "spec.managementPolicies").([]any)
 	if !ok {
 		return false
 	}
@@ -251,16 +251,4 @@ func join(path, k string) string {
 		return k
 	}
 	return path + "." + k
-}
-
-func at(o map[string]any, path ...string) any {
-	var cur any = o
-	for _, p := range path {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = m[p]
-	}
-	return cur
 }

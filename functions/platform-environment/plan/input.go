@@ -75,7 +75,7 @@ func ReadState(path string) (*State, error) {
 			s.XR = o
 			continue
 		}
-		if name, _ := at(o, "metadata", "annotations", CompositionResourceName).(string); name != "" {
+		if name, _ := compose.Lookup(o, "metadata.annotations["+CompositionResourceName+"]").(string); name != "" {
 			if _, dup := s.Observed[name]; dup {
 				return nil, fmt.Errorf("%s: two objects carry %s %q (give the observed state of one environment)", path, CompositionResourceName, name)
 			}
