@@ -19,6 +19,8 @@ OBSERVED ?= $(if $(filter examples/%.yaml,$(EXAMPLE)),$(patsubst examples/%.yaml
 FUNCTION_ADDRESS ?=
 
 TEST_EXTRA :=
+# Embedded tables (prices, the day-2 table, the XRD) are inputs too: a yaml-only edit must rebuild the binary.
+FUNCTION_SOURCES := $(shell find functions apis \( -name '*.go' -not -name '*_test.go' \) -o \( -name '*.yaml' -not -path '*/testdata/*' \))
 # Included before the rules below so that their TEST_EXTRA additions reach `test`.
 -include mk/*.mk
 
@@ -34,7 +36,7 @@ $(CROSSPLANE): tools/crossplane-cli/go.mod tools/crossplane-cli/go.sum
 .PHONY: tools
 tools: $(CROSSPLANE) ## Build the pinned CLIs into bin/.
 
-$(BIN)/function: $(shell find functions apis -name '*.go' -not -name '*_test.go') go.mod go.sum
+$(BIN)/function: $(FUNCTION_SOURCES) go.mod go.sum
 	@mkdir -p $(BIN)
 	$(GO) build -o $@ ./functions/platform-environment
 

@@ -6,7 +6,7 @@
 PLAN_FORMAT   ?= text
 PLAN_OBSERVED := $(if $(filter command line environment,$(origin OBSERVED)),$(OBSERVED))
 
-$(BIN)/penv: $(shell find functions apis -name '*.go' -not -name '*_test.go') apis/definition.yaml go.mod go.sum
+$(BIN)/penv: $(FUNCTION_SOURCES) go.mod go.sum
 	@mkdir -p $(BIN)
 	$(GO) build -o $@ ./functions/platform-environment/cmd/penv
 
