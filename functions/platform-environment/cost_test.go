@@ -216,13 +216,13 @@ func TestProfileCosts(t *testing.T) {
 }
 
 // TestCostOutputs: status.outputs.cost of each example as rendered. The seed's figure is the one the
-// README states; prod (eu-central-1) is a lower bound that says so (the table prices part of that
-// region); dev (us-west-2) has no prices of its region and says so instead of showing figures.
+// README states; prod (eu-central-1) and dev (us-west-2) are lower bounds that say so (the table prices
+// part of those regions). A region without prices is TestNoPricesForRegion's (cost package).
 func TestCostOutputs(t *testing.T) {
 	for ex, want := range map[string]struct{ usd, message string }{
 		"seed-production": {"477.21", "fixed costs only"},
 		"prod":            {"lower bound", "lower bound"},
-		"dev":             {"", "no prices for us-west-2"},
+		"dev":             {"lower bound", "lower bound"},
 	} {
 		rsp := run(t, readXR(t, ex), nil)
 		if msg := fatal(rsp); msg != "" {

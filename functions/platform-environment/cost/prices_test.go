@@ -91,20 +91,76 @@ func TestNoPricesForRegion(t *testing.T) {
 	}
 }
 
-// TestPartialEstimate: a dimension without a price in a region the table knows (here Valkey nodes)
-// gives a lower bound that says so and lists what is missing.
+// TestPartialEstimate: a dimension without a price in a region the table knows (here a cache node type
+// the table does not list) gives a lower bound that says so and lists what is missing.
 func TestPartialEstimate(t *testing.T) {
 	in := seedInput()
-	in.Resolved.Cache.Engine = "valkey"
+	in.Resolved.Cache.NodeType = "cache.x2gd.large"
 	o := New(Default, in).Outputs()
 	if o.MonthlyUSD == nil || o.Complete {
 		t.Fatalf("want a partial estimate: %+v", o)
 	}
-	if !strings.Contains(o.Message, "lower bound") || !contains(o.NotPriced, "elasticache.valkey.cache.t3.micro (us-east-1)") {
+	if !strings.Contains(o.Message, "lower bound") || !contains(o.NotPriced, "elasticache.redis.cache.x2gd.large (us-east-1)") {
 		t.Errorf("a partial estimate must say it is a lower bound and list what is missing: %q %v", o.Message, o.NotPriced)
 	}
 	if *o.MonthlyUSD != 477.21-12.41 {
 		t.Errorf("partial estimate $%.2f, want the seed's without its cache node", *o.MonthlyUSD)
+	}
+}
+
+// TestValkey: a valkey cache is priced at Valkey's node rate, below Redis OSS's for the same node type,
+// and the estimate stays complete.
+func TestValkey(t *testing.T) {
+	in := seedInput()
+	in.Resolved.Cache.Engine = "valkey"
+	e := New(Default, in)
+	l := line(e, "cache", "elasticache.")
+	if l.Key != "elasticache.valkey.cache.t3.micro" || !l.Priced || l.MonthlyUSD != cents(730*0.0136) {
+		t.Errorf("cache line %+v, want valkey cache.t3.micro at $0.0136/h", l)
+	}
+	redis := line(New(Default, seedInput()), "cache", "elasticache.")
+	if l.MonthlyUSD >= redis.MonthlyUSD {
+		t.Errorf("valkey node $%.2f, not below redis $%.2f", l.MonthlyUSD, redis.MonthlyUSD)
+	}
+	if _, complete := e.Total(); !complete {
+		t.Errorf("valkey seed estimate incomplete: %v", e.Outputs().NotPriced)
+	}
+}
+
+// TestFamilies: every size the table lists of the common families (t3/t4g/m6i/m7i/m7g/c7i) is priced in
+// us-east-1, and a Valkey node costs less than the Redis OSS node of the same type wherever both are listed.
+func TestFamilies(t *testing.T) {
+	for _, fam := range []string{"t3", "t4g", "m6i", "m7i", "m7g", "c7i"} {
+		n := 0
+		for k := range Default.Prices {
+			if strings.HasPrefix(k, "ec2."+fam+".") {
+				if _, ok := Default.Lookup(k, "us-east-1"); !ok {
+					t.Errorf("%s has no us-east-1 price", k)
+				}
+				n++
+			}
+		}
+		if n < 4 {
+			t.Errorf("family %s: %d sizes priced, want at least 4", fam, n)
+		}
+	}
+	both := 0
+	for k := range Default.Prices {
+		if !strings.HasPrefix(k, "elasticache.valkey.") {
+			continue
+		}
+		for r := range Default.Prices[k].USD {
+			v, _ := Default.Lookup(k, r)
+			if rd, ok := Default.Lookup("elasticache.redis."+strings.TrimPrefix(k, "elasticache.valkey."), r); ok {
+				both++
+				if v >= rd {
+					t.Errorf("%s in %s: valkey $%g not below redis $%g", k, r, v, rd)
+				}
+			}
+		}
+	}
+	if both == 0 {
+		t.Error("no node type priced for both engines")
 	}
 }
 
@@ -117,7 +173,7 @@ func TestInstanceTypes(t *testing.T) {
 	if l := line(e, "nodes", "ec2."); l.Key != "ec2.m5.large" || l.MonthlyUSD != cents(3*730*0.096) {
 		t.Errorf("nodes line %+v, want m5.large × 3", l)
 	}
-	in.Resolved.Cluster.NodeGroup.InstanceTypes = []string{"c7i.large", "t3.medium"}
+	in.Resolved.Cluster.NodeGroup.InstanceTypes = []string{"x2idn.16xlarge", "t3.medium"}
 	if l := line(New(Default, in), "nodes", "ec2."); l.Priced {
 		t.Errorf("an unpriced first instance type was priced: %+v", l)
 	}
