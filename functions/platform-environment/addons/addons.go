@@ -15,9 +15,9 @@ import (
 // name as prefix (e.g. releases-lbc-role). The load balancer controller's and External Secrets' are in
 // incluster (other domains wait for them).
 const (
-	metricsServerRelease = "releases-metrics-server"
-	fluentBitRelease     = "releases-fluent-bit"
-	autoscalerRelease    = "releases-autoscaler"
+	MetricsServerRelease = "releases-metrics-server"
+	FluentBitRelease     = "releases-fluent-bit"
+	AutoscalerRelease    = "releases-autoscaler"
 )
 
 // Resolve applies the add-ons' defaults: every add-on is on unless switched off, at its chart's tested
@@ -84,9 +84,9 @@ func (b *builder) outputs() []v1alpha1.AddonStatus {
 		addon incluster.Addon
 	}{
 		{incluster.LBCRelease, lbcChart, a.LoadBalancerController},
-		{metricsServerRelease, metricsServerChart, a.MetricsServer},
-		{fluentBitRelease, fluentBitChart, a.FluentBit},
-		{autoscalerRelease, autoscalerChart, a.ClusterAutoscaler},
+		{MetricsServerRelease, metricsServerChart, a.MetricsServer},
+		{FluentBitRelease, fluentBitChart, a.FluentBit},
+		{AutoscalerRelease, autoscalerChart, a.ClusterAutoscaler},
 		{incluster.ESORelease, externalSecretsChart, a.ExternalSecrets},
 	} {
 		if !r.addon.Enabled {

@@ -10,7 +10,7 @@ import (
 const autoscalerServiceAccount = "cluster-autoscaler"
 
 var autoscalerIdentity = incluster.Identity{
-	Prefix: autoscalerRelease, AWSPart: "cluster-autoscaler", Description: "Cluster Autoscaler",
+	Prefix: AutoscalerRelease, AWSPart: "cluster-autoscaler", Description: "Cluster Autoscaler",
 	Namespace: incluster.SystemNamespace, SA: autoscalerServiceAccount,
 }
 
@@ -61,8 +61,8 @@ func (b *builder) clusterAutoscaler() compose.Result {
 	}))
 	tag, tagOK := b.autoscalerImage()
 	conds := append(b.ReleaseConds(), compose.Needs(tagOK, "the control plane's Kubernetes version ("+compose.Cluster+")"), b.IdentityReady(autoscalerIdentity))
-	if res.Gate(b.Env.Observed, autoscalerRelease, conds...) {
-		res.Add(b.Release(autoscalerRelease, autoscalerChart, b.Spec.Addons.ClusterAutoscaler.Version, map[string]any{
+	if res.Gate(b.Env.Observed, AutoscalerRelease, conds...) {
+		res.Add(b.Release(AutoscalerRelease, autoscalerChart, b.Spec.Addons.ClusterAutoscaler.Version, map[string]any{
 			"cloudProvider": "aws",
 			"awsRegion":     b.Env.Region,
 			"autoDiscovery": map[string]any{"clusterName": cluster},

@@ -8,7 +8,7 @@ import (
 const fluentBitServiceAccount = "aws-for-fluent-bit"
 
 var fluentBitIdentity = incluster.Identity{
-	Prefix: fluentBitRelease, AWSPart: "fluent-bit", Description: "Fluent Bit",
+	Prefix: FluentBitRelease, AWSPart: "fluent-bit", Description: "Fluent Bit",
 	Namespace: incluster.FluentBitNamespace, SA: fluentBitServiceAccount,
 }
 
@@ -37,8 +37,8 @@ func (b *builder) fluentBit() compose.Result {
 		}), true, ""
 	}))
 	conds := append(b.ReleaseConds(), b.Env.Observed.ReadyCond(compose.ApplicationLogGroup), b.IdentityReady(fluentBitIdentity))
-	if res.Gate(b.Env.Observed, fluentBitRelease, conds...) {
-		res.Add(b.Release(fluentBitRelease, fluentBitChart, b.Spec.Addons.FluentBit.Version, map[string]any{
+	if res.Gate(b.Env.Observed, FluentBitRelease, conds...) {
+		res.Add(b.Release(FluentBitRelease, fluentBitChart, b.Spec.Addons.FluentBit.Version, map[string]any{
 			"serviceAccount": map[string]any{"create": true, "name": fluentBitServiceAccount},
 			// The seed's tail input: container logs, 50 MB memory buffer, long lines skipped.
 			"input": map[string]any{

@@ -7,12 +7,12 @@ import (
 // metricsServer renders metrics-server, which feeds the HorizontalPodAutoscalers. It needs no AWS access.
 func (b *builder) metricsServer() compose.Result {
 	var res compose.Result
-	if res.Gate(b.Env.Observed, metricsServerRelease, b.ReleaseConds()...) {
+	if res.Gate(b.Env.Observed, MetricsServerRelease, b.ReleaseConds()...) {
 		values := map[string]any{"replicas": b.Replicas()}
 		if b.Replicas() > 1 {
 			values["podDisruptionBudget"] = map[string]any{"enabled": true, "maxUnavailable": 1}
 		}
-		res.Add(b.Release(metricsServerRelease, metricsServerChart, b.Spec.Addons.MetricsServer.Version, values))
+		res.Add(b.Release(MetricsServerRelease, metricsServerChart, b.Spec.Addons.MetricsServer.Version, values))
 	}
 	return res
 }

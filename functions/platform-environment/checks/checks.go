@@ -73,7 +73,19 @@ func Build(env *compose.Env, spec *incluster.Spec, in Input) Output {
 	b := &builder{Builder: incluster.Builder{Env: env, Spec: spec}, in: in}
 	out := Output{DatabaseSetup: b.databaseSetup(), Tests: b.tests()}
 	smoke, load, _ := b.testNames()
-	out.SmokeTest = b.testRun(smokeTestPrefix, "smoke-test-", smoke)
-	out.LoadTest = b.testRun(loadTestPrefix, "load-test-", load)
+	out.SmokeTest = b.testRun(SmokeTestPrefix, "smoke-test-", smoke)
+	out.LoadTest = b.testRun(LoadTestPrefix, "load-test-", load)
 	return out
+}
+
+// JobNames are the composition resource names of the current rollout's smoke and load test Jobs (ok is
+// false while the rollout is not settled).
+func JobNames(env *compose.Env, spec *incluster.Spec, in Input) (smoke, load string, ok bool) {
+	return (&builder{Builder: incluster.Builder{Env: env, Spec: spec}, in: in}).testNames()
+}
+
+// DatabaseSetupJob is the composition resource name of the current database setup Job (ok is false while
+// the database's address is unknown).
+func DatabaseSetupJob(env *compose.Env, spec *incluster.Spec) (string, bool) {
+	return (&builder{Builder: incluster.Builder{Env: env, Spec: spec}}).databaseSetupJob()
 }

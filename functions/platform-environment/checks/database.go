@@ -7,8 +7,8 @@ import (
 
 // Composition resource names of the database setup.
 const (
-	databaseSetupPrefix = "apps-database-setup-"
-	databaseRoleSync    = "apps-database-role-sync"
+	DatabaseSetupPrefix = "apps-database-setup-"
+	DatabaseRoleSync    = "apps-database-role-sync"
 )
 
 // databaseSetupScript creates the applications' role (if missing), lets it connect and create in the
@@ -63,14 +63,14 @@ func (b *builder) databaseSetup() compose.Result {
 	name, ok := b.databaseSetupJob()
 	// One setup Job per endpoint: an older one stays until the current one is rendered; while the
 	// endpoint is unknown the Jobs there are stay, and so does the CronJob.
-	res.Supersede(databaseSetupPrefix, name)
+	res.Supersede(DatabaseSetupPrefix, name)
 	if !ok {
-		res.Want(databaseRoleSync)
+		res.Want(DatabaseRoleSync)
 		res.Wait(incluster.AppsComponent, "the database setup waits for the database's address ("+compose.Database+")")
 		return res
 	}
 	if res.Gate(b.Env.Observed, name, b.InCluster(), b.Env.Observed.ReadyCond(compose.Database), b.Env.Observed.ReadyCond(incluster.SecretDatabaseSetup)) {
-		m := incluster.Manifest("batch/v1", "Job", incluster.PlatformNamespace, "database-setup-"+name[len(databaseSetupPrefix):], nil)
+		m := incluster.Manifest("batch/v1", "Job", incluster.PlatformNamespace, "database-setup-"+name[len(DatabaseSetupPrefix):], nil)
 		m["spec"] = map[string]any{
 			"backoffLimit":          4,
 			"activeDeadlineSeconds": 600,
@@ -78,7 +78,7 @@ func (b *builder) databaseSetup() compose.Result {
 		}
 		res.Add(b.Object(name, m, incluster.Completed))
 	}
-	if res.Gate(b.Env.Observed, databaseRoleSync, b.InCluster(), b.Env.Observed.ExistsCond(name)) {
+	if res.Gate(b.Env.Observed, DatabaseRoleSync, b.InCluster(), b.Env.Observed.ExistsCond(name)) {
 		m := incluster.Manifest("batch/v1", "CronJob", incluster.PlatformNamespace, "database-role-sync", nil)
 		m["spec"] = map[string]any{
 			"schedule":                   "17 * * * *",
@@ -91,7 +91,7 @@ func (b *builder) databaseSetup() compose.Result {
 				"template":              map[string]any{"spec": pod()},
 			}},
 		}
-		res.Add(b.Object(databaseRoleSync, m, incluster.OnCreate))
+		res.Add(b.Object(DatabaseRoleSync, m, incluster.OnCreate))
 	}
 	return res
 }
@@ -105,7 +105,7 @@ func (b *builder) databaseSetupJob() (string, bool) {
 	if !e.DBOK {
 		return "", false
 	}
-	return databaseSetupPrefix + incluster.Hash(e.DBHost, incluster.Itoa(e.DBPort), e.DBName, databaseSetupScript, postgresImage), true
+	return DatabaseSetupPrefix + incluster.Hash(e.DBHost, incluster.Itoa(e.DBPort), e.DBName, databaseSetupScript, postgresImage), true
 }
 
 // DatabaseReady is the condition that the applications' database role exists: the current setup Job

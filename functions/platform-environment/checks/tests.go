@@ -12,8 +12,8 @@ import (
 
 // Composition resource name prefixes of the test Jobs: one Job per rollout (see rollout).
 const (
-	smokeTestPrefix = "apps-smoke-test-"
-	loadTestPrefix  = "apps-load-test-"
+	SmokeTestPrefix = "apps-smoke-test-"
+	LoadTestPrefix  = "apps-load-test-"
 )
 
 // loadTestMargin is the time a load test may take beyond its stages (image pull, start, summary).
@@ -101,17 +101,17 @@ func (b *builder) tests() compose.Result {
 	// settled (smoke and load are empty) the Jobs there are stay.
 	smoke, load, ok := b.testNames()
 	if b.Spec.Checks.SmokeTest {
-		res.Supersede(smokeTestPrefix, smoke)
+		res.Supersede(SmokeTestPrefix, smoke)
 	}
 	if b.Spec.Checks.LoadTest != nil {
-		res.Supersede(loadTestPrefix, load)
+		res.Supersede(LoadTestPrefix, load)
 	}
 	if !ok {
 		res.Wait(incluster.AppsComponent, "the tests wait for every application to be rolled out")
 		return res
 	}
 	if b.Spec.Checks.SmokeTest {
-		res.Merge(b.smokeTest(smoke, smoke[len(smokeTestPrefix):]))
+		res.Merge(b.smokeTest(smoke, smoke[len(SmokeTestPrefix):]))
 	}
 	if lt := b.Spec.Checks.LoadTest; lt != nil {
 		after := compose.Known(true, "")
@@ -132,9 +132,9 @@ func (b *builder) testNames() (smoke, load string, ok bool) {
 	// The smoke test's template follows the spec before the rollout does (an application's port or health
 	// path), so its name hashes the template too: a new template is a new Job, never an in-place edit of
 	// an immutable field. The load test's template holds nothing but its own name and constants.
-	smoke = smokeTestPrefix + incluster.Hash(id, compose.MustJSON(b.smokeTestTemplate(b.Endpoints())))
+	smoke = SmokeTestPrefix + incluster.Hash(id, compose.MustJSON(b.smokeTestTemplate(b.Endpoints())))
 	if lt := b.Spec.Checks.LoadTest; lt != nil {
-		load = loadTestPrefix + incluster.Hash(id, compose.MustJSON(lt))
+		load = LoadTestPrefix + incluster.Hash(id, compose.MustJSON(lt))
 	}
 	return smoke, load, true
 }
@@ -250,7 +250,7 @@ export default function () {
 }
 `, strings.Join(stages, "\n"), lt.MaxResponseMs, url, lt.MaxResponseMs, lt.MaxResponseMs)
 
-	suffix := name[len(loadTestPrefix):]
+	suffix := name[len(LoadTestPrefix):]
 	scriptObject := name + "-script"
 	if res.Gate(b.Env.Observed, scriptObject, b.InCluster(), b.NamespaceExists(incluster.PlatformNamespace), after) {
 		cm := incluster.Manifest("v1", "ConfigMap", incluster.PlatformNamespace, "load-test-script-"+suffix, nil)

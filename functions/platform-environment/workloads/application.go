@@ -10,13 +10,13 @@ import (
 )
 
 // Composition resource names of an application's resources.
-func configObject(app string) string    { return incluster.AppPrefix(app) + "config" }
-func accountObject(app string) string   { return incluster.AppPrefix(app) + "service-account" }
-func serviceObject(app string) string   { return incluster.AppPrefix(app) + "service" }
-func hpaObject(app string) string       { return incluster.AppPrefix(app) + "autoscaler" }
-func pdbObject(app string) string       { return incluster.AppPrefix(app) + "disruption-budget" }
-func bindingObject(app string) string   { return incluster.AppPrefix(app) + "binding" }
-func migrationPrefix(app string) string { return incluster.AppPrefix(app) + "migration-" }
+func ConfigObject(app string) string    { return incluster.AppPrefix(app) + "config" }
+func AccountObject(app string) string   { return incluster.AppPrefix(app) + "service-account" }
+func ServiceObject(app string) string   { return incluster.AppPrefix(app) + "service" }
+func HPAObject(app string) string       { return incluster.AppPrefix(app) + "autoscaler" }
+func PDBObject(app string) string       { return incluster.AppPrefix(app) + "disruption-budget" }
+func BindingObject(app string) string   { return incluster.AppPrefix(app) + "binding" }
+func MigrationPrefix(app string) string { return incluster.AppPrefix(app) + "migration-" }
 
 // appIdentity is an application's IAM role binding (apps-app-<name>-role, -policy, -identity).
 func appIdentity(a *App) incluster.Identity {
@@ -43,15 +43,15 @@ func (b *builder) application(a *App) compose.Result {
 	var res compose.Result
 	base := []compose.Cond{b.InCluster(), b.NamespaceExists(a.Namespace)}
 
-	if len(a.Config) > 0 && res.Gate(b.Env.Observed, configObject(a.Name), base...) {
+	if len(a.Config) > 0 && res.Gate(b.Env.Observed, ConfigObject(a.Name), base...) {
 		m := incluster.Manifest("v1", "ConfigMap", a.Namespace, a.Name+"-config", b.labels(a))
 		m["data"] = incluster.AnyMap(a.Config)
-		res.Add(b.Object(configObject(a.Name), m, incluster.OnCreate))
+		res.Add(b.Object(ConfigObject(a.Name), m, incluster.OnCreate))
 	}
-	if res.Gate(b.Env.Observed, accountObject(a.Name), base...) {
+	if res.Gate(b.Env.Observed, AccountObject(a.Name), base...) {
 		m := incluster.Manifest("v1", "ServiceAccount", a.Namespace, a.Name, b.labels(a))
 		m["automountServiceAccountToken"] = false
-		res.Add(b.Object(accountObject(a.Name), m, incluster.OnCreate))
+		res.Add(b.Object(AccountObject(a.Name), m, incluster.OnCreate))
 	}
 	if len(a.IAM) > 0 {
 		res.Merge(b.WorkloadIdentity(appIdentity(a), func() (compose.PolicyDocument, bool, string) { return b.appPolicy(a) }))

@@ -12,9 +12,9 @@ import (
 func (b *builder) deployment(a *App) compose.Result {
 	var res compose.Result
 	name := incluster.DeploymentObject(a.Name)
-	conds := []compose.Cond{b.InCluster(), b.NamespaceExists(a.Namespace), b.Env.Observed.ExistsCond(accountObject(a.Name)), b.secretsReady(a), b.migratedNeeded(a)}
+	conds := []compose.Cond{b.InCluster(), b.NamespaceExists(a.Namespace), b.Env.Observed.ExistsCond(AccountObject(a.Name)), b.secretsReady(a), b.migratedNeeded(a)}
 	if len(a.Config) > 0 {
-		conds = append(conds, b.Env.Observed.ExistsCond(configObject(a.Name)))
+		conds = append(conds, b.Env.Observed.ExistsCond(ConfigObject(a.Name)))
 	}
 	if len(a.IAM) > 0 {
 		conds = append(conds, b.IdentityReady(appIdentity(a)))

@@ -13,7 +13,7 @@ func (b *builder) migrationJob(a *App) (string, bool) {
 	if a.Migration == nil {
 		return "", false
 	}
-	return migrationPrefix(a.Name) + incluster.Hash(a.Image, a.Namespace, compose.MustJSON(b.migrationTemplate(a))), true
+	return MigrationPrefix(a.Name) + incluster.Hash(a.Image, a.Namespace, compose.MustJSON(b.migrationTemplate(a))), true
 }
 
 // migrationTemplate is the migration Job's spec.template: the application's environment and service
@@ -74,10 +74,10 @@ func (b *builder) migration(a *App) compose.Result {
 	if !ok {
 		return res
 	}
-	res.Supersede(migrationPrefix(a.Name), name)
-	conds := []compose.Cond{b.InCluster(), b.NamespaceExists(a.Namespace), b.Env.Observed.ExistsCond(accountObject(a.Name)), b.secretsReady(a)}
+	res.Supersede(MigrationPrefix(a.Name), name)
+	conds := []compose.Cond{b.InCluster(), b.NamespaceExists(a.Namespace), b.Env.Observed.ExistsCond(AccountObject(a.Name)), b.secretsReady(a)}
 	if len(a.Config) > 0 {
-		conds = append(conds, b.Env.Observed.ExistsCond(configObject(a.Name)))
+		conds = append(conds, b.Env.Observed.ExistsCond(ConfigObject(a.Name)))
 	}
 	if a.UsesSecret(incluster.SecretDatabaseURL) {
 		conds = append(conds, b.in.DatabaseReady)
@@ -89,7 +89,7 @@ func (b *builder) migration(a *App) compose.Result {
 		return res
 	}
 	m := a.Migration
-	job := incluster.Manifest("batch/v1", "Job", a.Namespace, a.Name+"-migrate-"+name[len(migrationPrefix(a.Name)):], b.migrationLabels(a))
+	job := incluster.Manifest("batch/v1", "Job", a.Namespace, a.Name+"-migrate-"+name[len(MigrationPrefix(a.Name)):], b.migrationLabels(a))
 	job["spec"] = map[string]any{
 		"backoffLimit":          m.BackoffLimit,
 		"activeDeadlineSeconds": m.TimeoutSeconds,

@@ -11,7 +11,7 @@ import (
 func (b *builder) scaling(a *App) compose.Result {
 	var res compose.Result
 	base := []compose.Cond{b.InCluster(), b.NamespaceExists(a.Namespace)}
-	if as := a.Autoscaling; as != nil && res.Gate(b.Env.Observed, hpaObject(a.Name), append(base, b.Env.Observed.ExistsCond(incluster.DeploymentObject(a.Name)))...) {
+	if as := a.Autoscaling; as != nil && res.Gate(b.Env.Observed, HPAObject(a.Name), append(base, b.Env.Observed.ExistsCond(incluster.DeploymentObject(a.Name)))...) {
 		metrics := []any{resourceMetric("cpu", as.CPU)}
 		if as.Memory > 0 {
 			metrics = append(metrics, resourceMetric("memory", as.Memory))
@@ -23,9 +23,9 @@ func (b *builder) scaling(a *App) compose.Result {
 			"maxReplicas":    as.Max,
 			"metrics":        metrics,
 		}
-		res.Add(b.Object(hpaObject(a.Name), m, incluster.OnCreate))
+		res.Add(b.Object(HPAObject(a.Name), m, incluster.OnCreate))
 	}
-	if d := a.Disruption; d != nil && res.Gate(b.Env.Observed, pdbObject(a.Name), base...) {
+	if d := a.Disruption; d != nil && res.Gate(b.Env.Observed, PDBObject(a.Name), base...) {
 		spec := map[string]any{"selector": map[string]any{"matchLabels": selector(a)}}
 		if d.MaxUnavailable != "" {
 			spec["maxUnavailable"] = intOrPercent(d.MaxUnavailable)
@@ -34,7 +34,7 @@ func (b *builder) scaling(a *App) compose.Result {
 		}
 		m := incluster.Manifest("policy/v1", "PodDisruptionBudget", a.Namespace, a.Name, b.labels(a))
 		m["spec"] = spec
-		res.Add(b.Object(pdbObject(a.Name), m, incluster.OnCreate))
+		res.Add(b.Object(PDBObject(a.Name), m, incluster.OnCreate))
 	}
 	return res
 }

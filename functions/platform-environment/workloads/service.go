@@ -9,7 +9,7 @@ import (
 // target type instance (the nodes' security group admits the NodePort range from the load balancer only).
 func (b *builder) service(a *App) compose.Result {
 	var res compose.Result
-	if !res.Gate(b.Env.Observed, serviceObject(a.Name), b.InCluster(), b.NamespaceExists(a.Namespace)) {
+	if !res.Gate(b.Env.Observed, ServiceObject(a.Name), b.InCluster(), b.NamespaceExists(a.Namespace)) {
 		return res
 	}
 	m := incluster.Manifest("v1", "Service", a.Namespace, a.Name, b.labels(a))
@@ -23,7 +23,7 @@ func (b *builder) service(a *App) compose.Result {
 			"protocol":   "TCP",
 		}},
 	}
-	res.Add(b.Object(serviceObject(a.Name), m, incluster.OnCreate))
+	res.Add(b.Object(ServiceObject(a.Name), m, incluster.OnCreate))
 	return res
 }
 
@@ -33,14 +33,14 @@ func (b *builder) service(a *App) compose.Result {
 // group until the binding is gone.
 func (b *builder) binding(a *App) compose.Result {
 	var res compose.Result
-	name := bindingObject(a.Name)
+	name := BindingObject(a.Name)
 	routed := a.Route != nil && b.Spec.Domain != "" && b.Spec.Addons.LoadBalancerController.Enabled
 	if !routed {
 		return res
 	}
 	tg := compose.TargetGroup(a.Name)
 	arn, arnOK := b.Env.Observed.ARN(tg)
-	if res.Gate(b.Env.Observed, name, b.InCluster(), b.NamespaceExists(a.Namespace), b.Env.Observed.ExistsCond(serviceObject(a.Name)),
+	if res.Gate(b.Env.Observed, name, b.InCluster(), b.NamespaceExists(a.Namespace), b.Env.Observed.ExistsCond(ServiceObject(a.Name)),
 		compose.Needs(arnOK, "the target group's ARN ("+tg+")"), b.Env.Observed.ReadyCond(incluster.LBCRelease)) {
 		m := incluster.Manifest("elbv2.k8s.aws/v1beta1", "TargetGroupBinding", a.Namespace, a.Name, b.labels(a))
 		m["spec"] = map[string]any{

@@ -62,8 +62,19 @@ func (b *builder) outputs() []v1alpha1.ApplicationStatus {
 				st.Migration = "Pending"
 			}
 		}
-		st.TargetGroupBound = b.Env.Observed.Ready(bindingObject(app.Name))
+		st.TargetGroupBound = b.Env.Observed.Ready(BindingObject(app.Name))
 		o = append(o, st)
 	}
 	return o
+}
+
+// MigrationJob is the composition resource name of the migration Job of the application's spec version
+// (ok is false without a migration).
+func MigrationJob(env *compose.Env, spec *incluster.Spec, a *App) (string, bool) {
+	return (&builder{Builder: incluster.Builder{Env: env, Spec: spec}}).migrationJob(a)
+}
+
+// DeploymentManifest is the application's Deployment manifest as the spec asks for it.
+func DeploymentManifest(env *compose.Env, spec *incluster.Spec, a *App) map[string]any {
+	return (&builder{Builder: incluster.Builder{Env: env, Spec: spec}}).deploymentManifest(a)
 }

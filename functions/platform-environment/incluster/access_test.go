@@ -1,4 +1,4 @@
-package apps
+package incluster_test
 
 import (
 	"strings"
@@ -8,6 +8,9 @@ import (
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
+	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
 )
 
 func TestAccessGating(t *testing.T) {
@@ -31,26 +34,26 @@ func TestAccessGating(t *testing.T) {
 		"AuthPending":     {"Without ClusterAuth's kubeconfig there is nothing to read.", notReady(compose.ClusterAuth), false, "cluster-auth to be Ready"},
 		"AccessPending": {"The kubeconfig is refused until the provider's access entry is associated with cluster-admin.",
 			notReady(compose.ClusterProviderAccessPolicy), false, "cluster-access-provider-policy to be Ready"},
-		"Ready": {"Everything the kubeconfig needs is Ready.", all, true, ""},
+		"Ready": {"Everything the kubeconfig needs is Ready.", it.All, true, ""},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			b := &builder{env: testEnv("prod", others(tc.ready)), r: seed(t)}
-			res := b.access()
+			spec := it.Seed(t)
+			res := incluster.Builder{Env: it.Env("prod", it.Others(tc.ready)), Spec: &spec}.Access()
 			got := 0
 			for _, r := range res.Resources {
-				if r.Name == kubernetesConfig || r.Name == helmConfig {
+				if r.Name == incluster.KubernetesConfig || r.Name == incluster.HelmConfig {
 					got++
 				}
 			}
 			if (got == 2) != tc.configs || (got != 0 && got != 2) {
 				t.Errorf("%s: rendered %d ProviderConfigs", tc.reason, got)
 			}
-			w := res.Waiting[releasesComponent]
-			if tc.wait != "" && w != kubernetesConfig+" waits for "+tc.wait {
+			w := res.Waiting[incluster.ReleasesComponent]
+			if tc.wait != "" && w != incluster.KubernetesConfig+" waits for "+tc.wait {
 				t.Errorf("%s: waits for %q, want %q", tc.reason, w, tc.wait)
 			}
-			if tc.wait == "" && strings.HasPrefix(w, kubernetesConfig+" waits") {
+			if tc.wait == "" && strings.HasPrefix(w, incluster.KubernetesConfig+" waits") {
 				t.Errorf("%s: still waits: %q", tc.reason, w)
 			}
 		})
@@ -58,15 +61,15 @@ func TestAccessGating(t *testing.T) {
 }
 
 func TestProviderConfigs(t *testing.T) {
-	out, _ := walk(t, "prod", seed(t), all, others(all, "backend", "frontend"))
-	secretRef := map[string]any{"namespace": testNamespace, "name": "prod-cluster-auth", "key": "kubeconfig"}
-	for _, name := range []string{kubernetesConfig, helmConfig} {
-		r := find(t, out, name)
+	out, _ := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
+	secretRef := map[string]any{"namespace": it.Namespace, "name": "prod-cluster-auth", "key": "kubeconfig"}
+	for _, name := range []string{incluster.KubernetesConfig, incluster.HelmConfig} {
+		r := it.Find(t, out, name)
 		if r.Readiness != compose.ReadyWhenObserved {
 			t.Errorf("%s has no Ready condition: it must be ready once observed", name)
 		}
 		want := map[string]any{"credentials": map[string]any{"source": "Secret", "secretRef": secretRef}}
-		if diff := cmp.Diff(want, get(jsonCopy(t, r.Object), "spec")); diff != "" {
+		if diff := cmp.Diff(want, it.Get(it.JSONCopy(t, r.Object), "spec")); diff != "" {
 			t.Errorf("%s reads the kubeconfig from ClusterAuth's connection secret, naming its namespace (-want +got):\n%s", name, diff)
 		}
 	}
@@ -83,7 +86,7 @@ func TestProviderConfigs(t *testing.T) {
 		default:
 			continue
 		}
-		ref := get(jsonCopy(t, r.Object), "spec.providerConfigRef")
+		ref := it.Get(it.JSONCopy(t, r.Object), "spec.providerConfigRef")
 		if diff := cmp.Diff(map[string]any{"kind": "ProviderConfig", "name": want}, ref); diff != "" {
 			t.Errorf("%s: providerConfigRef (-want +got):\n%s", r.Name, diff)
 		}
@@ -91,33 +94,33 @@ func TestProviderConfigs(t *testing.T) {
 }
 
 func TestUsages(t *testing.T) {
-	out, _ := walk(t, "prod", seed(t), all, others(all, "backend", "frontend"))
+	out, _ := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
 	cases := map[string]struct {
 		reason string
 		of, by string
 		ofKind string
 		byKind string
 	}{
-		"ConfigKeepsAuth":    {"The kubeconfig must outlive every Object deleted through it.", compose.ClusterAuth, kubernetesConfig, "ClusterAuth", "ProviderConfig"},
-		"ConfigKeepsCluster": {"… and so must the cluster.", compose.Cluster, helmConfig, "Cluster", "ProviderConfig"},
-		"ConfigKeepsAccess":  {"… and the provider's cluster-admin.", compose.ClusterProviderAccessPolicy, kubernetesConfig, "AccessPolicyAssociation", "ProviderConfig"},
-		"BindingKeepsLBC":    {"A TargetGroupBinding's finalizer needs the controller.", lbcRelease, bindingObject("backend"), "Release", "Object"},
-		"BindingKeepsTG":     {"… and the target group it deregisters from.", compose.TargetGroup("backend"), bindingObject("backend"), "LBTargetGroup", "Object"},
-		"LBCKeepsRole":       {"The controller keeps its AWS identity while it cleans up.", lbcIdentity.role(), lbcRelease, "Role", "Release"},
-		"LBCKeepsNodes":      {"… and nodes to run on.", compose.NodeGroup, lbcRelease, "NodeGroup", "Release"},
-		"SecretKeepsESO":     {"ExternalSecrets carry the operator's finalizer.", esoRelease, appSecretObject(testNamespace), "Release", "Object"},
+		"ConfigKeepsAuth":    {"The kubeconfig must outlive every Object deleted through it.", compose.ClusterAuth, incluster.KubernetesConfig, "ClusterAuth", "ProviderConfig"},
+		"ConfigKeepsCluster": {"… and so must the cluster.", compose.Cluster, incluster.HelmConfig, "Cluster", "ProviderConfig"},
+		"ConfigKeepsAccess":  {"… and the provider's cluster-admin.", compose.ClusterProviderAccessPolicy, incluster.KubernetesConfig, "AccessPolicyAssociation", "ProviderConfig"},
+		"BindingKeepsLBC":    {"A TargetGroupBinding's finalizer needs the controller.", incluster.LBCRelease, workloads.BindingObject("backend"), "Release", "Object"},
+		"BindingKeepsTG":     {"… and the target group it deregisters from.", compose.TargetGroup("backend"), workloads.BindingObject("backend"), "LBTargetGroup", "Object"},
+		"LBCKeepsRole":       {"The controller keeps its AWS identity while it cleans up.", incluster.LBCRelease+"-role", incluster.LBCRelease, "Role", "Release"},
+		"LBCKeepsNodes":      {"… and nodes to run on.", compose.NodeGroup, incluster.LBCRelease, "NodeGroup", "Release"},
+		"SecretKeepsESO":     {"ExternalSecrets carry the operator's finalizer.", incluster.ESORelease, incluster.AppSecretObject(it.Namespace), "Release", "Object"},
 	}
 	byName := map[string]map[string]any{}
 	for _, r := range out.Resources {
 		if r.Object["kind"] == "Usage" {
-			byName[r.Name] = jsonCopy(t, r.Object)
+			byName[r.Name] = it.JSONCopy(t, r.Object)
 		}
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			for _, u := range byName {
-				if get(u, "spec.of.resourceRef.name") == "prod-"+tc.of && get(u, "spec.by.resourceRef.name") == "prod-"+tc.by {
-					if get(u, "spec.of.kind") != tc.ofKind || get(u, "spec.by.kind") != tc.byKind || get(u, "spec.replayDeletion") != true {
+				if it.Get(u, "spec.of.resourceRef.name") == "prod-"+tc.of && it.Get(u, "spec.by.resourceRef.name") == "prod-"+tc.by {
+					if it.Get(u, "spec.of.kind") != tc.ofKind || it.Get(u, "spec.by.kind") != tc.byKind || it.Get(u, "spec.replayDeletion") != true {
 						t.Errorf("%s: usage %v", tc.reason, u["spec"])
 					}
 					return
@@ -129,8 +132,8 @@ func TestUsages(t *testing.T) {
 }
 
 func TestUsageWaitsForBoth(t *testing.T) {
-	b := &builder{env: testEnv("prod", others(all)), r: resolve(t, nil, v1alpha1.AddonsSpec{})}
-	res := b.usage("releases-x-uses-y", compose.Cluster, kubernetesConfig)
+	spec := it.Resolve(t, nil, v1alpha1.AddonsSpec{})
+	res := incluster.Builder{Env: it.Env("prod", it.Others(it.All)), Spec: &spec}.Usage("releases-x-uses-y", compose.Cluster, incluster.KubernetesConfig)
 	if len(res.Resources) != 0 {
 		t.Errorf("A Usage whose user does not exist yet cannot be created (Crossplane resolves both)")
 	}
@@ -139,21 +142,21 @@ func TestUsageWaitsForBoth(t *testing.T) {
 // TestUsagesStayWhileTheirConfigIsNotObserved: a ProviderConfig that is momentarily not observed (and not
 // rendered, its cluster access not Ready) does not take its existing Usages with it.
 func TestUsagesStayWhileTheirConfigIsNotObserved(t *testing.T) {
-	_, observed := walk(t, "prod", seed(t), all, others(all, "backend", "frontend"))
+	_, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
 	obs := compose.Observed{}
 	for k, v := range observed {
 		obs[k] = v
 	}
-	delete(obs, helmConfig)
-	policy := jsonCopy(t, obs[compose.ClusterProviderAccessPolicy])
+	delete(obs, incluster.HelmConfig)
+	policy := it.JSONCopy(t, obs[compose.ClusterProviderAccessPolicy])
 	delete(policy, "status")
 	obs[compose.ClusterProviderAccessPolicy] = policy
-	out := desired(t, testEnv("prod", obs), seed(t))
-	if has(out, helmConfig) {
-		t.Fatalf("%s rendered although its cluster access is not Ready", helmConfig)
+	out := it.Desired(t, it.Env("prod", obs), it.Seed(t))
+	if it.Has(out, incluster.HelmConfig) {
+		t.Fatalf("%s rendered although its cluster access is not Ready", incluster.HelmConfig)
 	}
 	for _, suffix := range []string{"auth", "cluster", "access", "access-policy"} {
-		if n := helmConfig + "-uses-" + suffix; !has(out, n) {
+		if n := incluster.HelmConfig + "-uses-" + suffix; !it.Has(out, n) {
 			t.Errorf("%s dropped while its ProviderConfig is not observed", n)
 		}
 	}
@@ -162,20 +165,20 @@ func TestUsagesStayWhileTheirConfigIsNotObserved(t *testing.T) {
 // TestUnreadablePolicyStays: a workload identity's policy that can be neither built now (the database's
 // master secret is not reported) nor read from the observed RolePolicy stays as it is, with its kind.
 func TestUnreadablePolicyStays(t *testing.T) {
-	_, observed := walk(t, "prod", seed(t), all, others(all, "backend", "frontend"))
+	_, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
 	obs := compose.Observed{}
 	for k, v := range observed {
 		obs[k] = v
 	}
-	db := jsonCopy(t, obs[compose.Database])
+	db := it.JSONCopy(t, obs[compose.Database])
 	delete(db["status"].(map[string]any)["atProvider"].(map[string]any), "masterUserSecret")
 	obs[compose.Database] = db
-	policy := jsonCopy(t, obs[esoIdentity.policy()])
+	policy := it.JSONCopy(t, obs[incluster.ESORelease+"-policy"])
 	policy["spec"] = map[string]any{}
-	obs[esoIdentity.policy()] = policy
-	out := desired(t, testEnv("prod", obs), seed(t))
-	got := find(t, out, esoIdentity.policy())
+	obs[incluster.ESORelease+"-policy"] = policy
+	out := it.Desired(t, it.Env("prod", obs), it.Seed(t))
+	got := it.Find(t, out, incluster.ESORelease+"-policy")
 	if got.Object["kind"] != "RolePolicy" || got.Object["apiVersion"] != policy["apiVersion"] {
-		t.Errorf("%s kept as %v %v, want it as observed (%v RolePolicy)", esoIdentity.policy(), got.Object["apiVersion"], got.Object["kind"], policy["apiVersion"])
+		t.Errorf("%s kept as %v %v, want it as observed (%v RolePolicy)", incluster.ESORelease+"-policy", got.Object["apiVersion"], got.Object["kind"], policy["apiVersion"])
 	}
 }

@@ -1,4 +1,4 @@
-package apps
+package workloads_test
 
 import (
 	"strings"
@@ -8,12 +8,16 @@ import (
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/environment"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
+	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
 )
 
 func TestApplicationObjects(t *testing.T) {
-	out, _ := walk(t, "prod", seed(t), all, others(all, "backend", "frontend"))
-	backend := manifestOf(t, find(t, out, deploymentObject("backend")))
-	frontend := manifestOf(t, find(t, out, deploymentObject("frontend")))
+	out, _ := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
+	backend := it.ManifestOf(t, it.Find(t, out, incluster.DeploymentObject("backend")))
+	frontend := it.ManifestOf(t, it.Find(t, out, incluster.DeploymentObject("frontend")))
 	cases := map[string]struct {
 		reason string
 		obj    map[string]any
@@ -44,24 +48,24 @@ func TestApplicationObjects(t *testing.T) {
 		"Port80": {"Port 80 without root: unprivileged ports from 0.", frontend, "spec.template.spec.securityContext.sysctls",
 			[]any{map[string]any{"name": "net.ipv4.ip_unprivileged_port_start", "value": "0"}}},
 		"Selector":  {"The seed's selector label.", frontend, "spec.selector", map[string]any{"matchLabels": map[string]any{"app": "frontend"}}},
-		"Namespace": {"", frontend, "metadata.namespace", testNamespace},
+		"Namespace": {"", frontend, "metadata.namespace", it.Namespace},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, get(tc.obj, tc.path)); diff != "" {
+			if diff := cmp.Diff(tc.want, it.Get(tc.obj, tc.path)); diff != "" {
 				t.Errorf("%s %s (-want +got):\n%s", tc.reason, tc.path, diff)
 			}
 		})
 	}
 
-	svc := manifestOf(t, find(t, out, serviceObject("backend")))
+	svc := it.ManifestOf(t, it.Find(t, out, workloads.ServiceObject("backend")))
 	if diff := cmp.Diff(map[string]any{
 		"type": "NodePort", "selector": map[string]any{"app": "backend"},
 		"ports": []any{map[string]any{"name": "http", "port": 8061.0, "targetPort": "http", "protocol": "TCP"}},
 	}, svc["spec"]); diff != "" {
 		t.Errorf("The Service is a NodePort for instance targets (-want +got):\n%s", diff)
 	}
-	hpa := manifestOf(t, find(t, out, hpaObject("backend")))
+	hpa := it.ManifestOf(t, it.Find(t, out, workloads.HPAObject("backend")))
 	if diff := cmp.Diff(map[string]any{
 		"scaleTargetRef": map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "name": "backend"},
 		"minReplicas":    3.0, "maxReplicas": 10.0,
@@ -69,47 +73,47 @@ func TestApplicationObjects(t *testing.T) {
 	}, hpa["spec"]); diff != "" {
 		t.Errorf("The HPA scales the backend 3-10 on CPU (-want +got):\n%s", diff)
 	}
-	pdb := manifestOf(t, find(t, out, pdbObject("backend")))
+	pdb := it.ManifestOf(t, it.Find(t, out, workloads.PDBObject("backend")))
 	if diff := cmp.Diff(map[string]any{"maxUnavailable": 1.0, "selector": map[string]any{"matchLabels": map[string]any{"app": "backend"}}}, pdb["spec"]); diff != "" {
 		t.Errorf("The PDB keeps all but one pod (-want +got):\n%s", diff)
 	}
-	cm := manifestOf(t, find(t, out, configObject("backend")))
+	cm := it.ManifestOf(t, it.Find(t, out, workloads.ConfigObject("backend")))
 	if diff := cmp.Diff(map[string]any{"GIN_MODE": "release", "PORT": "8061"}, cm["data"]); diff != "" {
 		t.Errorf("The ConfigMap holds the config (-want +got):\n%s", diff)
 	}
-	if has(out, configObject("frontend")) {
+	if it.Has(out, workloads.ConfigObject("frontend")) {
 		t.Errorf("An application without config gets no ConfigMap")
 	}
 }
 
 func TestConfigChangeRollsPods(t *testing.T) {
-	r := seed(t)
-	b := &builder{env: testEnv("prod", nil), r: r}
-	before := get(jsonCopy(t, b.deploymentManifest(&r.Apps[0])), "spec.template.metadata.annotations")
+	r := it.Seed(t)
+	env := it.Env("prod", nil)
+	before := it.Get(it.JSONCopy(t, workloads.DeploymentManifest(env, &r, &r.Apps[0])), "spec.template.metadata.annotations")
 	r.Apps[0].Config = map[string]string{"GIN_MODE": "debug", "PORT": "8061"}
-	after := get(jsonCopy(t, b.deploymentManifest(&r.Apps[0])), "spec.template.metadata.annotations")
+	after := it.Get(it.JSONCopy(t, workloads.DeploymentManifest(env, &r, &r.Apps[0])), "spec.template.metadata.annotations")
 	if cmp.Equal(before, after) {
 		t.Errorf("a config change must change the pod template (variables are read at start): %v", after)
 	}
 }
 
 func TestBindingGating(t *testing.T) {
-	withoutTG := others(all) // no target groups observed
+	withoutTG := it.Others(it.All) // no target groups observed
 	cases := map[string]struct {
 		reason  string
 		ready   func(string) bool
 		base    map[string]map[string]any
 		binding bool
 	}{
-		"NoTargetGroup": {"The binding needs the target group's ARN.", all, withoutTG, false},
-		"LBCNotReady": {"… and the controller running (its CRD and webhook).", func(n string) bool { return n != lbcRelease },
-			others(func(n string) bool { return n != lbcRelease }, "backend", "frontend"), false},
-		"Ready": {"Target group observed, controller running.", all, others(all, "backend", "frontend"), true},
+		"NoTargetGroup": {"The binding needs the target group's ARN.", it.All, withoutTG, false},
+		"LBCNotReady": {"… and the controller running (its CRD and webhook).", func(n string) bool { return n != incluster.LBCRelease },
+			it.Others(func(n string) bool { return n != incluster.LBCRelease }, "backend", "frontend"), false},
+		"Ready": {"Target group observed, controller running.", it.All, it.Others(it.All, "backend", "frontend"), true},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			out, observed := walk(t, "prod", seed(t), tc.ready, tc.base)
-			if has(out, bindingObject("backend")) != tc.binding {
+			out, observed := it.Walk(t, "prod", it.Seed(t), tc.ready, tc.base)
+			if it.Has(out, workloads.BindingObject("backend")) != tc.binding {
 				t.Fatalf("%s: binding rendered = %v", tc.reason, !tc.binding)
 			}
 			if !tc.binding {
@@ -117,18 +121,18 @@ func TestBindingGating(t *testing.T) {
 			}
 			arn, _ := observed.ARN(compose.TargetGroup("backend"))
 			want := map[string]any{"targetGroupARN": arn, "targetType": "instance", "serviceRef": map[string]any{"name": "backend", "port": 8061.0}}
-			if diff := cmp.Diff(want, manifestOf(t, find(t, out, bindingObject("backend")))["spec"]); diff != "" {
+			if diff := cmp.Diff(want, it.ManifestOf(t, it.Find(t, out, workloads.BindingObject("backend")))["spec"]); diff != "" {
 				t.Errorf("The binding registers the nodes on the Service's port in the application's target group (-want +got):\n%s", diff)
 			}
 		})
 	}
 	// Without a domain there is no load balancer, so no binding at all.
-	r, err := Resolve([]v1alpha1.ApplicationSpec{backendSpec()}, v1alpha1.AddonsSpec{}, testNamespace, "", "consulting")
+	r, err := environment.ResolveInCluster([]v1alpha1.ApplicationSpec{it.BackendSpec()}, v1alpha1.AddonsSpec{}, it.Namespace, "", "consulting")
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, _ := walk(t, "prod", r, all, others(all, "backend"))
-	if has(out, bindingObject("backend")) {
+	out, _ := it.Walk(t, "prod", r, it.All, it.Others(it.All, "backend"))
+	if it.Has(out, workloads.BindingObject("backend")) {
 		t.Errorf("no domain, no load balancer, no binding")
 	}
 }
@@ -136,7 +140,7 @@ func TestBindingGating(t *testing.T) {
 func TestKeepObserved(t *testing.T) {
 	// Everything exists; then the values the gates read disappear from observed state (a provider that
 	// restarted, a resource being updated). Nothing that exists may drop out of the desired state.
-	_, observed := walk(t, "prod", seed(t), all, others(all, "backend", "frontend"))
+	_, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
 	partial := compose.Observed{}
 	for k, v := range observed {
 		partial[k] = v
@@ -144,28 +148,28 @@ func TestKeepObserved(t *testing.T) {
 	for _, gone := range []string{compose.TargetGroup("backend"), compose.TargetGroup("frontend"), compose.Database, compose.CacheReplicationGroup, compose.VPC, compose.Cluster, compose.ClusterAuth} {
 		delete(partial, gone)
 	}
-	out := desired(t, testEnv("prod", partial), seed(t))
+	out := it.Desired(t, it.Env("prod", partial), it.Seed(t))
 	for name := range partial {
-		if (compose.Component(name) == appsComponent || compose.Component(name) == releasesComponent) && !has(out, name) {
+		if (compose.Component(name) == incluster.AppsComponent || compose.Component(name) == incluster.ReleasesComponent) && !it.Has(out, name) {
 			t.Errorf("%s exists but is not rendered: it would be deleted", name)
 		}
 	}
 	// And what is kept keeps what it had.
-	want := manifestOf(t, &compose.Resource{Name: "b", Object: observed[bindingObject("backend")]})
-	got := manifestOf(t, find(t, out, bindingObject("backend")))
-	if diff := cmp.Diff(get(want, "spec"), get(got, "spec")); diff != "" {
+	want := it.ManifestOf(t, &compose.Resource{Name: "b", Object: observed[workloads.BindingObject("backend")]})
+	got := it.ManifestOf(t, it.Find(t, out, workloads.BindingObject("backend")))
+	if diff := cmp.Diff(it.Get(want, "spec"), it.Get(got, "spec")); diff != "" {
 		t.Errorf("The binding keeps its target group while the ARN is unknown (-want +got):\n%s", diff)
 	}
 }
 
 func TestRemovedApplicationRetired(t *testing.T) {
-	_, observed := walk(t, "prod", seed(t), all, others(all, "backend", "frontend"))
-	out := desired(t, testEnv("prod", observed), resolve(t, []v1alpha1.ApplicationSpec{backendSpec()}, v1alpha1.AddonsSpec{}))
-	if has(out, deploymentObject("frontend")) {
+	_, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
+	out := it.Desired(t, it.Env("prod", observed), it.Resolve(t, []v1alpha1.ApplicationSpec{it.BackendSpec()}, v1alpha1.AddonsSpec{}))
+	if it.Has(out, incluster.DeploymentObject("frontend")) {
 		t.Fatalf("the removed frontend is still rendered")
 	}
 	for n := range observed {
-		if strings.HasPrefix(n, appPrefix("frontend")) && has(out, n) {
+		if strings.HasPrefix(n, incluster.AppPrefix("frontend")) && it.Has(out, n) {
 			t.Errorf("%s: the removed application's resources are retired", n)
 		}
 	}

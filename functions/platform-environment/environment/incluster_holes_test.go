@@ -1,4 +1,4 @@
-package apps
+package environment_test
 
 import (
 	"strings"
@@ -6,14 +6,18 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/addons"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
+	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
 )
 
 // TestUnreadableStaysAsObserved: the holes of the former keep code. A resource that exists and whose
 // content the builder cannot compute this pass, with its observed fallback unreadable too, is neither
 // retired nor re-rendered with empty values: it is not rendered, and Assemble keeps it exactly as observed.
 func TestUnreadableStaysAsObserved(t *testing.T) {
-	_, running := walk(t, "prod", seed(t), all, others(all, "backend", "frontend"))
+	_, running := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
 	cases := map[string]struct {
 		reason string
 		name   string
@@ -23,41 +27,41 @@ func TestUnreadableStaysAsObserved(t *testing.T) {
 	}{
 		"RedisSecretVersion": {
 			reason: "Without the cache's authTokenSecretRef nor its own, the SecretVersion was retired.",
-			name:   secretRedisVersion,
+			name:   incluster.SecretRedisVersion,
 			unset: [][2]string{{compose.CacheReplicationGroup, "spec.forProvider.authTokenSecretRef"},
-				{secretRedisVersion, "spec.forProvider.secretStringSecretRef"}},
+				{incluster.SecretRedisVersion, "spec.forProvider.secretStringSecretRef"}},
 		},
 		"LoadBalancerController": {
 			reason: "Without the VPC's ID nor the release's own, the controller was re-rendered with vpcId: \"\".",
-			name:   lbcRelease,
-			unset:  [][2]string{{compose.VPC, "status.atProvider.id"}, {lbcRelease, "spec.forProvider.values.vpcId"}},
+			name:   incluster.LBCRelease,
+			unset:  [][2]string{{compose.VPC, "status.atProvider.id"}, {incluster.LBCRelease, "spec.forProvider.values.vpcId"}},
 		},
 		"Autoscaler": {
 			reason: "Without the control plane's version nor the release's tag, the autoscaler was re-rendered with image.tag: \"\".",
-			name:   autoscalerRelease,
-			unset:  [][2]string{{compose.Cluster, "status.atProvider.version"}, {autoscalerRelease, "spec.forProvider.values.image.tag"}},
+			name:   addons.AutoscalerRelease,
+			unset:  [][2]string{{compose.Cluster, "status.atProvider.version"}, {addons.AutoscalerRelease, "spec.forProvider.values.image.tag"}},
 		},
 		"TargetGroupBinding": {
 			reason: "Without the target group's ARN nor the binding's manifest, it was re-rendered with targetGroupARN: \"\".",
-			name:   bindingObject("backend"),
+			name:   workloads.BindingObject("backend"),
 			unset: [][2]string{{compose.TargetGroup("backend"), "status.atProvider.arn"},
-				{bindingObject("backend"), "spec.forProvider.manifest"}},
+				{workloads.BindingObject("backend"), "spec.forProvider.manifest"}},
 		},
 		"DatabaseSetupExternalSecret": {
 			reason: "Without the database's master secret nor the ExternalSecret's manifest, it was re-rendered with an empty key.",
-			name:   secretDatabaseSetup,
+			name:   incluster.SecretDatabaseSetup,
 			unset: [][2]string{{compose.Database, "status.atProvider.masterUserSecret"},
-				{secretDatabaseSetup, "spec.forProvider.manifest"}},
+				{incluster.SecretDatabaseSetup, "spec.forProvider.manifest"}},
 		},
 		"WorkloadPolicy": {
 			reason: "Without the account nor the observed policy, the policy is kept as observed, with its kind.",
-			name:   esoIdentity.policy(),
-			unset:  [][2]string{{compose.Database, "status.atProvider.masterUserSecret"}, {esoIdentity.policy(), "spec.forProvider.policy"}},
+			name:   incluster.ESORelease+"-policy",
+			unset:  [][2]string{{compose.Database, "status.atProvider.masterUserSecret"}, {incluster.ESORelease+"-policy", "spec.forProvider.policy"}},
 		},
 		"UsageWithoutItsUser": {
 			reason: "A Usage whose user is momentarily not observed stays while the spec wants it (FuzzObserved, 8159d9b).",
-			name:   appSecretObject(testNamespace) + "-uses-eso",
-			unset:  [][2]string{{appSecretObject(testNamespace), ""}, {compose.Database, "status.atProvider.address"}},
+			name:   incluster.AppSecretObject(it.Namespace) + "-uses-eso",
+			unset:  [][2]string{{incluster.AppSecretObject(it.Namespace), ""}, {compose.Database, "status.atProvider.address"}},
 		},
 	}
 	for name, tc := range cases {
@@ -71,12 +75,12 @@ func TestUnreadableStaysAsObserved(t *testing.T) {
 					delete(obs, u[0]) // not observed at all
 					continue
 				}
-				o := jsonCopy(t, obs[u[0]])
+				o := it.JSONCopy(t, obs[u[0]])
 				unsetPath(o, u[1])
 				obs[u[0]] = o
 			}
-			out := desired(t, testEnv("prod", obs), seed(t))
-			got := find(t, out, tc.name)
+			out := it.Desired(t, it.Env("prod", obs), it.Seed(t))
+			got := it.Find(t, out, tc.name)
 			want := obs[tc.name]
 			if diff := cmp.Diff(want["spec"], got.Object["spec"]); diff != "" {
 				t.Errorf("%s\n%s is not kept as observed (-observed +desired):\n%s", tc.reason, tc.name, diff)

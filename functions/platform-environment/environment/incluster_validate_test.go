@@ -1,12 +1,14 @@
-package apps
+package environment_test
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
-	tapps "github.com/cloudpartner/platform-environment/test/apps"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
 	"github.com/cloudpartner/platform-environment/test/validate"
+	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
+	tapps "github.com/cloudpartner/platform-environment/test/apps"
 )
 
 // TestRenderedObjectsValid validates everything the package renders, at every stage of a walk and for
@@ -24,27 +26,27 @@ func TestRenderedObjectsValid(t *testing.T) {
 			return !strings.HasPrefix(n, "nodes-") && !strings.HasPrefix(n, "releases-") && !strings.HasPrefix(n, "apps-")
 		},
 		"nodes": func(n string) bool { return !strings.HasPrefix(n, "releases-") && !strings.HasPrefix(n, "apps-") },
-		"ready": all,
+		"ready": it.All,
 	}
-	specs := map[string]Resolved{
-		"seed":     seed(t),
-		"loadTest": loadTested(t),
-		"minimal": resolve(t, []v1alpha1.ApplicationSpec{{Name: "web", Image: "registry.example.com/web@sha256:" + strings.Repeat("a", 64), Port: 8080,
+	specs := map[string]incluster.Spec{
+		"seed":     it.Seed(t),
+		"loadTest": it.LoadTested(t),
+		"minimal": it.Resolve(t, []v1alpha1.ApplicationSpec{{Name: "web", Image: "registry.example.com/web@sha256:" + strings.Repeat("a", 64), Port: 8080,
 			DisruptionBudget: &v1alpha1.DisruptionBudgetSpec{MinAvailable: "50%"}, WritablePaths: []string{"/var/cache"}}}, v1alpha1.AddonsSpec{}),
 	}
 	for specName, r := range specs {
 		for stage, ready := range stages {
 			for _, profile := range []string{"prod", "dev"} {
-				out, _ := walk(t, profile, r, ready, others(ready, "backend", "frontend", "web"))
+				out, _ := it.Walk(t, profile, r, ready, it.Others(ready, "backend", "frontend", "web"))
 				for _, res := range out.Resources {
-					obj := jsonCopy(t, res.Object)
+					obj := it.JSONCopy(t, res.Object)
 					for _, p := range v.Object(obj) {
 						t.Errorf("%s/%s/%s: %s", specName, stage, profile, p)
 					}
 					if res.Object["kind"] != "Object" {
 						continue
 					}
-					m := manifestOf(t, res)
+					m := it.ManifestOf(t, res)
 					_, known, err := tapps.DecodeStrict(m)
 					switch {
 					case err != nil:
