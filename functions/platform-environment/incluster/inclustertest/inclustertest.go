@@ -86,7 +86,7 @@ func Seed(t testing.TB) incluster.Spec {
 	return Resolve(t, []v1alpha1.ApplicationSpec{BackendSpec(), FrontendSpec()}, v1alpha1.AddonsSpec{})
 }
 
-// Others are the other domains' resources this package reads, as they are observed once they exist.
+// Others are the other domains' resources the in-cluster domains read, as they are observed once they exist.
 func Others(ready func(string) bool, apps ...string) map[string]map[string]any {
 	desired := map[string]map[string]any{
 		compose.Cluster:                     AWS("eks", "Cluster", map[string]any{"version": "1.35"}),
@@ -162,7 +162,7 @@ func Walk(t testing.TB, profile string, r incluster.Spec, ready func(string) boo
 type Output = environment.InCluster
 
 // Desired is what reaches Crossplane of a Build: Assemble's desired state, i.e. the rendered resources and
-// the observed ones it keeps, of this package's two components only.
+// the observed ones it keeps, of the in-cluster domains' two components only.
 func Desired(t testing.TB, env *compose.Env, r incluster.Spec) Output {
 	t.Helper()
 	out := environment.BuildInCluster(env, &r)
