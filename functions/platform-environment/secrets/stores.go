@@ -5,7 +5,7 @@ import (
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
 )
 
-// secrets renders where the secret values live and how they reach the cluster:
+// stores renders where the secret values live and how they reach the cluster:
 //   - Secrets Manager secrets under the environment's prefix: the JWT key and the applications' database
 //     password (empty; filled once by External Secrets from a Password generator, never overwritten), and
 //     the cache AUTH token, copied from the control-plane Secret the provider generated it into by a
