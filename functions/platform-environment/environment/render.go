@@ -4,7 +4,6 @@ package environment
 
 import (
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
-	"github.com/cloudpartner/platform-environment/functions/platform-environment/apps"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/cache"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/cluster"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
@@ -19,8 +18,8 @@ import (
 
 // Render resolves the profile's defaults and calls every domain's builder in dependency order. It is the
 // only place that knows all domains: each domain gets its own spec, the shared Env and observed state, and
-// the few values from elsewhere it needs, passed here by name (spec.domain to edge, dns, apps and email;
-// the applications' routes to edge; the alarm emails to dns; the database name to apps; the kinds the
+// the few values from elsewhere it needs, passed here by name (spec.domain to edge, dns, the in-cluster domains and email;
+// the applications' routes to edge; the alarm emails to dns; the database name to the in-cluster domains; the kinds the
 // earlier domains rendered to email and observability).
 func Render(xr *v1alpha1.PlatformEnvironment, observed compose.Observed) (*compose.Assembled, v1alpha1.PlatformEnvironmentStatus, error) {
 	var status v1alpha1.PlatformEnvironmentStatus
@@ -96,11 +95,11 @@ func Render(xr *v1alpha1.PlatformEnvironment, observed compose.Observed) (*compo
 
 	// What runs inside the new cluster: the add-on releases and the applications, deployed through the
 	// cluster's own ProviderConfigs. They read the other domains' resources through observed state only.
-	ap, err := apps.Resolve(spec.Applications, spec.Addons, env.Namespace, spec.Domain, db.DatabaseName)
+	ap, err := ResolveInCluster(spec.Applications, spec.Addons, env.Namespace, spec.Domain, db.DatabaseName)
 	if err != nil {
 		return nil, status, err
 	}
-	apOut := apps.Build(env, ap)
+	apOut := BuildInCluster(env, &ap)
 	outputs.Applications = apOut.Outputs
 	results = append(results, apOut.Result)
 

@@ -1,0 +1,187 @@
+package checks_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/checks"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
+	"github.com/cloudpartner/platform-environment/test/observe"
+	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
+)
+
+func TestSmokeTest(t *testing.T) {
+	out, observed := it.Walk(t, "prod", it.LoadTested(t), it.All, it.Others(it.All, "backend", "frontend"))
+	smoke, load, ok := testJobs(it.Env("prod", observed), it.LoadTested(t))
+	if !ok || !it.Has(out, smoke) || !it.Has(out, load) {
+		t.Fatalf("the tests run once everything is rolled out: %v %v %v", smoke, load, ok)
+	}
+	job := it.ManifestOf(t, it.Find(t, out, smoke))
+	pod := it.Get(job, "spec.template.spec").(map[string]any)
+	host, _ := observed.String(compose.Database, "status.atProvider.address")
+	steps := append(it.Get(pod, "initContainers").([]any), it.Get(pod, "containers").([]any)...)
+	var stepNames []string
+	for _, s := range steps {
+		stepNames = append(stepNames, it.Get(s, "name").(string))
+	}
+	if diff := cmp.Diff([]string{"database", "cache", "http"}, stepNames); diff != "" {
+		t.Fatalf("The seed's three checks, in order (-want +got):\n%s", diff)
+	}
+	cases := map[string]struct {
+		reason string
+		got    any
+		want   any
+	}{
+		"PgIsReady": {"pg_isready against the database endpoint.", it.Get(steps[0], "command"),
+			[]any{"pg_isready", "-h", host, "-p", "5432", "-d", "consulting", "-t", "10"}},
+		"RedisTLS": {"Redis PING over TLS with the AUTH token from app-secrets.", strings.Contains(it.Get(steps[1], "command.2").(string), "--tls") &&
+			it.Get(steps[1], "env.0.valueFrom.secretKeyRef.key") == "redis-url", true},
+		"HTTP": {"The routed applications' health paths through their Services.", it.Get(steps[2], "args"), []any{
+			"http://backend.cloud-consulting.svc.cluster.local:8061/health", "http://frontend.cloud-consulting.svc.cluster.local:80/",
+		}},
+		"Bounded": {"The check is bounded in time.", it.Get(job, "spec.activeDeadlineSeconds"), 300.0},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, tc.got); diff != "" {
+				t.Errorf("%s (-want +got):\n%s", tc.reason, diff)
+			}
+		})
+	}
+	if out.Outputs.SmokeTest == nil || out.Outputs.SmokeTest.Phase != "Succeeded" || !strings.HasPrefix(out.Outputs.SmokeTest.Job, "smoke-test-") {
+		t.Errorf("the smoke test's outcome is in the status: %+v", out.Outputs.SmokeTest)
+	}
+}
+
+func TestSmokeTestFailureInStatus(t *testing.T) {
+	_, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
+	smoke, _, _ := testJobs(it.Env("prod", observed), it.Seed(t))
+	failed := it.JSONCopy(t, observed[smoke])
+	st := it.Get(failed, "status.atProvider.manifest").(map[string]any)
+	st["status"] = map[string]any{"failed": 2.0, "conditions": []any{map[string]any{"type": "Failed", "status": "True", "message": "Job has reached the specified backoff limit"}}}
+	observed[smoke] = failed
+	out := it.Desired(t, it.Env("prod", observed), it.Seed(t))
+	if diff := cmp.Diff(&v1alpha1.TestRunStatus{Job: "smoke-test-" + smoke[len(checks.SmokeTestPrefix):], Phase: "Failed", Message: "Job has reached the specified backoff limit"}, out.Outputs.SmokeTest); diff != "" {
+		t.Errorf("a failed smoke test shows in the status (-want +got):\n%s", diff)
+	}
+}
+
+func TestLoadTest(t *testing.T) {
+	notSmoked := notReadyPrefix(checks.SmokeTestPrefix)
+	out, _ := it.Walk(t, "prod", it.LoadTested(t), notSmoked, it.Others(notSmoked, "backend", "frontend"))
+	for _, n := range it.Names(out) {
+		if strings.HasPrefix(n, checks.LoadTestPrefix) {
+			t.Errorf("%s runs before the smoke test succeeded", n)
+		}
+	}
+	out, observed := it.Walk(t, "prod", it.LoadTested(t), it.All, it.Others(it.All, "backend", "frontend"))
+	_, load, _ := testJobs(it.Env("prod", observed), it.LoadTested(t))
+	job := it.ManifestOf(t, it.Find(t, out, load))
+	s, _ := it.ManifestOf(t, it.Find(t, out, load+"-script"))["data"].(map[string]any)["script.js"].(string)
+	for _, want := range []string{
+		"{ duration: '2m', target: 100 }", "{ duration: '5m', target: 200 }", "{ duration: '2m', target: 0 }",
+		"http.get('https://api.cloudpartner.pro/health')", "'status is 200': (r) => r.status === 200", "r.timings.duration < 500",
+		"checks: ['rate>0.99']",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the k6 script lacks %q:\n%s", want, s)
+		}
+	}
+	// 16 minutes of stages plus the 5-minute margin.
+	if got := it.Get(job, "spec.activeDeadlineSeconds"); got != float64(16*60+300) {
+		t.Errorf("the load test is bounded by its stages: activeDeadlineSeconds %v", got)
+	}
+	if it.Get(job, "spec.backoffLimit") != 0.0 {
+		t.Errorf("a failed load test is not repeated")
+	}
+}
+
+func TestNewRolloutNewTests(t *testing.T) {
+	_, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
+	old, _, _ := testJobs(it.Env("prod", observed), it.Seed(t))
+	f := it.FrontendSpec()
+	f.Image = "registry.example.com/frontend:1.1.0"
+	r := it.Resolve(t, []v1alpha1.ApplicationSpec{it.BackendSpec(), f}, v1alpha1.AddonsSpec{})
+	// The new frontend is rolling out: the old test stays, no new one yet.
+	rolling := it.Desired(t, it.Env("prod", observed), r)
+	obs := compose.Observed{}
+	for k, v := range observed {
+		obs[k] = v
+	}
+	d := incluster.DeploymentObject("frontend")
+	obs[d] = observe.Resource(d, it.JSONCopy(t, it.Find(t, rolling, d).Object), observe.Options{Namespace: it.Namespace, Region: it.Region, Ready: func(string) bool { return false }})
+	during := it.Desired(t, it.Env("prod", obs), r)
+	if !it.Has(during, old) {
+		t.Errorf("while a rollout is in progress the previous smoke test stays")
+	}
+	out, observed2 := it.Walk(t, "prod", r, it.All, obs)
+	now, _, _ := testJobs(it.Env("prod", observed2), r)
+	if now == old || !it.Has(out, now) || it.Has(out, old) {
+		t.Errorf("a new rollout gets a new smoke test and retires the previous one: old %s now %s", old, now)
+	}
+}
+
+func TestLoadTestDoesNotHoldReadiness(t *testing.T) {
+	running := notReadyPrefix(checks.LoadTestPrefix)
+	out, observed := it.Walk(t, "prod", it.LoadTested(t), running, it.Others(running, "backend", "frontend"))
+	_, load, _ := testJobs(it.Env("prod", observed), it.LoadTested(t))
+	if r := it.Find(t, out, load); r.Readiness != compose.ReadyWhenObserved {
+		t.Errorf("a running (or failed) load test must not keep the environment unready")
+	}
+	smoke, _, _ := testJobs(it.Env("prod", observed), it.LoadTested(t))
+	if r := it.Find(t, out, smoke); r.Readiness != compose.ReadyFromObserved {
+		t.Errorf("the smoke test's outcome is the environment's readiness")
+	}
+}
+
+// TestSupersededJobsStayUntilTheSuccessorRenders: a new database address makes new setup and smoke test
+// Jobs; while they wait (here for their secrets), the previous Jobs stay. Retiring them first would leave
+// nothing in their place.
+func TestSupersededJobsStayUntilTheSuccessorRenders(t *testing.T) {
+	out, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
+	oldSmoke, _, _ := testJobs(it.Env("prod", observed), it.Seed(t))
+	oldSetup, _ := checks.DatabaseSetupJob(it.Env("prod", observed), it.Ptr(it.Seed(t)))
+	obs := compose.Observed{}
+	for k, v := range observed {
+		obs[k] = v
+	}
+	db := it.JSONCopy(t, obs[compose.Database])
+	db["status"].(map[string]any)["atProvider"].(map[string]any)["address"] = "replaced.abcdefghijkl.us-east-1.rds.amazonaws.com"
+	obs[compose.Database] = db
+	for _, n := range []string{incluster.SecretSmokeTest, incluster.SecretDatabaseSetup} {
+		obs[n] = observe.Resource(n, it.JSONCopy(t, it.Find(t, out, n).Object), observe.Options{Namespace: it.Namespace, Region: it.Region, Ready: func(string) bool { return false }})
+	}
+	newSmoke, _, _ := testJobs(it.Env("prod", obs), it.Seed(t))
+	newSetup, _ := checks.DatabaseSetupJob(it.Env("prod", obs), it.Ptr(it.Seed(t)))
+	if newSmoke == oldSmoke || newSetup == oldSetup {
+		t.Fatalf("a new database address must name new Jobs: smoke %s → %s, setup %s → %s", oldSmoke, newSmoke, oldSetup, newSetup)
+	}
+	during := it.Desired(t, it.Env("prod", obs), it.Seed(t))
+	for _, c := range []struct{ old, successor string }{{oldSmoke, newSmoke}, {oldSetup, newSetup}} {
+		if it.Has(during, c.successor) {
+			t.Errorf("%s rendered although its secret is not Ready", c.successor)
+		}
+		if !it.Has(during, c.old) {
+			t.Errorf("%s dropped before its successor %s renders", c.old, c.successor)
+		}
+	}
+}
+
+// testJobs are the current rollout's smoke and load test Job names, with the Deployments the spec asks for.
+func testJobs(env *compose.Env, r incluster.Spec) (smoke, load string, ok bool) {
+	var in checks.Input
+	for i := range r.Apps {
+		in.Deployments = append(in.Deployments, incluster.Deployment{App: r.Apps[i].Name, Manifest: workloads.DeploymentManifest(env, &r, &r.Apps[i])})
+	}
+	return checks.JobNames(env, &r, in)
+}
+
+// notReadyPrefix is ready for every name but those under prefix.
+func notReadyPrefix(prefix string) func(string) bool {
+	return func(n string) bool { return !strings.HasPrefix(n, prefix) }
+}

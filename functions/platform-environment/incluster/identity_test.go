@@ -1,0 +1,38 @@
+package incluster_test
+
+import (
+	"strings"
+	"testing"
+
+	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
+)
+
+func TestIdentityBinding(t *testing.T) {
+	out, _ := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
+	cases := map[string]struct {
+		reason    string
+		prefix    string
+		namespace string
+		sa        string
+	}{
+		"LBC":     {"The controller's role is bound to its service account.", "releases-lbc", "kube-system", "aws-load-balancer-controller"},
+		"ESO":     {"", "releases-external-secrets", "external-secrets", "external-secrets"},
+		"Backend": {"An application's role is bound to its own service account.", "apps-app-backend", it.Namespace, "backend"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			a := it.JSONCopy(t, it.Find(t, out, tc.prefix+"-identity").Object)
+			if a["kind"] != "PodIdentityAssociation" || it.Get(a, "spec.forProvider.namespace") != tc.namespace || it.Get(a, "spec.forProvider.serviceAccount") != tc.sa ||
+				it.Get(a, "spec.forProvider.roleArnRef.name") != "prod-"+tc.prefix+"-role" {
+				t.Errorf("%s: %v", tc.reason, a["spec"])
+			}
+			trust := it.Get(it.JSONCopy(t, it.Find(t, out, tc.prefix+"-role").Object), "spec.forProvider.assumeRolePolicy").(string)
+			if !strings.Contains(trust, "pods.eks.amazonaws.com") || !strings.Contains(trust, "sts:TagSession") {
+				t.Errorf("the role must trust EKS Pod Identity: %s", trust)
+			}
+		})
+	}
+	if it.Has(out, "apps-app-frontend-role") {
+		t.Errorf("an application without IAM statements gets no role (and no AWS credentials)")
+	}
+}
