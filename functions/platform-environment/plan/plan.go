@@ -92,6 +92,8 @@ type Plan struct {
 	Refused []string `json:"refused,omitempty"`
 	// Destroy is set for a plan of deleting the environment.
 	Destroy bool `json:"destroy,omitempty"`
+	// Cost is the estimated monthly cost before and after (absent when admission refuses the new spec).
+	Cost *Cost `json:"cost,omitempty"`
 }
 
 // Changes reports whether the plan changes anything.
@@ -99,9 +101,9 @@ func (p *Plan) Changes() bool {
 	return len(p.Resources) > 0 || len(p.FirstReconcile.Resources) > 0
 }
 
-// NeedsHuman reports what exit code 3 means: refused, blocked, fatal, data at risk, or a destroy plan.
+// NeedsHuman reports what exit code 3 means: refused (by admission or the budget), blocked, fatal, data at risk, or a destroy plan.
 func (p *Plan) NeedsHuman() bool {
-	return p.Destroy || len(p.Refused) > 0 || p.Fatal != "" || p.FirstReconcile.Fatal != "" ||
+	return p.Destroy || len(p.Refused) > 0 || (p.Cost != nil && p.Cost.BudgetRefused != "") || p.Fatal != "" || p.FirstReconcile.Fatal != "" ||
 		p.Summary.Blocked > 0 || p.FirstReconcile.Summary.Blocked > 0 ||
 		p.Summary.DataAtRisk > 0 || p.FirstReconcile.Summary.DataAtRisk > 0
 }
@@ -123,17 +125,24 @@ const maxPasses = 30
 // Compute renders Old and New against Observed and compares them.
 func Compute(in Input) (*Plan, error) {
 	oldDesired := map[string]map[string]any{}
+	var oldStatus v1alpha1.PlatformEnvironmentStatus
 	if in.Old != nil {
+		in.Old = accepted(in.Old)
 		var err error
-		if oldDesired, _, err = desired(in.Old, in.Observed); err != nil {
+		if oldDesired, oldStatus, err = desired(in.Old, in.Observed); err != nil {
 			return nil, fmt.Errorf("the live spec does not render (%v): the plan compares two renders and needs the old one", err)
 		}
+	}
+	var before *v1alpha1.CostOutputs
+	if in.Old != nil {
+		before = costOf(oldStatus)
 	}
 	p := &Plan{Refused: in.Refused}
 	if in.New == nil {
 		p.Destroy = true
 		p.FirstReconcile = compare(oldDesired, nil, in.Observed)
 		p.View = p.FirstReconcile
+		p.Cost = costDiff(before, nil)
 		return p, nil
 	}
 	if len(in.Refused) > 0 {
@@ -141,14 +150,26 @@ func Compute(in Input) (*Plan, error) {
 		return p, nil
 	}
 	nu := live(in.Old, in.New)
-	first, budget, err := desired(nu, in.Observed)
+	if in.Old != nil {
+		// What the function writes on its next reconcile of the live spec (the live status.budget with the
+		// current price table's estimate): what the edit is judged against.
+		nu.Status.Budget = oldStatus.Budget
+	}
+	first, st, err := desired(nu, in.Observed)
 	if err != nil {
 		p.FirstReconcile = View{Resources: []Resource{}, Fatal: err.Error()}
 		p.View = p.FirstReconcile
+		if budgetRefusal(err) {
+			p.Cost = costDiff(before, estimateOnly(nu, in.Observed))
+			p.Cost.BudgetRefused = err.Error()
+			p.Cost.MonthlyLimitUSD = in.New.Spec.Budget.MonthlyLimitUSD
+		}
 		return p, nil
 	}
+	p.Cost = costDiff(before, costOf(st))
+	p.Cost.MonthlyLimitUSD = in.New.Spec.Budget.MonthlyLimitUSD
 	p.FirstReconcile = compare(oldDesired, first, in.Observed)
-	p.View = eventual(nu, budget, in.Observed, oldDesired, first)
+	p.View = eventual(nu, st.Budget, in.Observed, oldDesired, first)
 	return p, nil
 }
 
@@ -177,8 +198,8 @@ func eventual(xr *v1alpha1.PlatformEnvironment, budget *v1alpha1.BudgetStatus, o
 	for pass := 1; pass <= maxPasses; pass++ {
 		if pass > 1 {
 			xr.Status.Budget = budget // what the previous pass wrote
-			d, b, err := desired(xr, obs)
-			budget = b
+			d, st, err := desired(xr, obs)
+			budget = st.Budget
 			if err != nil {
 				v := compare(oldDesired, prev, observed)
 				v.Fatal, v.Passes = fmt.Sprintf("pass %d: %v", pass, err), pass
@@ -209,16 +230,16 @@ func eventual(xr *v1alpha1.PlatformEnvironment, budget *v1alpha1.BudgetStatus, o
 // desired renders xr against observed and returns the desired objects by name, as JSON decodes them (the function
 // builds some values as Go types; the observed files and the simulation hold JSON numbers).
 // The status is the one the render writes; the budget guardrail reads its budget part back on the next pass.
-func desired(xr *v1alpha1.PlatformEnvironment, observed compose.Observed) (map[string]map[string]any, *v1alpha1.BudgetStatus, error) {
+func desired(xr *v1alpha1.PlatformEnvironment, observed compose.Observed) (map[string]map[string]any, v1alpha1.PlatformEnvironmentStatus, error) {
 	a, st, err := environment.Render(xr, observed)
 	if err != nil {
-		return nil, nil, err
+		return nil, st, err
 	}
 	out := make(map[string]map[string]any, len(a.Resources))
 	for _, r := range a.Resources {
 		out[r.Name] = jsonCopy(r.Object)
 	}
-	return out, st.Budget, nil
+	return out, st, nil
 }
 
 // copyXR deep-copies an XR (the API types have no generated DeepCopy).

@@ -25,9 +25,9 @@ const (
 
 const description = `Plan a PlatformEnvironment edit offline, like terraform plan.
 
-Exit codes: 0 no change; 2 changes; 3 refused at admission, refused by the function (Fatal), blocked (a field the
-provider cannot update in place on a resource that stays), data at risk (a database, cache, key, bucket, zone, log
-group or secret deleted or replaced), or any destroy plan; 1 error.
+Exit codes: 0 no change; 2 changes; 3 refused at admission, refused by the function (Fatal; the budget's refusal of
+an edit is one), blocked (a field the provider cannot update in place on a resource that stays), data at risk (a
+database, cache, key, bucket, zone, log group or secret deleted or replaced), or any destroy plan; 1 error.
 Note: crossplane-diff gives exit codes 2 and 3 other meanings: check its documentation before reusing a CI step
 written for it.`
 

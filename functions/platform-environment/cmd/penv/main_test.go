@@ -322,7 +322,7 @@ func TestMakePlan(t *testing.T) {
 	if _, err := exec.LookPath("make"); err != nil {
 		t.Skip("no make")
 	}
-	newXR := edited(t, "instanceTypes: [t3.medium]", "instanceTypes: [t3.large]")
+	newXR := edited(t, "instanceTypes: [t3.medium]", "instanceTypes: [m6i.large]") // the README's example
 	root, _ := filepath.Abs(repoPath())
 	cmd := exec.Command("make", "-s", "plan", "NEW="+newXR, "OLD=examples/seed-production.yaml", "OBSERVED=test/observed/seed-production/ready.yaml")
 	cmd.Dir = root
@@ -332,7 +332,7 @@ func TestMakePlan(t *testing.T) {
 		t.Fatalf("make plan: %v\n%s", err, out)
 	}
 	s := string(out)
-	for _, w := range []string{"-/+ replace nodes-group → nodes-group-", "Plan: 0 to create, 2 to update, 1 to replace, 0 to delete, 0 to orphan, 0 blocked"} {
+	for _, w := range []string{"-/+ replace nodes-group → nodes-group-", "Plan: 0 to create, 2 to update, 1 to replace, 0 to delete, 0 to orphan, 0 blocked", "Monthly cost (USD", "  total "} {
 		if !strings.Contains(s, w) {
 			t.Errorf("make plan output lacks %q:\n%s", w, s)
 		}
