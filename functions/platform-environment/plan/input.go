@@ -27,7 +27,8 @@ type State struct {
 	Observed compose.Observed
 }
 
-// ReadObjects reads a YAML or JSON stream of objects; a `kind: List` (kubectl get -o yaml) contributes its items.
+// ReadObjects reads a YAML or JSON stream of objects; a `kind: List` (kubectl get -o yaml) contributes its items,
+// a `crossplane beta trace -o json` tree every object in it.
 func ReadObjects(path string) ([]map[string]any, error) {
 	b, err := os.ReadFile(path) //nolint:gosec // the file the user named.
 	if err != nil {
@@ -54,8 +55,47 @@ func ReadObjects(path string) ([]map[string]any, error) {
 			}
 			continue
 		}
+		if isTrace(obj) {
+			out = flattenTrace(obj, out)
+			continue
+		}
 		out = append(out, obj)
 	}
+}
+
+// isTrace reports whether a document is `crossplane beta trace -o json` output: a tree of
+// {"object": <the resource>, "error": …, "children": [<trees>]} (crossplane v2 cmd/crank/common/resource.Resource),
+// or, for several traced resources, {"items": [<trees>]} (resource.ResourceList). Neither has a kind.
+func isTrace(obj map[string]any) bool {
+	if _, ok := obj["kind"]; ok {
+		return false
+	}
+	if _, ok := obj["object"].(map[string]any); ok {
+		return true
+	}
+	items, ok := obj["items"].([]any)
+	if !ok || len(items) == 0 {
+		return ok // an empty ResourceList
+	}
+	first, _ := items[0].(map[string]any)
+	_, ok = first["object"].(map[string]any)
+	return ok
+}
+
+// flattenTrace appends every object of a trace tree, parents before children.
+func flattenTrace(node map[string]any, out []map[string]any) []map[string]any {
+	if o, ok := node["object"].(map[string]any); ok && len(o) > 0 {
+		out = append(out, o)
+	}
+	for _, key := range []string{"children", "items"} {
+		kids, _ := node[key].([]any)
+		for _, k := range kids {
+			if m, ok := k.(map[string]any); ok {
+				out = flattenTrace(m, out)
+			}
+		}
+	}
+	return out
 }
 
 // ReadState reads an --observed file: objects with the composition resource name annotation are the observed

@@ -41,7 +41,7 @@ type PlanCmd struct {
 	New      string `help:"The PlatformEnvironment as it will be after the merge (a YAML or JSON file)." type:"path" xor:"target"`
 	Destroy  bool   `help:"Plan deleting the environment (the PR deletes its file, Argo CD prunes it)." xor:"target"`
 	Old      string `help:"The live PlatformEnvironment; default: the one in --observed, else --new with --observed (a plan of the observed state), else none (a new environment: everything is created)." type:"path"`
-	Observed string `help:"The observed composed resources: a YAML/JSON stream or a kind: List (kubectl get -o yaml), keyed by their crossplane.io/composition-resource-name annotation; a PlatformEnvironment in it is the live spec." type:"path"`
+	Observed string `help:"The observed composed resources: a YAML/JSON stream, a kind: List (kubectl get -o yaml) or crossplane beta trace -o json output, keyed by their crossplane.io/composition-resource-name annotation; a PlatformEnvironment in it is the live spec." type:"path"`
 	Output   string `default:"text" enum:"text,json,markdown" help:"Output format: text, json or markdown." short:"o"`
 
 	stdout io.Writer

@@ -359,3 +359,45 @@ func BenchmarkSeedPlan(b *testing.B) {
 		}
 	}
 }
+
+// TestObservedTrace: `crossplane beta trace -o json` output is a tree ({"object", "error", "children"}; several
+// traced resources are {"items": [trees]}): flattened, it is the XR and its composed resources. testdata/trace.json
+// is three of the seed's composed resources under the live XR, one a level deeper (as trace nests a nested XR's).
+// The whole ready stage as a trace plans as the stream does.
+func TestObservedTrace(t *testing.T) {
+	s, err := plan.ReadState(filepath.Join("testdata", "trace.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.XR == nil || len(s.Observed) != 3 || s.Observed["network-igw"] == nil || s.Observed["database-instance"] == nil {
+		t.Fatalf("want the XR and network-vpc, network-igw, database-instance, got XR %v and %d objects", s.XR != nil, len(s.Observed))
+	}
+
+	objs, err := plan.ReadObjects(seedReady)
+	if err != nil {
+		t.Fatal(err)
+	}
+	children := []any{}
+	for _, o := range objs {
+		children = append(children, map[string]any{"object": o})
+	}
+	xr := map[string]any{}
+	b, _ := os.ReadFile(seed)
+	if err := yaml.Unmarshal(b, &xr); err != nil {
+		t.Fatal(err)
+	}
+	tree, _ := json.Marshal(map[string]any{"items": []any{map[string]any{"object": xr, "children": children}}})
+	path := filepath.Join(t.TempDir(), "trace.json")
+	if err := os.WriteFile(path, tree, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if p, code := runJSON(t, "plan", "--new", seed, "--observed", path); code != exitNoChange {
+		t.Errorf("the unedited seed against its trace: exit %d: %+v", code, p.Resources)
+	}
+	newXR := edited(t, "maxSize: 10", "maxSize: 12")
+	fromTrace, code := runJSON(t, "plan", "--new", newXR, "--observed", path)
+	fromStream, _ := runJSON(t, "plan", "--new", newXR, "--old", seed, "--observed", seedReady)
+	if code != exitChanges || fromTrace.Summary != fromStream.Summary || len(fromTrace.Resources) != len(fromStream.Resources) {
+		t.Errorf("exit %d; trace %+v, stream %+v", code, fromTrace.Summary, fromStream.Summary)
+	}
+}
