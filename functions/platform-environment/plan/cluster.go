@@ -162,4 +162,3 @@ func ReadCluster(ctx context.Context, cfg *rest.Config, namespace, name string) 
 	}
 	return s, nil
 }
-

@@ -149,9 +149,12 @@ func TestReadOnlyTransport(t *testing.T) {
 	u := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "platform.cloudpartner.pro/v1alpha1", "kind": "PlatformEnvironment", "metadata": map[string]any{"name": "x"}}}
 	ctx := context.Background()
 	for verb, call := range map[string]func() error{
-		"POST":   func() error { _, err := ri.Create(ctx, u, metav1.CreateOptions{}); return err },
-		"PUT":    func() error { _, err := ri.Update(ctx, u, metav1.UpdateOptions{}); return err },
-		"PATCH":  func() error { _, err := ri.Patch(ctx, "x", "application/merge-patch+json", []byte("{}"), metav1.PatchOptions{}); return err },
+		"POST": func() error { _, err := ri.Create(ctx, u, metav1.CreateOptions{}); return err },
+		"PUT":  func() error { _, err := ri.Update(ctx, u, metav1.UpdateOptions{}); return err },
+		"PATCH": func() error {
+			_, err := ri.Patch(ctx, "x", "application/merge-patch+json", []byte("{}"), metav1.PatchOptions{})
+			return err
+		},
 		"DELETE": func() error { return ri.Delete(ctx, "x", metav1.DeleteOptions{}) },
 	} {
 		if err := call(); err == nil || !strings.Contains(err.Error(), "refused "+verb) {
