@@ -33,9 +33,29 @@ func Text(w io.Writer, p *Plan) error {
 			textView(&b, p.View)
 		}
 	}
+	textSkew(&b, p.Skew)
 	textCost(&b, p.Cost)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// textSkew lists the function version skew apart from the changes: the fields Crossplane applied (old) that this
+// plan's render of the live spec sets otherwise (new).
+func textSkew(b *strings.Builder, skew []Resource) {
+	if len(skew) == 0 {
+		return
+	}
+	b.WriteString("\nFunction version skew (not a change of this edit): the function that applied these renders the live spec\notherwise than this plan does; applied → this render:\n\n")
+	for _, r := range skew {
+		fmt.Fprintf(b, "  ?   %s (%s) %s\n", r.Name, r.Kind, r.AWSName)
+		for _, f := range r.Fields {
+			nu := value(f.New)
+			if f.Unset {
+				nu = "(not rendered)"
+			}
+			fmt.Fprintf(b, "        %s: %s → %s\n", f.Path, value(f.Old), nu)
+		}
+	}
 }
 
 // textCost writes the estimate before and after, per component: the components either side has, and the total.
@@ -194,6 +214,13 @@ func Markdown(w io.Writer, p *Plan) error {
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s |\n", action, name, r.Kind)
 		}
+	}
+	if len(p.Skew) > 0 {
+		names := make([]string, len(p.Skew))
+		for i, r := range p.Skew {
+			names[i] = "`" + r.Name + "`"
+		}
+		fmt.Fprintf(&b, "\n**Function version skew** (not a change of this edit: the function that applied them renders the live spec otherwise): %s\n", strings.Join(names, ", "))
 	}
 	markdownCost(&b, p.Cost)
 	_, err := io.WriteString(w, b.String())

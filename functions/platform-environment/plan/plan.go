@@ -92,6 +92,10 @@ type Plan struct {
 	Refused []string `json:"refused,omitempty"`
 	// Destroy is set for a plan of deleting the environment.
 	Destroy bool `json:"destroy,omitempty"`
+	// Skew lists the composed resources whose fields Crossplane's apply manager owns (metadata.managedFields) differ
+	// from this plan's render of the live spec: the function version that applied them renders otherwise. Not a
+	// change of the edit; the fields are old = applied, new = this render.
+	Skew []Resource `json:"functionVersionSkew,omitempty"`
 	// Cost is the estimated monthly cost before and after (absent when admission refuses the new spec).
 	Cost *Cost `json:"cost,omitempty"`
 }
@@ -138,6 +142,9 @@ func Compute(in Input) (*Plan, error) {
 		before = costOf(oldStatus)
 	}
 	p := &Plan{Refused: in.Refused}
+	if in.Old != nil {
+		p.Skew = skew(oldDesired, in.Observed)
+	}
 	if in.New == nil {
 		p.Destroy = true
 		p.FirstReconcile = compare(oldDesired, nil, in.Observed)
