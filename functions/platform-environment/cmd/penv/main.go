@@ -50,7 +50,7 @@ type PlanCmd struct {
 	Kubeconfig string `help:"Read the live XR and its composed resources (spec.crossplane.resourceRefs) from a cluster instead of --observed: get and list only, any other verb is refused in the client (a ServiceAccount such as examples/install/tenancy/plan-reader.yaml's is enough)." type:"path" xor:"state"`
 	Context    string `help:"The kubeconfig context (default: its current context)."`
 	XR         string `help:"The PlatformEnvironment's name in the cluster (default: --new's metadata.name)." name:"xr"`
-	Namespace  string `help:"Its namespace (default: --new's metadata.namespace, else the context's)." short:"n"`
+	Namespace  string `help:"Its namespace (default: --new's metadata.namespace, else the context's); also the namespace of a --new or --old file that leaves it out, as Argo CD's destination namespace fills it." short:"n"`
 
 	stdout io.Writer
 }
@@ -71,6 +71,7 @@ func (c *PlanCmd) Run() (int, error) {
 			return exitError, err
 		}
 		newObj, in.New = o, xr
+		c.fillNamespace(newObj, in.New)
 	}
 	state := &plan.State{}
 	source := c.Observed
@@ -96,6 +97,7 @@ func (c *PlanCmd) Run() (int, error) {
 			return exitError, err
 		}
 		oldObj, in.Old = o, xr
+		c.fillNamespace(oldObj, in.Old)
 	case state.XR != nil:
 		xr, err := plan.DecodeXR(state.XR)
 		if err != nil {
@@ -138,6 +140,18 @@ func (c *PlanCmd) Run() (int, error) {
 		return exitChanges, nil
 	}
 	return exitNoChange, nil
+}
+
+// fillNamespace gives a file without metadata.namespace the -n namespace, as Argo CD's destination namespace does
+// (docs/gitops.md: the team folder's name).
+func (c *PlanCmd) fillNamespace(obj map[string]any, xr *v1alpha1.PlatformEnvironment) {
+	if c.Namespace == "" || xr.Namespace != "" {
+		return
+	}
+	xr.Namespace = c.Namespace
+	if md, ok := obj["metadata"].(map[string]any); ok {
+		md["namespace"] = c.Namespace
+	}
 }
 
 // readCluster reads the live state with the read-only client: the XR named by --xr and -n, else by --new.
