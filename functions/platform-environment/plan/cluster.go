@@ -2,11 +2,13 @@ package plan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"sync"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
@@ -62,6 +64,9 @@ func ReadOnly(cfg *rest.Config) *rest.Config {
 	return cfg
 }
 
+// ErrNotFound is ReadCluster's error when the cluster has no such PlatformEnvironment: with --new, a new environment.
+var ErrNotFound = errors.New("not found in the cluster")
+
 // xrResource is the PlatformEnvironment's REST resource (apis/definition.yaml's names.plural).
 var xrResource = schema.GroupVersionResource{Group: "platform.cloudpartner.pro", Version: "v1alpha1", Resource: "platformenvironments"}
 
@@ -78,6 +83,9 @@ func ReadCluster(ctx context.Context, cfg *rest.Config, namespace, name string) 
 		return nil, fmt.Errorf("cluster: %v", err)
 	}
 	xr, err := dyn.Resource(xrResource).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil, fmt.Errorf("%s: %w (check --xr, -n and --context)", where, ErrNotFound)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: cannot get it: %v (check --xr, -n and --context; the ServiceAccount needs get on platformenvironments)", where, err)
 	}

@@ -130,9 +130,14 @@ func TestKubeconfig(t *testing.T) {
 	if code != exitHuman || !p.Destroy || p.Summary.Orphan == 0 {
 		t.Errorf("destroy from the cluster: exit %d, %+v", code, p.Summary)
 	}
+	// A --new the cluster does not have is a new environment: everything is created.
+	renamed := edited(t, "  name: prod\n", "  name: prod2\n")
+	if p, code := runJSON(t, "plan", "--new", renamed, "--kubeconfig", kc); code != exitChanges || p.Summary.Create == 0 || p.Summary.Update+p.Summary.Delete != 0 {
+		t.Errorf("new environment from the cluster: exit %d, %+v", code, p.Summary)
+	}
 	var out, errb strings.Builder
 	if code := run([]string{"plan", "--destroy", "--kubeconfig", kc, "--xr", "nope", "-n", "cloud-consulting"}, &out, &errb); code != exitError ||
-		!strings.Contains(errb.String(), "PlatformEnvironment cloud-consulting/nope: cannot get it") {
+		!strings.Contains(errb.String(), "PlatformEnvironment cloud-consulting/nope: not found in the cluster") {
 		t.Errorf("exit %d: %q", code, errb.String())
 	}
 }

@@ -78,10 +78,14 @@ func (c *PlanCmd) Run() (int, error) {
 	switch {
 	case c.Kubeconfig != "":
 		s, err := c.readCluster(in.New)
-		if err != nil {
+		switch {
+		case errors.Is(err, plan.ErrNotFound) && in.New != nil:
+			// Not in the cluster yet: the PR files a new environment, and the plan creates everything.
+		case err != nil:
 			return exitError, err
+		default:
+			state, source = s, "the cluster"
 		}
-		state, source = s, "the cluster"
 	case c.Observed != "":
 		s, err := plan.ReadState(c.Observed)
 		if err != nil {
