@@ -4,8 +4,8 @@
 // keeps the values the providers late-initialise out of the plan.
 //
 // Two views: the first reconcile after the merge, and the eventual state, reached by walking the new spec to a
-// fixed point with the simulated observations the goldens use (test/observe). The simulation is not AWS: it makes
-// every resource Ready at once, never fails, and reports the fake IDs and ARNs of test/observe; a resource that waits
+// fixed point with the simulated observations the goldens use (functions/platform-environment/observe). The simulation is not AWS: it makes
+// every resource Ready at once, never fails, and reports the fake IDs and ARNs of the observe package; a resource that waits
 // on something AWS decides (a certificate's validation, a node group's health) converges here in passes, not
 // minutes, and an update the provider would refuse (blocked) is applied here as if it succeeded.
 package plan
@@ -18,7 +18,7 @@ import (
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/environment"
-	"github.com/cloudpartner/platform-environment/test/observe"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
 )
 
 // Actions, in the order a plan lists resources of equal data-ness.
@@ -197,7 +197,7 @@ func live(old, nu *v1alpha1.PlatformEnvironment) *v1alpha1.PlatformEnvironment {
 
 // eventual walks New to a fixed point from the observed state (which is the observation of oldDesired), as the
 // day-2 property test does: an unchanged desired object keeps its observation, a changed or new one is observed
-// afresh (test/observe), until a pass changes nothing.
+// afresh (functions/platform-environment/observe), until a pass changes nothing.
 func eventual(xr *v1alpha1.PlatformEnvironment, budget *v1alpha1.BudgetStatus, observed compose.Observed, oldDesired, first map[string]map[string]any) View {
 	opts := observe.Options{Namespace: xr.Namespace, Region: xr.Spec.Region}
 	obs, prev, des := observed, oldDesired, first
