@@ -96,7 +96,8 @@ type Plan struct {
 	// from this plan's render of the live spec: the function version that applied them renders otherwise. Not a
 	// change of the edit; the fields are old = applied, new = this render.
 	Skew []Resource `json:"functionVersionSkew,omitempty"`
-	// Cost is the estimated monthly cost before and after (absent when admission refuses the new spec).
+	// Cost is the estimated monthly cost before and after (absent when admission, or a Fatal other than the budget's,
+	// refuses the new spec).
 	Cost *Cost `json:"cost,omitempty"`
 }
 

@@ -33,7 +33,7 @@ func skew(oldDesired map[string]map[string]any, observed compose.Observed) []Res
 		if !ok {
 			continue
 		}
-		fields := diff(comparable(applied), comparable(want))
+		fields := diff(onlyRendered(comparable(applied), want), comparable(want))
 		if len(fields) == 0 {
 			continue
 		}
@@ -72,6 +72,28 @@ func comparable(o map[string]any) map[string]any {
 		}
 	}
 	return out
+}
+
+// onlyRendered drops the labels and annotations of applied that the render does not set: Crossplane copies the XR's
+// labels onto what it composes and owns them, though no render has them.
+func onlyRendered(applied, rendered map[string]any) map[string]any {
+	md, _ := applied["metadata"].(map[string]any)
+	for _, k := range []string{"labels", "annotations"} {
+		m, _ := md[k].(map[string]any)
+		r, _ := compose.Lookup(rendered, "metadata."+k).(map[string]any)
+		for key := range m {
+			if _, ok := r[key]; !ok {
+				delete(m, key)
+			}
+		}
+		if m != nil && len(m) == 0 {
+			delete(md, k)
+		}
+	}
+	if md != nil && len(md) == 0 {
+		delete(applied, "metadata")
+	}
+	return applied
 }
 
 func crossplaneOwn(key string) bool {

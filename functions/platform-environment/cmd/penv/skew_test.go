@@ -45,7 +45,7 @@ func fieldsV1(obj map[string]any) map[string]any {
 }
 
 // TestFunctionVersionSkew: observed objects whose managedFields say Crossplane applied exactly what this render of
-// the live spec gives show no skew; one whose applied maxSize differs (an older function version rendered 9) is
+// the live spec gives (and the XR's labels it copies) show no skew; one whose applied maxSize differs (an older function version rendered 9) is
 // listed as function version skew, apart from the plan's changes, which it is not.
 func TestFunctionVersionSkew(t *testing.T) {
 	state, err := plan.ReadState(seedReady)
@@ -77,9 +77,25 @@ func TestFunctionVersionSkew(t *testing.T) {
 			d := map[string]any{}
 			_ = json.Unmarshal(b, &d)
 			o["spec"] = d["spec"] // what Crossplane applied; the provider's late-initialised fields are another manager's
+			// Crossplane copies the XR's labels onto what it composes, and owns them: no render has them.
+			md := o["metadata"].(map[string]any)
+			labels, _ := md["labels"].(map[string]any)
+			if labels == nil {
+				labels = map[string]any{}
+				md["labels"] = labels
+			}
+			labels["team"] = "a"
+			fv := fieldsV1(d)
+			meta := fv["f:metadata"].(map[string]any)
+			fl, _ := meta["f:labels"].(map[string]any)
+			if fl == nil {
+				fl = map[string]any{}
+				meta["f:labels"] = fl
+			}
+			fl["f:team"] = map[string]any{}
 			o["metadata"].(map[string]any)["managedFields"] = []any{
 				map[string]any{"manager": "provider-aws", "operation": "Update", "fieldsType": "FieldsV1", "fieldsV1": map[string]any{"f:status": map[string]any{}}},
-				map[string]any{"manager": plan.ComposedFieldOwnerPrefix + "2b7ad0c1", "operation": "Apply", "fieldsType": "FieldsV1", "fieldsV1": fieldsV1(d)},
+				map[string]any{"manager": plan.ComposedFieldOwnerPrefix + "2b7ad0c1", "operation": "Apply", "fieldsType": "FieldsV1", "fieldsV1": fv},
 			}
 		}
 		if tamper != nil {
