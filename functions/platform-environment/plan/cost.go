@@ -33,6 +33,8 @@ type Cost struct {
 	// BudgetRefused is the budget guardrail's Fatal: the edit raises the estimate above the limit and above the
 	// accepted estimate, and Crossplane applies nothing of it (exit 3).
 	BudgetRefused string `json:"budgetRefused,omitempty"`
+	// Note qualifies the figures: in a destroy plan, what deletion protection leaves in AWS keeps billing.
+	Note string `json:"note,omitempty"`
 	// Message is the new estimate's message (what it assumes, or why there are no figures).
 	Message string `json:"message,omitempty"`
 }

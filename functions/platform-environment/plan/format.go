@@ -81,6 +81,9 @@ func textCost(b *strings.Builder, c *Cost) {
 	} else if !c.Complete {
 		fmt.Fprintf(b, "  # incomplete: no price in the table for %s; the figures are lower bounds and the budget is not enforced\n", strings.Join(c.NotPriced, ", "))
 	}
+	if c.Note != "" {
+		fmt.Fprintf(b, "  # %s\n", c.Note)
+	}
 	switch {
 	case c.BudgetRefused != "":
 		fmt.Fprintf(b, "\n  Budget: limit $%.2f a month; the edit is refused (the Fatal above): nothing of it is applied\n", *c.MonthlyLimitUSD)
@@ -249,6 +252,9 @@ func markdownCost(b *strings.Builder, c *Cost) {
 	fmt.Fprintf(b, "| **total** | %s | %s | %s |\n", usd(c.BeforeUSD), usd(c.AfterUSD), diff)
 	if c.BeforeUSD != nil && c.AfterUSD != nil && !c.Complete {
 		fmt.Fprintf(b, "\nIncomplete: no price in the table for %s; the figures are lower bounds.\n", strings.Join(c.NotPriced, ", "))
+	}
+	if c.Note != "" {
+		fmt.Fprintf(b, "\nNote: %s.\n", c.Note)
 	}
 	if c.MonthlyLimitUSD != nil {
 		fmt.Fprintf(b, "\nBudget: limit $%.2f a month.\n", *c.MonthlyLimitUSD)

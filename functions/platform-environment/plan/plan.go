@@ -151,6 +151,9 @@ func Compute(in Input) (*Plan, error) {
 		p.FirstReconcile = compare(oldDesired, nil, in.Observed)
 		p.View = p.FirstReconcile
 		p.Cost = costDiff(before, nil)
+		if n := p.Summary.Orphan; n > 0 {
+			p.Cost.Note = fmt.Sprintf("after is the environment's estimate: the %d resource(s) deletion protection orphans stay in AWS and keep billing outside it", n)
+		}
 		return p, nil
 	}
 	if len(in.Refused) > 0 {

@@ -112,6 +112,9 @@ func TestPlanCostEnds(t *testing.T) {
 	if p.Cost == nil || *p.Cost.AfterUSD != 0 || p.Cost.DiffUSD != -*p.Cost.BeforeUSD || p.Cost.DiffUSD >= 0 {
 		t.Errorf("destroy: cost %+v", p.Cost)
 	}
+	if !strings.Contains(p.Cost.Note, "orphans stay in AWS and keep billing") {
+		t.Errorf("destroy: the note does not say the orphans keep billing: %q", p.Cost.Note)
+	}
 }
 
 // TestPlanCostFormats: the text plan shows every component that costs something before or after, the Markdown the
