@@ -139,13 +139,17 @@ func TestPlanReader(t *testing.T) {
 	if allows(role.Rules, "", "secrets", "get") {
 		t.Error("the plan reader may read Secrets")
 	}
-	var sa map[string]any = sas[0]
+	sa := sas[0]
+	teamNS := name(byKind(docs(t, "examples/install/tenancy/team-a.yaml"), "Namespace")[0])
 	for _, doc := range rbs {
 		var rb rbacv1.RoleBinding
 		decodeStrict(t, doc, &rb)
 		if rb.RoleRef.Kind != "ClusterRole" || rb.RoleRef.Name != role.Name || len(rb.Subjects) != 1 ||
 			rb.Subjects[0].Kind != "ServiceAccount" || rb.Subjects[0].Name+"/"+rb.Subjects[0].Namespace != str(sa, "metadata", "name")+"/"+str(sa, "metadata", "namespace") {
 			t.Errorf("RoleBinding %s/%s: want ClusterRole %s bound to the ServiceAccount %s", rb.Namespace, rb.Name, role.Name, name(sa))
+		}
+		if rb.Namespace != teamNS {
+			t.Errorf("RoleBinding %s/%s: want it in the team namespace %s (team-a.yaml), where the environments live", rb.Namespace, rb.Name, teamNS)
 		}
 	}
 }
