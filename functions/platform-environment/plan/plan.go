@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
@@ -128,21 +129,40 @@ type Input struct {
 const maxPasses = 30
 
 // Compute renders Old and New against Observed and compares them.
-func Compute(in Input) (*Plan, error) {
+func Compute(in Input) (p *Plan, err error) {
 	oldDesired := map[string]map[string]any{}
 	var oldStatus v1alpha1.PlatformEnvironmentStatus
+	liveRefused := ""
 	if in.Old != nil {
 		in.Old = accepted(in.Old)
 		var err error
-		if oldDesired, oldStatus, err = desired(in.Old, in.Observed); err != nil {
+		oldDesired, oldStatus, err = desired(in.Old, in.Observed)
+		if budgetRefusal(err) {
+			// The live spec is an edit the budget refused: Crossplane still runs what the accepted generation
+			// composed. Compare with the live spec's render all the same, and judge the new edit against what the
+			// guardrail accepted (the live status.budget), as the function will.
+			liveRefused = err.Error()
+			x := copyXR(in.Old)
+			x.Spec.Budget.MonthlyLimitUSD = nil
+			oldDesired, oldStatus, err = desired(x, in.Observed)
+			oldStatus.Budget = in.Old.Status.Budget
+		}
+		if err != nil {
 			return nil, fmt.Errorf("the live spec does not render (%v): the plan compares two renders and needs the old one", err)
 		}
 	}
+	defer func() {
+		if liveRefused != "" && p.Cost != nil {
+			p.Cost.Note = strings.TrimPrefix(p.Cost.Note+"; ", "; ") + fmt.Sprintf(
+				"the live spec (generation %d) is itself refused by the budget (accepted: generation %d): before is its estimate, not what runs",
+				in.Old.Generation, in.Old.Status.Budget.AcceptedGeneration)
+		}
+	}()
 	var before *v1alpha1.CostOutputs
 	if in.Old != nil {
 		before = costOf(oldStatus)
 	}
-	p := &Plan{Refused: in.Refused}
+	p = &Plan{Refused: in.Refused}
 	if in.Old != nil {
 		p.Skew = skew(oldDesired, in.Observed)
 	}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"math"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -148,5 +150,37 @@ func TestPlanCostFormats(t *testing.T) {
 	}
 	if !regexp.MustCompile(`(?m)^\| nodes \| [0-9.]+ \| [0-9.]+ \| \+[0-9.]+ \|$`).MatchString(md) {
 		t.Errorf("the Markdown lacks the nodes row with its rise:\n%s", md)
+	}
+}
+
+// TestPlanCostLiveRefused: the live spec is an edit the budget refused (generation 4 over the limit, generation 3
+// accepted at the seed's estimate): a PR that brings the cost back under the limit plans as usual, one that raises
+// it further is refused again; neither errors on the live spec that does not render.
+func TestPlanCostLiveRefused(t *testing.T) {
+	accepted := budget("480")
+	var plain struct{ total float64 }
+	p, _ := runJSON(t, "plan", "--new", edited(t, accepted...))
+	plain.total = *p.Cost.AfterUSD
+	status := fmt.Sprintf("status:\n  budget:\n    monthlyLimitUSD: 480\n    acceptedGeneration: 3\n    acceptedMonthlyUSD: %.2f\n    exceeded: false\n", plain.total)
+	live := edited(t, append(accepted, "desiredSize: 3", "desiredSize: 4", "  name: prod\n", "  name: prod\n  generation: 4\n")...)
+	b, _ := os.ReadFile(live)
+	if err := os.WriteFile(live, append(b, status...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		new  []string
+		code int
+	}{
+		{"back under the limit", accepted, exitChanges},
+		{"higher still", append(budget("480"), "desiredSize: 3", "desiredSize: 5"), exitHuman},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, code := runJSON(t, "plan", "--new", edited(t, c.new...), "--old", live, "--observed", seedReady)
+			if code != c.code || p.Cost == nil || !strings.Contains(p.Cost.Note, "the live spec (generation 4) is itself refused by the budget") {
+				t.Errorf("exit %d, want %d; cost %+v", code, c.code, p.Cost)
+			}
+		})
 	}
 }
