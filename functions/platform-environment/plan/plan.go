@@ -4,9 +4,9 @@
 // keeps the values the providers late-initialise out of the plan.
 //
 // Two views: the first reconcile after the merge, and the eventual state, reached by walking the new spec to a
-// fixed point with the simulated observations the goldens use (functions/platform-environment/observe). The simulation is not AWS: it makes
-// every resource Ready at once, never fails, and reports the fake IDs and ARNs of the observe package; a resource that waits
-// on something AWS decides (a certificate's validation, a node group's health) converges here in passes, not
+// fixed point with the simulated observations the goldens use (package observe). The simulation is not AWS: it
+// makes every resource Ready at once, never fails, and reports the fake IDs and ARNs of package observe; a resource
+// that waits on something AWS decides (a certificate's validation, a node group's health) converges here in passes, not
 // minutes, and an update the provider would refuse (blocked) is applied here as if it succeeded.
 package plan
 
@@ -107,9 +107,11 @@ func (p *Plan) Changes() bool {
 	return len(p.Resources) > 0 || len(p.FirstReconcile.Resources) > 0
 }
 
-// NeedsHuman reports what exit code 3 means: refused (by admission or the budget), blocked, fatal, data at risk, or a destroy plan.
+// NeedsHuman reports what exit code 3 means: refused (by admission or the budget), blocked, fatal, data at risk, or
+// a destroy plan.
 func (p *Plan) NeedsHuman() bool {
-	return p.Destroy || len(p.Refused) > 0 || (p.Cost != nil && p.Cost.BudgetRefused != "") || p.Fatal != "" || p.FirstReconcile.Fatal != "" ||
+	return p.Destroy || len(p.Refused) > 0 || (p.Cost != nil && p.Cost.BudgetRefused != "") ||
+		p.Fatal != "" || p.FirstReconcile.Fatal != "" ||
 		p.Summary.Blocked > 0 || p.FirstReconcile.Summary.Blocked > 0 ||
 		p.Summary.DataAtRisk > 0 || p.FirstReconcile.Summary.DataAtRisk > 0
 }
@@ -129,40 +131,62 @@ type Input struct {
 const maxPasses = 30
 
 // Compute renders Old and New against Observed and compares them.
-func Compute(in Input) (p *Plan, err error) {
-	oldDesired := map[string]map[string]any{}
-	var oldStatus v1alpha1.PlatformEnvironmentStatus
-	liveRefused := ""
-	if in.Old != nil {
-		in.Old = accepted(in.Old)
-		var err error
-		oldDesired, oldStatus, err = desired(in.Old, in.Observed)
-		if budgetRefusal(err) {
-			// The live spec is an edit the budget refused: Crossplane still runs what the accepted generation
-			// composed. Compare with the live spec's render all the same, and judge the new edit against what the
-			// guardrail accepted (the live status.budget), as the function will.
-			liveRefused = err.Error()
-			x := copyXR(in.Old)
-			x.Spec.Budget.MonthlyLimitUSD = nil
-			oldDesired, oldStatus, err = desired(x, in.Observed)
-			oldStatus.Budget = in.Old.Status.Budget
-		}
-		if err != nil {
-			return nil, fmt.Errorf("the live spec does not render (%v): the plan compares two renders and needs the old one", err)
-		}
+func Compute(in Input) (*Plan, error) {
+	lv, err := renderLive(in)
+	if err != nil {
+		return nil, err
 	}
-	defer func() {
-		if liveRefused != "" && p.Cost != nil {
-			p.Cost.Note = strings.TrimPrefix(p.Cost.Note+"; ", "; ") + fmt.Sprintf(
-				"the live spec (generation %d) is itself refused by the budget (accepted: generation %d): before is its estimate, not what runs",
-				in.Old.Generation, in.Old.Status.Budget.AcceptedGeneration)
-		}
-	}()
+	p := compute(in, lv)
+	if lv.refused && p.Cost != nil {
+		p.Cost.Note = strings.TrimPrefix(p.Cost.Note+"; ", "; ") + fmt.Sprintf(
+			"the live spec (generation %d) is itself refused by the budget (accepted: generation %d): before is its estimate, not what runs",
+			lv.xr.Generation, lv.xr.Status.Budget.AcceptedGeneration)
+	}
+	return p, nil
+}
+
+// liveRender is render(OLD): its desired objects and status, and the XR as the guardrail sees it.
+type liveRender struct {
+	xr      *v1alpha1.PlatformEnvironment
+	desired map[string]map[string]any
+	status  v1alpha1.PlatformEnvironmentStatus
+	// refused: the live spec is an edit the budget refused.
+	refused bool
+}
+
+// renderLive renders the live spec. When it is an edit the budget refused, Crossplane still runs what the accepted
+// generation composed: the plan compares with the live spec's render all the same (without the limit), and judges
+// the new edit against what the guardrail accepted (the live status.budget), as the function will.
+func renderLive(in Input) (liveRender, error) {
+	lv := liveRender{desired: map[string]map[string]any{}}
+	if in.Old == nil {
+		return lv, nil
+	}
+	lv.xr = accepted(in.Old)
+	var err error
+	lv.desired, lv.status, err = desired(lv.xr, in.Observed)
+	if budgetRefusal(err) {
+		lv.refused = true
+		x := copyXR(lv.xr)
+		x.Spec.Budget.MonthlyLimitUSD = nil
+		lv.desired, lv.status, err = desired(x, in.Observed)
+		lv.status.Budget = lv.xr.Status.Budget
+	}
+	if err != nil {
+		return lv, fmt.Errorf("the live spec does not render (%v): the plan compares two renders and needs the old one", err)
+	}
+	return lv, nil
+}
+
+// compute compares the new spec's renders with the live one's.
+func compute(in Input, lv liveRender) *Plan {
+	in.Old = lv.xr
+	oldDesired, oldStatus := lv.desired, lv.status
 	var before *v1alpha1.CostOutputs
 	if in.Old != nil {
 		before = costOf(oldStatus)
 	}
-	p = &Plan{Refused: in.Refused}
+	p := &Plan{Refused: in.Refused}
 	if in.Old != nil {
 		p.Skew = skew(oldDesired, in.Observed)
 	}
@@ -174,11 +198,11 @@ func Compute(in Input) (p *Plan, err error) {
 		if n := p.Summary.Orphan; n > 0 {
 			p.Cost.Note = fmt.Sprintf("after is the environment's estimate: the %d resource(s) deletion protection orphans stay in AWS and keep billing outside it", n)
 		}
-		return p, nil
+		return p
 	}
 	if len(in.Refused) > 0 {
 		p.FirstReconcile.Resources, p.Resources = []Resource{}, []Resource{}
-		return p, nil
+		return p
 	}
 	nu := live(in.Old, in.New)
 	if in.Old != nil {
@@ -195,13 +219,13 @@ func Compute(in Input) (p *Plan, err error) {
 			p.Cost.BudgetRefused = err.Error()
 			p.Cost.MonthlyLimitUSD = in.New.Spec.Budget.MonthlyLimitUSD
 		}
-		return p, nil
+		return p
 	}
 	p.Cost = costDiff(before, costOf(st))
 	p.Cost.MonthlyLimitUSD = in.New.Spec.Budget.MonthlyLimitUSD
 	p.FirstReconcile = compare(oldDesired, first, in.Observed)
 	p.View = eventual(nu, st.Budget, in.Observed, oldDesired, first)
-	return p, nil
+	return p
 }
 
 // live is the new spec as the API server stores it over the live object: an apply changes neither the uid nor the
