@@ -56,7 +56,9 @@ func ReadObjects(path string) ([]map[string]any, error) {
 			continue
 		}
 		if isTrace(obj) {
-			out = flattenTrace(obj, out)
+			if out, err = flattenTrace(obj, out); err != nil {
+				return nil, fmt.Errorf("%s: document %d: %v", path, i, err)
+			}
 			continue
 		}
 		out = append(out, obj)
@@ -82,20 +84,38 @@ func isTrace(obj map[string]any) bool {
 	return ok
 }
 
-// flattenTrace appends every object of a trace tree, parents before children.
-func flattenTrace(node map[string]any, out []map[string]any) []map[string]any {
-	if o, ok := node["object"].(map[string]any); ok && len(o) > 0 {
+// flattenTrace appends every object of a trace tree, parents before children. A node trace could not read carries
+// an error and only the object's kind and name: one that is not found is left out (not observed, as Crossplane
+// sees it too); any other error leaves the observed state incomplete, and is one.
+func flattenTrace(node map[string]any, out []map[string]any) ([]map[string]any, error) {
+	o, _ := node["object"].(map[string]any)
+	if e, failed := node["error"]; failed && e != nil {
+		reason, _ := compose.Lookup(node, "error.ErrStatus.reason").(string)
+		if reason != "NotFound" {
+			msg, _ := compose.Lookup(node, "error.ErrStatus.message").(string)
+			if msg == "" {
+				msg = fmt.Sprint(e)
+			}
+			return nil, fmt.Errorf("the trace could not read %v %v: %s (rerun crossplane beta trace with rights to read it)",
+				o["kind"], compose.Lookup(o, "metadata.name"), msg)
+		}
+		o = nil
+	}
+	if len(o) > 0 {
 		out = append(out, o)
 	}
 	for _, key := range []string{"children", "items"} {
 		kids, _ := node[key].([]any)
 		for _, k := range kids {
 			if m, ok := k.(map[string]any); ok {
-				out = flattenTrace(m, out)
+				var err error
+				if out, err = flattenTrace(m, out); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
-	return out
+	return out, nil
 }
 
 // ReadState reads an --observed file: objects with the composition resource name annotation are the observed

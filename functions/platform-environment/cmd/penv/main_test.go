@@ -362,7 +362,8 @@ func BenchmarkSeedPlan(b *testing.B) {
 
 // TestObservedTrace: `crossplane beta trace -o json` output is a tree ({"object", "error", "children"}; several
 // traced resources are {"items": [trees]}): flattened, it is the XR and its composed resources. testdata/trace.json
-// is three of the seed's composed resources under the live XR, one a level deeper (as trace nests a nested XR's).
+// is three of the seed's composed resources under the live XR, one a level deeper (as trace nests a nested XR's), and
+// one trace did not find.
 // The whole ready stage as a trace plans as the stream does.
 func TestObservedTrace(t *testing.T) {
 	s, err := plan.ReadState(filepath.Join("testdata", "trace.json"))
@@ -371,6 +372,18 @@ func TestObservedTrace(t *testing.T) {
 	}
 	if s.XR == nil || len(s.Observed) != 3 || s.Observed["network-igw"] == nil || s.Observed["database-instance"] == nil {
 		t.Fatalf("want the XR and network-vpc, network-igw, database-instance, got XR %v and %d objects", s.XR != nil, len(s.Observed))
+	}
+	// A resource trace could not read: not found is not observed; any other error is one, naming the resource.
+	forbidden, _ := json.Marshal(map[string]any{"object": map[string]any{"apiVersion": "v1", "kind": "PlatformEnvironment"}, "children": []any{
+		map[string]any{"object": map[string]any{"apiVersion": "rds.aws.m.upbound.io/v1beta1", "kind": "Instance", "metadata": map[string]any{"name": "prod-db"}},
+			"error": map[string]any{"ErrStatus": map[string]any{"reason": "Forbidden", "code": 403, "message": "instances.rds.aws.m.upbound.io \"prod-db\" is forbidden"}}},
+	}})
+	fp := filepath.Join(t.TempDir(), "forbidden.json")
+	if err := os.WriteFile(fp, forbidden, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := plan.ReadState(fp); err == nil || !strings.Contains(err.Error(), "could not read Instance prod-db") || !strings.Contains(err.Error(), "forbidden") {
+		t.Errorf("want the unreadable instance named, got %v", err)
 	}
 
 	objs, err := plan.ReadObjects(seedReady)
