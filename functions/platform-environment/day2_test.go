@@ -13,14 +13,14 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose/immutable"
-	"github.com/cloudpartner/platform-environment/test/observe"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
 	"github.com/cloudpartner/platform-environment/test/validate"
 )
 
 // Day 2 is a property over the schema (issue 13, item 2). For every leaf of the generated XRD schema and every
 // example at its fully observed stage, the test applies a valid different value (lists of objects keyed by name:
 // add, remove, rename, reorder), keeps the edits the XR's update validation admits (schema and CEL, transition
-// rules with oldSelf: test/validate), and walks each to its new fixed point with the test/observe hooks. At every
+// rules with oldSelf: test/validate), and walks each to its new fixed point with the observe hooks (functions/platform-environment/observe). At every
 // pass it checks:
 //   (a) no composed resource that stays (observed and still desired under the same composition resource name)
 //       changes a field of the day-2 table (compose/immutable: ForceNew, identity, Kubernetes-immutable), its

@@ -8,7 +8,7 @@ import (
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose/immutable"
-	"github.com/cloudpartner/platform-environment/test/observe"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
 )
 
 // TestPortEditNeverEditsAJobTemplate edits the seed's backend port at its fully observed stage and walks

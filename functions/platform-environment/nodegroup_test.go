@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
-	"github.com/cloudpartner/platform-environment/test/observe"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
 )
 
 // TestNodeGroupReplacementWalk edits each example's instance types at its fully observed stage and walks

@@ -10,7 +10,7 @@ import (
 // (spec.forProvider.region): by ARN anywhere in forProvider (kmsMasterKeyId, kmsKeyId, ...) or by a
 // …Ref to a composed Key. SNS, CloudWatch Logs, RDS and the others refuse a key of another region, so
 // such an object never becomes Ready in AWS; the observed fixtures fake every ARN in its resource's own
-// region (test/observe), so the render shows it.
+// region (functions/platform-environment/observe), so the render shows it.
 func crossRegionKeys(desired map[string]map[string]any) (subjects int, violations []string) {
 	keyRegion := map[string]string{} // metadata.name of a composed Key → its region
 	for _, n := range sortedNames(desired) {

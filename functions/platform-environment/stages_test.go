@@ -17,7 +17,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
-	"github.com/cloudpartner/platform-environment/test/observe"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
 )
 
 // The golden stages of every example. Each stage is a fixed point: the function is run, everything it

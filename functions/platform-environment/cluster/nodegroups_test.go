@@ -8,7 +8,7 @@ import (
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
-	"github.com/cloudpartner/platform-environment/test/observe"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
 )
 
 // largerSpec is the seed's cluster with other instance types: a change EKS cannot make in place.

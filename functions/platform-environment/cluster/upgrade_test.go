@@ -8,7 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
-	"github.com/cloudpartner/platform-environment/test/observe"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
 )
 
 func TestPlanVersions(t *testing.T) {

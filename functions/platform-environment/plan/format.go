@@ -28,15 +28,93 @@ func Text(w io.Writer, p *Plan) error {
 	} else {
 		b.WriteString("First reconcile:\n\n")
 		textView(&b, p.FirstReconcile)
-		if p.FirstReconcile.Fatal != "" {
-			_, err := io.WriteString(w, b.String())
-			return err
+		if p.FirstReconcile.Fatal == "" {
+			fmt.Fprintf(&b, "\nEventual state (after %d reconciles, simulated):\n\n", p.Passes)
+			textView(&b, p.View)
 		}
-		fmt.Fprintf(&b, "\nEventual state (after %d reconciles, simulated):\n\n", p.Passes)
-		textView(&b, p.View)
 	}
+	textSkew(&b, p.Skew)
+	textCost(&b, p.Cost)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// textSkew lists the function version skew apart from the changes: the fields Crossplane applied (old) that this
+// plan's render of the live spec sets otherwise (new).
+func textSkew(b *strings.Builder, skew []Resource) {
+	if len(skew) == 0 {
+		return
+	}
+	b.WriteString("\nFunction version skew (not a change of this edit): the function that applied these renders the live spec\notherwise than this plan does; applied → this render:\n\n")
+	for _, r := range skew {
+		fmt.Fprintf(b, "  ?   %s (%s) %s\n", r.Name, r.Kind, r.AWSName)
+		for _, f := range r.Fields {
+			nu := value(f.New)
+			if f.Unset {
+				nu = "(not rendered)"
+			}
+			fmt.Fprintf(b, "        %s: %s → %s\n", f.Path, value(f.Old), nu)
+		}
+	}
+}
+
+// textCost writes the estimate before and after, per component: the components either side has, and the total.
+func textCost(b *strings.Builder, c *Cost) {
+	if c == nil {
+		return
+	}
+	fmt.Fprintf(b, "\nMonthly cost (USD, estimated%s):\n\n", priceDate(c))
+	fmt.Fprintf(b, "  %-14s %10s %10s %10s\n", "component", "before", "after", "diff")
+	for _, x := range c.Components {
+		if x.BeforeUSD == 0 && x.AfterUSD == 0 {
+			continue
+		}
+		fmt.Fprintf(b, "  %-14s %10.2f %10.2f %10s\n", x.Name, x.BeforeUSD, x.AfterUSD, signed(x.DiffUSD))
+	}
+	diff := "n/a"
+	if c.BeforeUSD != nil && c.AfterUSD != nil {
+		diff = signed(c.DiffUSD)
+	}
+	fmt.Fprintf(b, "  %-14s %10s %10s %10s\n", "total", usd(c.BeforeUSD), usd(c.AfterUSD), diff)
+	if c.BeforeUSD == nil || c.AfterUSD == nil {
+		fmt.Fprintf(b, "  # %s\n", c.Message)
+	} else if !c.Complete {
+		fmt.Fprintf(b, "  # incomplete: no price in the table for %s; the figures are lower bounds and the budget is not enforced\n", strings.Join(c.NotPriced, ", "))
+	}
+	if c.Note != "" {
+		fmt.Fprintf(b, "  # %s\n", c.Note)
+	}
+	switch {
+	case c.BudgetRefused != "":
+		fmt.Fprintf(b, "\n  Budget: limit $%.2f a month; the edit is refused (the Fatal above): nothing of it is applied\n", *c.MonthlyLimitUSD)
+	case c.MonthlyLimitUSD != nil:
+		fmt.Fprintf(b, "\n  Budget: limit $%.2f a month\n", *c.MonthlyLimitUSD)
+	}
+}
+
+func priceDate(c *Cost) string {
+	if c.PriceDate == "" {
+		return ""
+	}
+	return ", list prices of " + c.PriceDate
+}
+
+// signed shows a difference with its sign: +12.34, -5.00, 0.00.
+func signed(v float64) string {
+	if v > 0 {
+		return fmt.Sprintf("+%.2f", v)
+	}
+	if v == 0 {
+		return "0.00"
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+func usd(v *float64) string {
+	if v == nil {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2f", *v)
 }
 
 func textView(b *strings.Builder, v View) {
@@ -140,8 +218,47 @@ func Markdown(w io.Writer, p *Plan) error {
 			fmt.Fprintf(&b, "| %s | %s | %s |\n", action, name, r.Kind)
 		}
 	}
+	if len(p.Skew) > 0 {
+		names := make([]string, len(p.Skew))
+		for i, r := range p.Skew {
+			names[i] = "`" + r.Name + "`"
+		}
+		fmt.Fprintf(&b, "\n**Function version skew** (not a change of this edit: the function that applied them renders the live spec otherwise): %s\n", strings.Join(names, ", "))
+	}
+	markdownCost(&b, p.Cost)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// markdownCost writes the estimate before and after for the components that change, and the total. Prices are no
+// account data.
+func markdownCost(b *strings.Builder, c *Cost) {
+	if c == nil {
+		return
+	}
+	if c.BudgetRefused != "" {
+		fmt.Fprintf(b, "\n**Refused by the budget** (spec.budget.monthlyLimitUSD): `%s`\n", redact(oneLine(c.BudgetRefused)))
+	}
+	fmt.Fprintf(b, "\n**Monthly cost** (USD, estimated%s):\n\n| Component | Before | After | Diff |\n|---|---:|---:|---:|\n", priceDate(c))
+	for _, x := range c.Components {
+		if x.DiffUSD != 0 {
+			fmt.Fprintf(b, "| %s | %.2f | %.2f | %s |\n", x.Name, x.BeforeUSD, x.AfterUSD, signed(x.DiffUSD))
+		}
+	}
+	diff := "n/a"
+	if c.BeforeUSD != nil && c.AfterUSD != nil {
+		diff = signed(c.DiffUSD)
+	}
+	fmt.Fprintf(b, "| **total** | %s | %s | %s |\n", usd(c.BeforeUSD), usd(c.AfterUSD), diff)
+	if c.BeforeUSD != nil && c.AfterUSD != nil && !c.Complete {
+		fmt.Fprintf(b, "\nIncomplete: no price in the table for %s; the figures are lower bounds.\n", strings.Join(c.NotPriced, ", "))
+	}
+	if c.Note != "" {
+		fmt.Fprintf(b, "\nNote: %s.\n", c.Note)
+	}
+	if c.MonthlyLimitUSD != nil {
+		fmt.Fprintf(b, "\nBudget: limit $%.2f a month.\n", *c.MonthlyLimitUSD)
+	}
 }
 
 // accountData are ARNs and 12-digit account IDs, which a message may quote from the spec or status.

@@ -27,7 +27,8 @@ type State struct {
 	Observed compose.Observed
 }
 
-// ReadObjects reads a YAML or JSON stream of objects; a `kind: List` (kubectl get -o yaml) contributes its items.
+// ReadObjects reads a YAML or JSON stream of objects; a `kind: List` (kubectl get -o yaml) contributes its items,
+// a `crossplane beta trace -o json` tree every object in it.
 func ReadObjects(path string) ([]map[string]any, error) {
 	b, err := os.ReadFile(path) //nolint:gosec // the file the user named.
 	if err != nil {
@@ -54,8 +55,67 @@ func ReadObjects(path string) ([]map[string]any, error) {
 			}
 			continue
 		}
+		if isTrace(obj) {
+			if out, err = flattenTrace(obj, out); err != nil {
+				return nil, fmt.Errorf("%s: document %d: %v", path, i, err)
+			}
+			continue
+		}
 		out = append(out, obj)
 	}
+}
+
+// isTrace reports whether a document is `crossplane beta trace -o json` output: a tree of
+// {"object": <the resource>, "error": …, "children": [<trees>]} (crossplane v2 cmd/crank/common/resource.Resource),
+// or, for several traced resources, {"items": [<trees>]} (resource.ResourceList). Neither has a kind.
+func isTrace(obj map[string]any) bool {
+	if _, ok := obj["kind"]; ok {
+		return false
+	}
+	if _, ok := obj["object"].(map[string]any); ok {
+		return true
+	}
+	items, ok := obj["items"].([]any)
+	if !ok || len(items) == 0 {
+		return ok // an empty ResourceList
+	}
+	first, _ := items[0].(map[string]any)
+	_, ok = first["object"].(map[string]any)
+	return ok
+}
+
+// flattenTrace appends every object of a trace tree, parents before children. A node trace could not read carries
+// an error and only the object's kind and name: one that is not found is left out (not observed, as Crossplane
+// sees it too); any other error leaves the observed state incomplete, and is one.
+func flattenTrace(node map[string]any, out []map[string]any) ([]map[string]any, error) {
+	o, _ := node["object"].(map[string]any)
+	if e, failed := node["error"]; failed && e != nil {
+		reason, _ := compose.Lookup(node, "error.ErrStatus.reason").(string)
+		if reason != "NotFound" {
+			msg, _ := compose.Lookup(node, "error.ErrStatus.message").(string)
+			if msg == "" {
+				msg = fmt.Sprint(e)
+			}
+			return nil, fmt.Errorf("the trace could not read %v %v: %s (rerun crossplane beta trace with rights to read it)",
+				o["kind"], compose.Lookup(o, "metadata.name"), msg)
+		}
+		o = nil
+	}
+	if len(o) > 0 {
+		out = append(out, o)
+	}
+	for _, key := range []string{"children", "items"} {
+		kids, _ := node[key].([]any)
+		for _, k := range kids {
+			if m, ok := k.(map[string]any); ok {
+				var err error
+				if out, err = flattenTrace(m, out); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return out, nil
 }
 
 // ReadState reads an --observed file: objects with the composition resource name annotation are the observed

@@ -4,9 +4,9 @@
 // keeps the values the providers late-initialise out of the plan.
 //
 // Two views: the first reconcile after the merge, and the eventual state, reached by walking the new spec to a
-// fixed point with the simulated observations the goldens use (test/observe). The simulation is not AWS: it makes
-// every resource Ready at once, never fails, and reports the fake IDs and ARNs of test/observe; a resource that waits
-// on something AWS decides (a certificate's validation, a node group's health) converges here in passes, not
+// fixed point with the simulated observations the goldens use (package observe). The simulation is not AWS: it
+// makes every resource Ready at once, never fails, and reports the fake IDs and ARNs of package observe; a resource
+// that waits on something AWS decides (a certificate's validation, a node group's health) converges here in passes, not
 // minutes, and an update the provider would refuse (blocked) is applied here as if it succeeded.
 package plan
 
@@ -14,11 +14,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/environment"
-	"github.com/cloudpartner/platform-environment/test/observe"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
 )
 
 // Actions, in the order a plan lists resources of equal data-ness.
@@ -92,6 +93,13 @@ type Plan struct {
 	Refused []string `json:"refused,omitempty"`
 	// Destroy is set for a plan of deleting the environment.
 	Destroy bool `json:"destroy,omitempty"`
+	// Skew lists the composed resources whose fields Crossplane's apply manager owns (metadata.managedFields) differ
+	// from this plan's render of the live spec: the function version that applied them renders otherwise. Not a
+	// change of the edit; the fields are old = applied, new = this render.
+	Skew []Resource `json:"functionVersionSkew,omitempty"`
+	// Cost is the estimated monthly cost before and after (absent when admission, or a Fatal other than the budget's,
+	// refuses the new spec).
+	Cost *Cost `json:"cost,omitempty"`
 }
 
 // Changes reports whether the plan changes anything.
@@ -99,9 +107,11 @@ func (p *Plan) Changes() bool {
 	return len(p.Resources) > 0 || len(p.FirstReconcile.Resources) > 0
 }
 
-// NeedsHuman reports what exit code 3 means: refused, blocked, fatal, data at risk, or a destroy plan.
+// NeedsHuman reports what exit code 3 means: refused (by admission or the budget), blocked, fatal, data at risk, or
+// a destroy plan.
 func (p *Plan) NeedsHuman() bool {
-	return p.Destroy || len(p.Refused) > 0 || p.Fatal != "" || p.FirstReconcile.Fatal != "" ||
+	return p.Destroy || len(p.Refused) > 0 || (p.Cost != nil && p.Cost.BudgetRefused != "") ||
+		p.Fatal != "" || p.FirstReconcile.Fatal != "" ||
 		p.Summary.Blocked > 0 || p.FirstReconcile.Summary.Blocked > 0 ||
 		p.Summary.DataAtRisk > 0 || p.FirstReconcile.Summary.DataAtRisk > 0
 }
@@ -122,34 +132,100 @@ const maxPasses = 30
 
 // Compute renders Old and New against Observed and compares them.
 func Compute(in Input) (*Plan, error) {
-	oldDesired := map[string]map[string]any{}
+	lv, err := renderLive(in)
+	if err != nil {
+		return nil, err
+	}
+	p := compute(in, lv)
+	if lv.refused && p.Cost != nil {
+		p.Cost.Note = strings.TrimPrefix(p.Cost.Note+"; ", "; ") + fmt.Sprintf(
+			"the live spec (generation %d) is itself refused by the budget (accepted: generation %d): before is its estimate, not what runs",
+			lv.xr.Generation, lv.xr.Status.Budget.AcceptedGeneration)
+	}
+	return p, nil
+}
+
+// liveRender is render(OLD): its desired objects and status, and the XR as the guardrail sees it.
+type liveRender struct {
+	xr      *v1alpha1.PlatformEnvironment
+	desired map[string]map[string]any
+	status  v1alpha1.PlatformEnvironmentStatus
+	// refused: the live spec is an edit the budget refused.
+	refused bool
+}
+
+// renderLive renders the live spec. When it is an edit the budget refused, Crossplane still runs what the accepted
+// generation composed: the plan compares with the live spec's render all the same (without the limit), and judges
+// the new edit against what the guardrail accepted (the live status.budget), as the function will.
+func renderLive(in Input) (liveRender, error) {
+	lv := liveRender{desired: map[string]map[string]any{}}
+	if in.Old == nil {
+		return lv, nil
+	}
+	lv.xr = accepted(in.Old)
+	var err error
+	lv.desired, lv.status, err = desired(lv.xr, in.Observed)
+	if budgetRefusal(err) {
+		lv.refused = true
+		x := copyXR(lv.xr)
+		x.Spec.Budget.MonthlyLimitUSD = nil
+		lv.desired, lv.status, err = desired(x, in.Observed)
+		lv.status.Budget = lv.xr.Status.Budget
+	}
+	if err != nil {
+		return lv, fmt.Errorf("the live spec does not render (%v): the plan compares two renders and needs the old one", err)
+	}
+	return lv, nil
+}
+
+// compute compares the new spec's renders with the live one's.
+func compute(in Input, lv liveRender) *Plan {
+	in.Old = lv.xr
+	oldDesired, oldStatus := lv.desired, lv.status
+	var before *v1alpha1.CostOutputs
 	if in.Old != nil {
-		var err error
-		if oldDesired, _, err = desired(in.Old, in.Observed); err != nil {
-			return nil, fmt.Errorf("the live spec does not render (%v): the plan compares two renders and needs the old one", err)
-		}
+		before = costOf(oldStatus)
 	}
 	p := &Plan{Refused: in.Refused}
+	if in.Old != nil {
+		p.Skew = skew(oldDesired, in.Observed)
+	}
 	if in.New == nil {
 		p.Destroy = true
 		p.FirstReconcile = compare(oldDesired, nil, in.Observed)
 		p.View = p.FirstReconcile
-		return p, nil
+		p.Cost = costDiff(before, nil)
+		if n := p.Summary.Orphan; n > 0 {
+			p.Cost.Note = fmt.Sprintf("after is the environment's estimate: the %d resource(s) deletion protection orphans stay in AWS and keep billing outside it", n)
+		}
+		return p
 	}
 	if len(in.Refused) > 0 {
 		p.FirstReconcile.Resources, p.Resources = []Resource{}, []Resource{}
-		return p, nil
+		return p
 	}
 	nu := live(in.Old, in.New)
-	first, budget, err := desired(nu, in.Observed)
+	if in.Old != nil {
+		// What the function writes on its next reconcile of the live spec (the live status.budget with the
+		// current price table's estimate): what the edit is judged against.
+		nu.Status.Budget = oldStatus.Budget
+	}
+	first, st, err := desired(nu, in.Observed)
 	if err != nil {
 		p.FirstReconcile = View{Resources: []Resource{}, Fatal: err.Error()}
 		p.View = p.FirstReconcile
-		return p, nil
+		if budgetRefusal(err) {
+			p.Cost = costDiff(before, estimateOnly(nu, in.Observed))
+			p.Cost.BudgetRefused = err.Error()
+			p.Cost.MonthlyLimitUSD = in.New.Spec.Budget.MonthlyLimitUSD
+		}
+		return p
 	}
+	p.Cost = costDiff(before, costOf(st))
+	p.Cost.MonthlyLimitUSD = in.New.Spec.Budget.MonthlyLimitUSD
 	p.FirstReconcile = compare(oldDesired, first, in.Observed)
-	p.View = eventual(nu, budget, in.Observed, oldDesired, first)
-	return p, nil
+	p.View = eventual(nu, st.Budget, in.Observed, oldDesired, first)
+	return p
 }
 
 // live is the new spec as the API server stores it over the live object: an apply changes neither the uid nor the
@@ -169,7 +245,7 @@ func live(old, nu *v1alpha1.PlatformEnvironment) *v1alpha1.PlatformEnvironment {
 
 // eventual walks New to a fixed point from the observed state (which is the observation of oldDesired), as the
 // day-2 property test does: an unchanged desired object keeps its observation, a changed or new one is observed
-// afresh (test/observe), until a pass changes nothing.
+// afresh (functions/platform-environment/observe), until a pass changes nothing.
 func eventual(xr *v1alpha1.PlatformEnvironment, budget *v1alpha1.BudgetStatus, observed compose.Observed, oldDesired, first map[string]map[string]any) View {
 	opts := observe.Options{Namespace: xr.Namespace, Region: xr.Spec.Region}
 	obs, prev, des := observed, oldDesired, first
@@ -177,8 +253,8 @@ func eventual(xr *v1alpha1.PlatformEnvironment, budget *v1alpha1.BudgetStatus, o
 	for pass := 1; pass <= maxPasses; pass++ {
 		if pass > 1 {
 			xr.Status.Budget = budget // what the previous pass wrote
-			d, b, err := desired(xr, obs)
-			budget = b
+			d, st, err := desired(xr, obs)
+			budget = st.Budget
 			if err != nil {
 				v := compare(oldDesired, prev, observed)
 				v.Fatal, v.Passes = fmt.Sprintf("pass %d: %v", pass, err), pass
@@ -209,16 +285,16 @@ func eventual(xr *v1alpha1.PlatformEnvironment, budget *v1alpha1.BudgetStatus, o
 // desired renders xr against observed and returns the desired objects by name, as JSON decodes them (the function
 // builds some values as Go types; the observed files and the simulation hold JSON numbers).
 // The status is the one the render writes; the budget guardrail reads its budget part back on the next pass.
-func desired(xr *v1alpha1.PlatformEnvironment, observed compose.Observed) (map[string]map[string]any, *v1alpha1.BudgetStatus, error) {
+func desired(xr *v1alpha1.PlatformEnvironment, observed compose.Observed) (map[string]map[string]any, v1alpha1.PlatformEnvironmentStatus, error) {
 	a, st, err := environment.Render(xr, observed)
 	if err != nil {
-		return nil, nil, err
+		return nil, st, err
 	}
 	out := make(map[string]map[string]any, len(a.Resources))
 	for _, r := range a.Resources {
 		out[r.Name] = jsonCopy(r.Object)
 	}
-	return out, st.Budget, nil
+	return out, st, nil
 }
 
 // copyXR deep-copies an XR (the API types have no generated DeepCopy).

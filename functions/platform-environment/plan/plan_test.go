@@ -1,8 +1,12 @@
 package plan
 
 import (
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/cost"
 )
 
 // job is an Object carrying a batch/v1 Job, as the function's platform Jobs are composed.
@@ -109,5 +113,81 @@ func TestRedact(t *testing.T) {
 	got := redact("role arn:aws:iam::123456789012:role/x is not allowed; account 123456789012, port 8061")
 	if want := "role <redacted> is not allowed; account <redacted>, port 8061"; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestOwned: the fields a manager's fieldsV1 set names, over the object's values: maps walked, a list owned item by
+// item (k:, v:, i:) taken whole, a field another manager owns left out; no Apply entry of Crossplane's composed
+// manager, no answer.
+func TestOwned(t *testing.T) {
+	obj := map[string]any{
+		"metadata": map[string]any{"name": "x", "managedFields": []any{
+			map[string]any{"manager": "provider-aws", "operation": "Update", "fieldsV1": map[string]any{"f:spec": map[string]any{"f:forProvider": map[string]any{"f:late": map[string]any{}}}}},
+			map[string]any{"manager": ComposedFieldOwnerPrefix + "ab12", "operation": "Apply", "fieldsV1": map[string]any{"f:spec": map[string]any{
+				".": map[string]any{},
+				"f:forProvider": map[string]any{
+					"f:region": map[string]any{},
+					"f:rules":  map[string]any{`k:{"name":"a"}`: map[string]any{".": map[string]any{}}},
+					"f:tags":   map[string]any{"f:env": map[string]any{}},
+				},
+			}}},
+		}},
+		"spec": map[string]any{"forProvider": map[string]any{
+			"region": "us-east-1", "late": "provider's", "rules": []any{map[string]any{"name": "a"}},
+			"tags": map[string]any{"env": "prod", "other": "someone else's"},
+		}},
+	}
+	got, ok := owned(obj)
+	want := map[string]any{"spec": map[string]any{"forProvider": map[string]any{
+		"region": "us-east-1", "rules": []any{map[string]any{"name": "a"}}, "tags": map[string]any{"env": "prod"},
+	}}}
+	if !ok || !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, %v; want %v", got, ok, want)
+	}
+	delete(obj, "metadata")
+	if _, ok := owned(obj); ok {
+		t.Error("an object without managedFields has no owned fields")
+	}
+}
+
+// TestCostDiff: before and after per component; nothing composed is 0, a region without prices has no figures (and
+// no difference), an incomplete estimate is flagged.
+func TestCostDiff(t *testing.T) {
+	usd := func(v float64) *float64 { return &v }
+	est := func(total *float64, complete bool, comps ...float64) *v1alpha1.CostOutputs {
+		o := &v1alpha1.CostOutputs{MonthlyUSD: total, Complete: complete, PriceDate: "2026-12-01"}
+		for i, c := range comps {
+			o.Components = append(o.Components, v1alpha1.CostComponent{Name: cost.Components[i], MonthlyUSD: c})
+		}
+		if !complete {
+			o.NotPriced = []string{"ec2.x1.large (us-east-1)"}
+		}
+		return o
+	}
+	cases := []struct {
+		name          string
+		before, after *v1alpha1.CostOutputs
+		b, a          *float64
+		diff          float64
+		network       float64 // the first component's difference
+		complete      bool
+	}{
+		{"an edit", est(usd(110.30), true, 100.10, 10.20), est(usd(120.40), true, 110.20, 10.20), usd(110.30), usd(120.40), 10.10, 10.10, true},
+		{"a new environment", nil, est(usd(10), true, 10), usd(0), usd(10), 10, 10, true},
+		{"a destroy plan", est(usd(10), true, 10), nil, usd(10), usd(0), -10, -10, true},
+		{"a region without prices", est(nil, false), est(nil, false), nil, nil, 0, 0, false},
+		{"an incomplete estimate", est(usd(10), true, 10), est(usd(10), false, 10), usd(10), usd(10), 0, 0, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := costDiff(c.before, c.after)
+			eq := func(x, y *float64) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+			if !eq(got.BeforeUSD, c.b) || !eq(got.AfterUSD, c.a) || got.DiffUSD != c.diff || got.Complete != c.complete {
+				t.Errorf("got %+v", got)
+			}
+			if len(got.Components) != len(cost.Components) || got.Components[0].DiffUSD != c.network {
+				t.Errorf("components %+v: want all of cost.Components, network %+.2f", got.Components, c.network)
+			}
+		})
 	}
 }

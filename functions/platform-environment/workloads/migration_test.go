@@ -11,7 +11,7 @@ import (
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
-	"github.com/cloudpartner/platform-environment/test/observe"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
 	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
 )
 

@@ -322,7 +322,7 @@ func TestMakePlan(t *testing.T) {
 	if _, err := exec.LookPath("make"); err != nil {
 		t.Skip("no make")
 	}
-	newXR := edited(t, "instanceTypes: [t3.medium]", "instanceTypes: [t3.large]")
+	newXR := edited(t, "instanceTypes: [t3.medium]", "instanceTypes: [m6i.large]") // the README's example
 	root, _ := filepath.Abs(repoPath())
 	cmd := exec.Command("make", "-s", "plan", "NEW="+newXR, "OLD=examples/seed-production.yaml", "OBSERVED=test/observed/seed-production/ready.yaml")
 	cmd.Dir = root
@@ -332,7 +332,7 @@ func TestMakePlan(t *testing.T) {
 		t.Fatalf("make plan: %v\n%s", err, out)
 	}
 	s := string(out)
-	for _, w := range []string{"-/+ replace nodes-group → nodes-group-", "Plan: 0 to create, 2 to update, 1 to replace, 0 to delete, 0 to orphan, 0 blocked"} {
+	for _, w := range []string{"-/+ replace nodes-group → nodes-group-", "Plan: 0 to create, 2 to update, 1 to replace, 0 to delete, 0 to orphan, 0 blocked", "Monthly cost (USD", "  total "} {
 		if !strings.Contains(s, w) {
 			t.Errorf("make plan output lacks %q:\n%s", w, s)
 		}
@@ -357,5 +357,60 @@ func BenchmarkSeedPlan(b *testing.B) {
 		if code := run([]string{"plan", "--new", newXR, "--old", seed, "--observed", seedReady, "-o", "json"}, &out, &errb); code != exitChanges {
 			b.Fatalf("exit %d: %s", code, errb.String())
 		}
+	}
+}
+
+// TestObservedTrace: `crossplane beta trace -o json` output is a tree ({"object", "error", "children"}; several
+// traced resources are {"items": [trees]}): flattened, it is the XR and its composed resources. testdata/trace.json
+// is three of the seed's composed resources under the live XR, one a level deeper (as trace nests a nested XR's), and
+// one trace did not find.
+// The whole ready stage as a trace plans as the stream does.
+func TestObservedTrace(t *testing.T) {
+	s, err := plan.ReadState(filepath.Join("testdata", "trace.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.XR == nil || len(s.Observed) != 3 || s.Observed["network-igw"] == nil || s.Observed["database-instance"] == nil {
+		t.Fatalf("want the XR and network-vpc, network-igw, database-instance, got XR %v and %d objects", s.XR != nil, len(s.Observed))
+	}
+	// A resource trace could not read: not found is not observed; any other error is one, naming the resource.
+	forbidden, _ := json.Marshal(map[string]any{"object": map[string]any{"apiVersion": "v1", "kind": "PlatformEnvironment"}, "children": []any{
+		map[string]any{"object": map[string]any{"apiVersion": "rds.aws.m.upbound.io/v1beta1", "kind": "Instance", "metadata": map[string]any{"name": "prod-db"}},
+			"error": map[string]any{"ErrStatus": map[string]any{"reason": "Forbidden", "code": 403, "message": "instances.rds.aws.m.upbound.io \"prod-db\" is forbidden"}}},
+	}})
+	fp := filepath.Join(t.TempDir(), "forbidden.json")
+	if err := os.WriteFile(fp, forbidden, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := plan.ReadState(fp); err == nil || !strings.Contains(err.Error(), "could not read Instance prod-db") || !strings.Contains(err.Error(), "forbidden") {
+		t.Errorf("want the unreadable instance named, got %v", err)
+	}
+
+	objs, err := plan.ReadObjects(seedReady)
+	if err != nil {
+		t.Fatal(err)
+	}
+	children := []any{}
+	for _, o := range objs {
+		children = append(children, map[string]any{"object": o})
+	}
+	xr := map[string]any{}
+	b, _ := os.ReadFile(seed)
+	if err := yaml.Unmarshal(b, &xr); err != nil {
+		t.Fatal(err)
+	}
+	tree, _ := json.Marshal(map[string]any{"items": []any{map[string]any{"object": xr, "children": children}}})
+	path := filepath.Join(t.TempDir(), "trace.json")
+	if err := os.WriteFile(path, tree, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if p, code := runJSON(t, "plan", "--new", seed, "--observed", path); code != exitNoChange {
+		t.Errorf("the unedited seed against its trace: exit %d: %+v", code, p.Resources)
+	}
+	newXR := edited(t, "maxSize: 10", "maxSize: 12")
+	fromTrace, code := runJSON(t, "plan", "--new", newXR, "--observed", path)
+	fromStream, _ := runJSON(t, "plan", "--new", newXR, "--old", seed, "--observed", seedReady)
+	if code != exitChanges || fromTrace.Summary != fromStream.Summary || len(fromTrace.Resources) != len(fromStream.Resources) {
+		t.Errorf("exit %d; trace %+v, stream %+v", code, fromTrace.Summary, fromStream.Summary)
 	}
 }

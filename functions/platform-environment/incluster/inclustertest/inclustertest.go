@@ -14,7 +14,7 @@ import (
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/environment"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
-	"github.com/cloudpartner/platform-environment/test/observe"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
 )
 
 const (
