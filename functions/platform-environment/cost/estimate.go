@@ -257,6 +257,8 @@ func edge(x *estimator, region string, e v1alpha1.ResolvedEdge, zones int) {
 		x.fixed("edge", "WAF rule (per-IP rate limit)", "waf.rule", region, 1)
 		x.fixed("edge", "WAF AWS managed rule group", "waf.managed-rule-group", region, float64(wafManagedRuleGroups))
 		x.usage("edge", "WAF requests", "waf.requests", region, zeroUse)
+		x.fixed("edge", "KMS key (WAF log group encryption)", "kms.key", region, 1)
+		x.usage("edge", "WAF logs ingested into CloudWatch Logs", "cloudwatch.logs.ingestion", region, zeroUse)
 	}
 	x.usage("edge", "load balancer access logs in S3", "s3.standard.storage", region, zeroUse)
 }

@@ -73,6 +73,7 @@ func TestSeedEstimate(t *testing.T) {
 		{"edge", "waf.web-acl", "us-east-1", 1, 1},                       //
 		{"edge", "waf.rule", "us-east-1", 1, 1},                          // rate limit
 		{"edge", "waf.managed-rule-group", "us-east-1", 3, 1},            // IP reputation, common, known bad inputs
+		{"edge", "kms.key", "us-east-1", 1, 1},                           // WAF log group encryption
 		{"dns", "route53.zone", "global", 1, 1},                          //
 		{"dns", "route53.health-check", "global", 1, 1},                  //
 		{"dns", "route53.health-check.feature", "global", 1, 1},          // HTTPS
