@@ -49,6 +49,7 @@ var controlNotApplicable = map[string]map[string]string{
 		"ELB.6":        "no spec.domain: no load balancer",
 		"ELB.TLS13":    "no spec.domain: no HTTPS listener",
 		"WAF.Managed":  "no spec.domain: no load balancer to protect",
+		"WAF.11":       "no spec.domain: no web ACL to log",
 		"CloudTrail.1": "the dev profile renders no trail (the account's organization trail covers it)",
 		"CloudTrail.2": "the dev profile renders no trail",
 		"CloudTrail.4": "the dev profile renders no trail",
@@ -597,6 +598,56 @@ var controls = []control{
 		}
 		return len(lbs), v
 	}},
+	{id: "WAF.11", title: "every web ACL logs to an encrypted aws-waf-logs-* log group, credentials redacted", check: func(e *controlEnv) (int, []string) {
+		var v []string
+		acls := e.of("wafv2.aws.m.upbound.io", "WebACL")
+		groups := map[string]obj{} // log group name → its object
+		for _, g := range e.of("cloudwatchlogs.aws.m.upbound.io", "Group") {
+			groups[compose.ExternalName(g.m)] = g
+		}
+		for _, w := range acls {
+			found := false
+			for _, l := range e.of("wafv2.aws.m.upbound.io", "WebACLLoggingConfiguration") {
+				if refName(l.fp(), "resourceArnRef") != e.metadataName(w.name) {
+					continue
+				}
+				found = true
+				dests, _ := l.fp()["logDestinationConfigs"].([]any)
+				for _, d := range dests {
+					arn := fmt.Sprint(d)
+					name := arn[strings.LastIndex(arn, ":log-group:")+len(":log-group:"):]
+					g, ok := groups[name]
+					switch {
+					case !strings.Contains(arn, ":log-group:") || !strings.HasPrefix(name, "aws-waf-logs-"):
+						v = append(v, fmt.Sprintf("%s: destination %s is not an aws-waf-logs-* log group", l.name, arn))
+					case !ok:
+						v = append(v, fmt.Sprintf("%s: destination %s is not a composed log group", l.name, arn))
+					case g.fp()["kmsKeyId"] == nil && g.fp()["kmsKeyIdRef"] == nil:
+						v = append(v, g.name+": the WAF log group is not encrypted with KMS")
+					}
+				}
+				redacted := map[string]bool{}
+				fields, _ := l.fp()["redactedFields"].([]any)
+				for _, f := range fields {
+					if n, ok := mapAt(f.(map[string]any), "singleHeader")["name"].(string); ok {
+						redacted[n] = true
+					}
+				}
+				for _, h := range []string{"authorization", "cookie"} {
+					if !redacted[h] {
+						v = append(v, fmt.Sprintf("%s: the %s header is logged (not in redactedFields)", l.name, h))
+					}
+				}
+				if len(dests) == 0 {
+					v = append(v, l.name+": no log destination")
+				}
+			}
+			if !found {
+				v = append(v, w.name+": no WebACLLoggingConfiguration (FSBP WAF.11)")
+			}
+		}
+		return len(acls), v
+	}},
 	{id: "CloudTrail.1", title: "the trail is multi-Region and records management events", check: trailCheck(func(fp map[string]any) string {
 		if !truthy(fp["isMultiRegionTrail"]) || !truthy(fp["includeGlobalServiceEvents"]) || !truthy(fp["enableLogging"]) {
 			return "isMultiRegionTrail, includeGlobalServiceEvents and enableLogging must be true"
@@ -880,6 +931,11 @@ func TestControlsCatchViolations(t *testing.T) {
 				if o["kind"] == "WebACLAssociation" {
 					delete(d, n)
 				}
+			}
+		},
+		"WAF.11": func(d map[string]map[string]any) {
+			mapAt(d["edge-waf-logging"], "spec", "forProvider")["redactedFields"] = []any{
+				map[string]any{"singleHeader": map[string]any{"name": "authorization"}},
 			}
 		},
 		"CloudTrail.1":   setFP(first("cloudtrail.aws.m.upbound.io", "Trail"), "isMultiRegionTrail", false),

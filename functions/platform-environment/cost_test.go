@@ -220,7 +220,7 @@ func TestProfileCosts(t *testing.T) {
 // part of those regions). A region without prices is TestNoPricesForRegion's (cost package).
 func TestCostOutputs(t *testing.T) {
 	for ex, want := range map[string]struct{ usd, message string }{
-		"seed-production": {"477.21", "fixed costs only"},
+		"seed-production": {"479.41", "fixed costs only"},
 		"prod":            {"lower bound", "lower bound"},
 		"dev":             {"lower bound", "lower bound"},
 	} {
@@ -273,7 +273,7 @@ func condition(rsp *fnv1.RunFunctionResponse, typ string) *fnv1.Condition {
 	return nil
 }
 
-// TestBudgetRunFunction: the guardrail through RunFunction on the fully observed seed ($477.21).
+// TestBudgetRunFunction: the guardrail through RunFunction on the fully observed seed ($479.41).
 func TestBudgetRunFunction(t *testing.T) {
 	_, observed := renderReady(t, readXR(t, "seed-production"))
 	grow := func(xrm map[string]any, desired int) map[string]any {
@@ -283,9 +283,9 @@ func TestBudgetRunFunction(t *testing.T) {
 	}
 
 	t.Run("an edit over the limit is refused and applies nothing", func(t *testing.T) {
-		rsp := run(t, grow(withBudget(t, 500, 2, 1, 477.21), 6), observed)
+		rsp := run(t, grow(withBudget(t, 500, 2, 1, 479.41), 6), observed)
 		msg := fatal(rsp)
-		for _, part := range []string{"spec.budget.monthlyLimitUSD", "$500.00", "$580.32", "nodes $206.21"} {
+		for _, part := range []string{"spec.budget.monthlyLimitUSD", "$500.00", "$582.52", "nodes $206.21"} {
 			if !strings.Contains(msg, part) {
 				t.Errorf("Fatal %q does not name %q", msg, part)
 			}
@@ -306,14 +306,14 @@ func TestBudgetRunFunction(t *testing.T) {
 		}
 	})
 	t.Run("within the limit", func(t *testing.T) {
-		rsp := run(t, withBudget(t, 600, 3, 2, 477.21), observed)
+		rsp := run(t, withBudget(t, 600, 3, 2, 479.41), observed)
 		c := condition(rsp, "BudgetExceeded")
 		if fatal(rsp) != "" || c == nil || c.GetStatus() != fnv1.Status_STATUS_CONDITION_FALSE {
 			t.Errorf("fatal %q, BudgetExceeded %v", fatal(rsp), c)
 		}
 		b := rsp.GetDesired().GetComposite().GetResource().AsMap()["status"].(map[string]any)["budget"].(map[string]any)
-		if b["acceptedGeneration"] != float64(3) || b["acceptedMonthlyUSD"] != 477.21 {
-			t.Errorf("status.budget %v, want generation 3 accepted at 477.21", b)
+		if b["acceptedGeneration"] != float64(3) || b["acceptedMonthlyUSD"] != 479.41 {
+			t.Errorf("status.budget %v, want generation 3 accepted at 479.41", b)
 		}
 	})
 	t.Run("an edit during a node group replacement is judged on the spec", func(t *testing.T) {
@@ -333,10 +333,10 @@ func TestBudgetRunFunction(t *testing.T) {
 		if a, _ := e1.Total(); a != func() float64 { b, _ := e2.Total(); return b }() {
 			t.Errorf("an observed old node group changed the estimate")
 		}
-		if msg := fatal(run(t, grow(withBudget(t, 500, 7, 6, 477.21), 6), withOld)); !strings.Contains(msg, "$477.21 accepted at generation 6") {
+		if msg := fatal(run(t, grow(withBudget(t, 500, 7, 6, 479.41), 6), withOld)); !strings.Contains(msg, "$479.41 accepted at generation 6") {
 			t.Errorf("a raising edit during the replacement: %q", msg)
 		}
-		if msg := fatal(run(t, grow(withBudget(t, 400, 7, 6, 580.32), 3), withOld)); msg != "" {
+		if msg := fatal(run(t, grow(withBudget(t, 400, 7, 6, 582.52), 3), withOld)); msg != "" {
 			t.Errorf("a lowering edit during the replacement was refused: %s", msg)
 		}
 	})

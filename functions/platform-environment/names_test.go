@@ -101,6 +101,7 @@ var awsNameRules = map[string]nameRule{
 	"cloudwatch/MetricAlarm @":                             within(1, 255, `^[\x21-\x7e]+$`),
 	"cloudwatchevents/Rule @":                              within(1, 64, `^[.\-_A-Za-z0-9]+$`), // EventBridge PutRule Name
 	"cloudwatchlogs/Group @":                               within(1, 512, `^[.\-_/#A-Za-z0-9]+$`),
+	"cloudwatchlogs/ResourcePolicy @":                      within(1, 255, `^[.\-_/#A-Za-z0-9]+$`),
 	"configservice/ConfigRule @":                           within(1, 128, `^[A-Za-z0-9_-]+$`),
 	"ec2/LaunchTemplate name":                              within(3, 128, `^[a-zA-Z0-9().\-/_]+$`),
 	"ec2/SecurityGroup name":                               within(1, 255, `^[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]+$`, noPrefix("sg-")),
@@ -252,9 +253,11 @@ func TestAWSNames(t *testing.T) {
 }
 
 // sharedName lists name fields that several resources legitimately share: the SES identity and the
-// certificate's names exist once per region, and every KMS alias of a key names that key.
+// certificate's names exist once per region, every KMS alias of a key names that key, and the account's
+// one CloudWatch Logs resource policy for aws-waf-logs-* is the same policy in every environment of the
+// account and region (edge/waflogs.go).
 func sharedName(key string) bool {
-	return key == "sesv2/EmailIdentity @" || strings.HasPrefix(key, "acm/Certificate ")
+	return key == "sesv2/EmailIdentity @" || strings.HasPrefix(key, "acm/Certificate ") || key == "cloudwatchlogs/ResourcePolicy @"
 }
 
 // TestAWSNamesUniqueAcrossEnvironments: two environments whose namespace and name join to the same text

@@ -88,11 +88,15 @@ var specEdits = []specEdit{
 	{name: "health check off", apply: func(s map[string]any) { setIn(s, "dns.healthCheck.enabled", false) },
 		removes: prefixes("dns-health", "dns-alarm")},
 	{name: "alarm emails changed", apply: func(s map[string]any) { setIn(s, "observability.alarmEmails", []any{"oncall@example.net"}) },
-		removes: prefixes("observability-alarm-email", "dns-alarm-email")},
+		removes: func(n string) bool {
+			// The alarm topic's subscriptions, the health check's, and those of SES's fallback region's topic.
+			return prefixes("observability-alarm-email", "dns-alarm-email")(n) ||
+				strings.HasPrefix(n, "observability-") && strings.Contains(n, "-email-")
+		}},
 	{name: "email off", apply: func(s map[string]any) { setIn(s, "email.enabled", false) },
-		removes: prefixes("email-")},
+		removes: prefixes("email-", "observability-us-", "observability-eu-")},
 	{name: "no fallback region", apply: func(s map[string]any) { setIn(s, "email.fallbackRegion", nil) },
-		removes: prefixes("email-us-west-2", "email-eu-", "email-us-east-2")},
+		removes: prefixes("email-us-west-2", "email-eu-", "email-us-east-2", "observability-us-west-2", "observability-eu-", "observability-us-east-2")},
 	{name: "drop last application", apply: func(s map[string]any) {
 		apps, _ := s["applications"].([]any)
 		if len(apps) > 1 {

@@ -67,7 +67,20 @@ func addons(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan, nodeGroup s
 		res.Add(addon(env, r, plan, AddonPodIdentityAgent, nil))
 	}
 
-	res.Add(role(env, ebsCSIRole, "eks-ebs-csi", "Amazon EBS CSI driver", compose.PodIdentityTrustPolicy()))
+	// The EBS CSI driver's role trusts Pod Identity for this cluster only (aws:SourceAccount, aws:SourceArn);
+	// a role that exists keeps its trust while the account is re-observed.
+	podTrust, podTrustOK := env.PodIdentityTrust()
+	if res.Gate(env.Observed, ebsCSIRole, compose.Known(podTrustOK, "the AWS account ID (read from observed ARNs) for its trust policy")) {
+		mr := env.NewAWS(ebsCSIRole, iamAPI, "Role").
+			ExternalName(env.AWSName(compose.RuleIAM, "eks-ebs-csi")).
+			ForProvider(map[string]any{"description": "Amazon EBS CSI driver of " + env.Namespace + "/" + env.Name})
+		if podTrustOK {
+			mr.ForProvider(map[string]any{"assumeRolePolicy": compose.MustJSON(podTrust)})
+		} else if p, ok := env.Observed.String(ebsCSIRole, "spec.forProvider.assumeRolePolicy"); ok {
+			mr.ForProvider(map[string]any{"assumeRolePolicy": p})
+		}
+		res.Add(mr)
+	}
 	res.Add(attach(env, ebsCSIRole+"-policy", ebsCSIRole, "service-role/AmazonEBSCSIDriverPolicy"))
 	roleARN, roleOK := env.Observed.ARN(ebsCSIRole)
 	if res.Gate(env.Observed, addonName(AddonEBSCSIDriver),

@@ -73,7 +73,17 @@ func TestAddons(t *testing.T) {
 	if diff := cmp.Diff(wantCNI, cniTrust); diff != "" {
 		t.Errorf("vpc-cni trust (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(compose.PodIdentityTrustPolicy(), policyOf(t, forProvider(find(t, res, ebsCSIRole))["assumeRolePolicy"])); diff != "" {
+	account, _ := env.Observed.AccountID()
+	wantEBS := compose.Policy(compose.Statement{
+		Effect:    "Allow",
+		Principal: map[string]any{"Service": "pods.eks.amazonaws.com"},
+		Action:    []string{"sts:AssumeRole", "sts:TagSession"},
+		Condition: map[string]map[string]any{
+			"StringEquals": {"aws:SourceAccount": account},
+			"ArnEquals":    {"aws:SourceArn": "arn:aws:eks:us-east-1:" + account + ":cluster/" + env.ClusterName()},
+		},
+	})
+	if diff := cmp.Diff(wantEBS, policyOf(t, forProvider(find(t, res, ebsCSIRole))["assumeRolePolicy"])); diff != "" {
 		t.Errorf("EBS CSI trust (-want +got):\n%s", diff)
 	}
 	for name, policy := range map[string]string{

@@ -24,15 +24,62 @@ func (e *Env) OIDCIssuer() (string, bool) {
 // OIDCProviderARN returns the observed ARN of the cluster's IAM OIDC provider.
 func (e *Env) OIDCProviderARN() (string, bool) { return e.Observed.ARN(OIDCProvider) }
 
-// PodIdentityTrustPolicy is the trust policy of a role that pods assume through EKS Pod Identity. The
-// role is bound to one service account by a PodIdentityAssociation (see PodIdentityAssociation), so the
-// trust policy itself names no cluster.
+// PodIdentityTrustPolicy is the unconditioned trust policy of a role that pods assume through EKS Pod
+// Identity: any cluster's association may hand the role to its pods. Only the applications' roles (apps)
+// still use it; they move to PodIdentityTrustFor. New roles use PodIdentityTrust.
 func PodIdentityTrustPolicy() PolicyDocument {
 	return Policy(Statement{
 		Effect:    "Allow",
 		Principal: map[string]any{"Service": "pods.eks.amazonaws.com"},
 		Action:    []string{"sts:AssumeRole", "sts:TagSession"},
 	})
+}
+
+// PodIdentityTrust is the trust policy of a role that pods of this environment's cluster assume through
+// EKS Pod Identity: the EKS Auth service (pods.eks.amazonaws.com) may assume the role and tag its session
+// only on behalf of this cluster, aws:SourceAccount the account and aws:SourceArn the cluster's ARN. An
+// association made in another cluster (of this account or another, by anyone allowed iam:PassRole on the
+// role) hands its pods nothing: the confused deputy. The ARN is built from the cluster's fixed name and
+// the account, so a role needs not wait for the cluster; false while the account is unknown (read from
+// observed ARNs).
+func (e *Env) PodIdentityTrust() (PolicyDocument, bool) {
+	return e.podIdentityTrust(nil)
+}
+
+// PodIdentityTrustFor is PodIdentityTrust for one service account: EKS tags the session with the pod's
+// namespace and service account, and the role admits only those (aws:RequestTag/kubernetes-namespace,
+// aws:RequestTag/kubernetes-service-account), so an association of the role with another service account
+// of the same cluster gets nothing either.
+func (e *Env) PodIdentityTrustFor(namespace, serviceAccount string) (PolicyDocument, bool) {
+	return e.podIdentityTrust(map[string]any{
+		"aws:RequestTag/kubernetes-namespace":       namespace,
+		"aws:RequestTag/kubernetes-service-account": serviceAccount,
+	})
+}
+
+func (e *Env) podIdentityTrust(tags map[string]any) (PolicyDocument, bool) {
+	account, ok := e.Observed.AccountID()
+	if !ok {
+		return PolicyDocument{}, false
+	}
+	equals := map[string]any{"aws:SourceAccount": account}
+	for k, v := range tags {
+		equals[k] = v
+	}
+	return Policy(Statement{
+		Effect:    "Allow",
+		Principal: map[string]any{"Service": "pods.eks.amazonaws.com"},
+		Action:    []string{"sts:AssumeRole", "sts:TagSession"},
+		Condition: map[string]map[string]any{
+			"StringEquals": equals,
+			"ArnEquals":    {"aws:SourceArn": e.ClusterARN(account)},
+		},
+	}), true
+}
+
+// ClusterARN is the ARN of the environment's EKS cluster in the account.
+func (e *Env) ClusterARN(account string) string {
+	return e.ARN("eks", e.Region, account, "cluster/"+e.ClusterName())
 }
 
 // IRSATrustPolicy is the trust policy of a role for one Kubernetes service account through the cluster's

@@ -76,3 +76,37 @@ func TestPodIdentityAssociation(t *testing.T) {
 		t.Errorf("Pod Identity trust actions (-want +got):\n%s", diff)
 	}
 }
+
+func TestPodIdentityTrust(t *testing.T) {
+	vpc := map[string]any{"status": map[string]any{"atProvider": map[string]any{"arn": "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-1"}}}
+	env := &Env{Name: "prod", Namespace: "team", Region: "us-east-1", Observed: Observed{}}
+	if _, ok := env.PodIdentityTrust(); ok {
+		t.Fatal("PodIdentityTrust without the account: ok, want false (the role waits for the account)")
+	}
+	env.Observed = Observed{VPC: vpc}
+	clusterARN := "arn:aws:eks:us-east-1:123456789012:cluster/" + env.ClusterName()
+	statement := func(equals map[string]any) PolicyDocument {
+		return Policy(Statement{
+			Effect:    "Allow",
+			Principal: map[string]any{"Service": "pods.eks.amazonaws.com"},
+			Action:    []string{"sts:AssumeRole", "sts:TagSession"},
+			Condition: map[string]map[string]any{"StringEquals": equals, "ArnEquals": {"aws:SourceArn": clusterARN}},
+		})
+	}
+	got, ok := env.PodIdentityTrust()
+	if !ok {
+		t.Fatal("PodIdentityTrust with the account observed: not ok")
+	}
+	if diff := cmp.Diff(statement(map[string]any{"aws:SourceAccount": "123456789012"}), got); diff != "" {
+		t.Errorf("PodIdentityTrust: only this account's cluster (-want +got):\n%s", diff)
+	}
+	got, _ = env.PodIdentityTrustFor("cloud-consulting", "backend")
+	want := statement(map[string]any{
+		"aws:SourceAccount":                         "123456789012",
+		"aws:RequestTag/kubernetes-namespace":       "cloud-consulting",
+		"aws:RequestTag/kubernetes-service-account": "backend",
+	})
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("PodIdentityTrustFor: this cluster's one service account (-want +got):\n%s", diff)
+	}
+}

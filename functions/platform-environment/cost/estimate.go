@@ -165,7 +165,7 @@ func New(t *Table, in Input) *Estimate {
 	}
 	dnsOn := dns(x, region, in.Spec)
 	emailRegions := email(x, region, in.Spec)
-	observability(x, region, in, nodes, len(emailRegions) > 0)
+	observability(x, region, in, nodes, emailRegions)
 	apps(x, region, in.Spec)
 	if dnsOn {
 		x.e.Notes = append(x.e.Notes, "Route 53 is global; the health check's alarm is priced in us-east-1, where Route 53 publishes its metrics")
@@ -257,6 +257,8 @@ func edge(x *estimator, region string, e v1alpha1.ResolvedEdge, zones int) {
 		x.fixed("edge", "WAF rule (per-IP rate limit)", "waf.rule", region, 1)
 		x.fixed("edge", "WAF AWS managed rule group", "waf.managed-rule-group", region, float64(wafManagedRuleGroups))
 		x.usage("edge", "WAF requests", "waf.requests", region, zeroUse)
+		x.fixed("edge", "KMS key (WAF log group encryption)", "kms.key", region, 1)
+		x.usage("edge", "WAF logs ingested into CloudWatch Logs", "cloudwatch.logs.ingestion", region, zeroUse)
 	}
 	x.usage("edge", "load balancer access logs in S3", "s3.standard.storage", region, zeroUse)
 }
@@ -310,7 +312,8 @@ func email(x *estimator, region string, spec v1alpha1.PlatformEnvironmentSpec) [
 	return regions
 }
 
-func observability(x *estimator, region string, in Input, cacheNodes int, email bool) {
+func observability(x *estimator, region string, in Input, cacheNodes int, emailRegions []string) {
+	email := len(emailRegions) > 0
 	// The alarms observability renders when everything is observed: the load balancer's three and one per
 	// routed application, the database's four, three per cache node and SES's two.
 	alarms := 4 + 3*cacheNodes
@@ -326,6 +329,13 @@ func observability(x *estimator, region string, in Input, cacheNodes int, email 
 		alarms += 2
 	}
 	x.fixed("observability", "CloudWatch metric alarm (standard resolution)", "cloudwatch.alarm", region, float64(alarms))
+	// SES's fallback region gets its own two reputation alarms and their topic's key there.
+	for _, r := range emailRegions {
+		if r != region {
+			x.fixed("observability", "CloudWatch metric alarm of SES's reputation in "+r, "cloudwatch.alarm", r, 2)
+			x.fixed("observability", "KMS key of the SES reputation alarm topic ("+r+")", "kms.key", r, 1)
+		}
+	}
 	x.fixed("observability", "CloudWatch dashboard", "cloudwatch.dashboard", region, 1)
 	x.fixed("observability", "KMS key (alarm topic and log groups)", "kms.key", region, 1)
 	x.usage("observability", "CloudWatch Logs ingestion (application, cluster, flow and trail logs)", "cloudwatch.logs.ingestion", region, zeroUse)

@@ -73,6 +73,7 @@ func TestSeedEstimate(t *testing.T) {
 		{"edge", "waf.web-acl", "us-east-1", 1, 1},                       //
 		{"edge", "waf.rule", "us-east-1", 1, 1},                          // rate limit
 		{"edge", "waf.managed-rule-group", "us-east-1", 3, 1},            // IP reputation, common, known bad inputs
+		{"edge", "kms.key", "us-east-1", 1, 1},                           // WAF log group encryption
 		{"dns", "route53.zone", "global", 1, 1},                          //
 		{"dns", "route53.health-check", "global", 1, 1},                  //
 		{"dns", "route53.health-check.feature", "global", 1, 1},          // HTTPS
@@ -80,6 +81,8 @@ func TestSeedEstimate(t *testing.T) {
 		{"email", "kms.key", "us-east-1", 1, 1},                          // SES events topic, primary
 		{"email", "kms.key", "us-west-2", 1, 1},                          // and fallback region
 		{"observability", "cloudwatch.alarm", "us-east-1", 14, 1},        // LB 3 + 2 target groups + DB 4 + cache 3 + SES 2
+		{"observability", "cloudwatch.alarm", "us-west-2", 2, 1},         // SES's reputation in the fallback region
+		{"observability", "kms.key", "us-west-2", 1, 1},                  // its alarm topic's key
 		{"observability", "cloudwatch.dashboard", "us-east-1", 1, 1},     //
 		{"observability", "kms.key", "us-east-1", 1, 1},                  //
 		{"observability", "cloudtrail.management-events.first-copy", "us-east-1", 1, 1},

@@ -103,7 +103,7 @@ func TestPartialEstimate(t *testing.T) {
 	if !strings.Contains(o.Message, "lower bound") || !contains(o.NotPriced, "elasticache.redis.cache.x2gd.large (us-east-1)") {
 		t.Errorf("a partial estimate must say it is a lower bound and list what is missing: %q %v", o.Message, o.NotPriced)
 	}
-	if *o.MonthlyUSD != 477.21-12.41 {
+	if *o.MonthlyUSD != 479.41-12.41 {
 		t.Errorf("partial estimate $%.2f, want the seed's without its cache node", *o.MonthlyUSD)
 	}
 }

@@ -33,6 +33,9 @@ const (
 	// parametersPrefix + family (e.g. database-params-postgres17): one parameter group per engine family,
 	// because a major version upgrade switches the instance to a group of the new family.
 	parametersPrefix = "database-params-"
+	// logsPrefix + export (database-logs-postgresql, database-logs-upgrade): the log group RDS writes
+	// each exported log to.
+	logsPrefix = "database-logs-"
 )
 
 // component is the status component every resource here belongs to.
@@ -53,7 +56,8 @@ func Build(env *compose.Env, r v1alpha1.ResolvedDatabase) Output {
 	if !ok {
 		out.Wait(component, kmsKey+" waits for the AWS account ID (read from observed ARNs) for its key policy")
 	} else {
-		out.Merge(key(env, account))
+		out.Merge(key(env, r, account))
+		out.Merge(logGroups(env, r))
 		out.Merge(monitoring(env, account))
 		out.Merge(instance(env, r))
 	}

@@ -25,13 +25,19 @@ func TestBuildGating(t *testing.T) {
 		"AccountKnown": {
 			reason:   "The network reports ARNs: key, alias and monitoring role; the instance waits for the key's ARN.",
 			observed: networkObserved(),
-			want:     []string{subnetGroup, "database-params-postgres17", kmsKey, kmsAlias, monitoringRole, monitoringPolicy},
+			want:     []string{subnetGroup, "database-params-postgres17", kmsKey, kmsAlias, logsPrefix + "postgresql", logsPrefix + "upgrade", monitoringRole, monitoringPolicy},
 			waiting:  "database-instance waits for database-kms-key's ARN (Performance Insights takes only an ARN)",
 		},
 		"KeyObserved": {
-			reason:   "With the key's ARN, the instance is rendered and nothing is waited for.",
+			reason:   "With the key's ARN, the instance still waits for the groups of its logs: RDS would create them without retention or key.",
+			observed: keyOnlyObserved(),
+			want:     []string{subnetGroup, "database-params-postgres17", kmsKey, kmsAlias, logsPrefix + "postgresql", logsPrefix + "upgrade", monitoringRole, monitoringPolicy},
+			waiting:  "database-instance waits for database-logs-postgresql to be Ready",
+		},
+		"LogGroupsReady": {
+			reason:   "With the key's ARN and both log groups Ready, the instance is rendered and nothing is waited for.",
 			observed: keyObserved(),
-			want:     []string{subnetGroup, "database-params-postgres17", kmsKey, kmsAlias, monitoringRole, monitoringPolicy, compose.Database},
+			want:     []string{subnetGroup, "database-params-postgres17", kmsKey, kmsAlias, logsPrefix + "postgresql", logsPrefix + "upgrade", monitoringRole, monitoringPolicy, compose.Database},
 		},
 	}
 	for name, tc := range cases {
@@ -56,8 +62,8 @@ func TestBuildValidEveryProfile(t *testing.T) {
 		t.Run(profile, func(t *testing.T) {
 			e := env(profile, keyObserved())
 			out := Build(e, resolve(t, e, v1alpha1.DatabaseSpec{}))
-			if len(out.Resources) != 7 {
-				t.Errorf("want 7 resources, got %v", names(out.Resources))
+			if len(out.Resources) != 9 {
+				t.Errorf("want 9 resources, got %v", names(out.Resources))
 			}
 			validObjects(t, out.Resources)
 			noSecrets(t, out.Resources)
@@ -71,6 +77,7 @@ func TestDeletionProtection(t *testing.T) {
 	retained := map[string]bool{
 		kmsKey: true, subnetGroup: true, "database-params-postgres17": true,
 		monitoringRole: true, monitoringPolicy: true, compose.Database: true,
+		logsPrefix + "postgresql": true, logsPrefix + "upgrade": true,
 	}
 	for _, protect := range []bool{true, false} {
 		e := env("prod", keyObserved())
@@ -152,4 +159,51 @@ func TestKeepObserved(t *testing.T) {
 		}
 	}
 	t.Errorf("the observed instance left desired state: Crossplane would delete the database")
+}
+
+// TestLogGroups: the groups RDS writes the exported logs to are composed with the profile's retention and
+// the database's key, under the names RDS uses, so that a running environment's groups (created by RDS
+// before these MRs existed) are adopted: on the stage where the instance exists and the Group MRs do not,
+// both are rendered with the external name of the group RDS made, and the instance is rendered exactly as
+// with the groups observed (the gate holds back only a new instance).
+func TestLogGroups(t *testing.T) {
+	ready := keyObserved()
+	ready[compose.Database] = observedInstance("17.6", "17.6")
+	e := env("prod", ready)
+	r := resolve(t, e, v1alpha1.DatabaseSpec{})
+	want := Build(e, r)
+
+	adopting := keyOnlyObserved()
+	adopting[compose.Database] = observedInstance("17.6", "17.6")
+	ea := env("prod", adopting)
+	got := Build(ea, r)
+	if w := got.Waiting[component]; w != "" {
+		t.Errorf("adopting: the existing instance waits for nothing, got %q", w)
+	}
+	if diff := cmp.Diff(find(t, want.Resources, compose.Database).Object, find(t, got.Resources, compose.Database).Object); diff != "" {
+		t.Errorf("adopting: the instance is not touched (-with groups +adopting):\n%s", diff)
+	}
+	for _, profile := range []string{"dev", "staging", "prod"} {
+		ep := env(profile, adopting)
+		out := Build(ep, resolve(t, ep, v1alpha1.DatabaseSpec{}))
+		for _, export := range []string{"postgresql", "upgrade"} {
+			g := find(t, out.Resources, logsPrefix+export)
+			name := "/aws/rds/instance/" + r.Identifier + "/" + export
+			if got := g.Object["metadata"].(map[string]any)["annotations"].(map[string]any)["crossplane.io/external-name"]; got != name {
+				t.Errorf("%s %s: external name %v, want the group RDS writes to, %s", profile, g.Name, got, name)
+			}
+			wantFP := map[string]any{
+				"region":                    "us-east-1",
+				"retentionInDays":           map[string]int32{"dev": 30, "staging": 90, "prod": 365}[profile],
+				"kmsKeyIdRef":               map[string]any{"name": "prod-database-kms-key"},
+				"deletionProtectionEnabled": profile == "prod",
+			}
+			fp := forProvider(g)
+			delete(fp, "tags")
+			if diff := cmp.Diff(wantFP, fp); diff != "" {
+				t.Errorf("%s %s (-want +got):\n%s", profile, g.Name, diff)
+			}
+		}
+		validObjects(t, out.Resources)
+	}
 }

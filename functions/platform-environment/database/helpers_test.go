@@ -45,10 +45,19 @@ func networkObserved() compose.Observed {
 	return compose.Observed{"network-vpc": withARN("arn:aws:ec2:us-east-1:" + account + ":vpc/vpc-0123")}
 }
 
-// keyObserved: the network and the database's KMS key exist.
-func keyObserved() compose.Observed {
+// keyOnlyObserved: the network and the database's KMS key exist.
+func keyOnlyObserved() compose.Observed {
 	o := networkObserved()
 	o[kmsKey] = withARN(keyARN)
+	return o
+}
+
+// keyObserved: the network, the database's KMS key and the log groups of its exported logs exist.
+func keyObserved() compose.Observed {
+	o := keyOnlyObserved()
+	for _, e := range []string{"postgresql", "upgrade"} {
+		o[logsPrefix+e] = withARN("arn:aws:logs:us-east-1:" + account + ":log-group:/aws/rds/instance/x/" + e)
+	}
 	return o
 }
 

@@ -25,8 +25,16 @@ func dbSubnetGroup(env *compose.Env) compose.Result {
 func instance(env *compose.Env, r v1alpha1.ResolvedDatabase) compose.Result {
 	var res compose.Result
 	keyARN, ok := env.Observed.ARN(kmsKey)
-	if !ok {
-		res.Wait(component, compose.Database+" waits for "+kmsKey+"'s ARN (Performance Insights takes only an ARN)")
+	conds := []compose.Cond{compose.Needs(ok, kmsKey+"'s ARN (Performance Insights takes only an ARN)")}
+	// A new instance waits for the groups of its exported logs, or RDS creates them without retention or
+	// encryption; an existing one is rendered whatever they say (their MRs adopt the groups RDS made).
+	for _, e := range logExports {
+		conds = append(conds, env.Observed.ReadyCond(logGroupResource(e.(string))))
+	}
+	if !res.Gate(env.Observed, compose.Database, conds...) {
+		if !ok && env.Observed.Exists(compose.Database) {
+			res.Wait(component, compose.Database+" waits for "+kmsKey+"'s ARN (Performance Insights takes only an ARN)")
+		}
 		return res
 	}
 	fp := map[string]any{

@@ -6,12 +6,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 )
 
 func TestKey(t *testing.T) {
 	e := env("prod", nil)
-	res := key(e, account)
+	res := key(e, v1alpha1.ResolvedDatabase{Identifier: "db-x"}, account)
 	k := find(t, res.Resources, kmsKey)
 	fp := forProvider(k)
 	if fp["enableKeyRotation"] != true {
@@ -24,8 +25,20 @@ func TestKey(t *testing.T) {
 	if err := json.Unmarshal([]byte(fp["policy"].(string)), &policy); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(compose.ServiceKeyPolicy("aws", "us-east-1", account, "rds", "secretsmanager"), policy); diff != "" {
-		t.Errorf("the key is used through RDS and Secrets Manager only; -want +got:\n%s", diff)
+	want := compose.ServiceKeyPolicy("aws", "us-east-1", account, "rds", "secretsmanager")
+	want.Statement = append(want.Statement, compose.Statement{
+		Sid:       "CloudWatchLogsEncryptsLogGroups",
+		Effect:    "Allow",
+		Principal: map[string]any{"Service": "logs.us-east-1.amazonaws.com"},
+		Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
+		Resource:  []string{"*"},
+		Condition: map[string]map[string]any{"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": []any{
+			"arn:aws:logs:us-east-1:" + account + ":log-group:/aws/rds/instance/db-x/postgresql",
+			"arn:aws:logs:us-east-1:" + account + ":log-group:/aws/rds/instance/db-x/upgrade",
+		}}},
+	})
+	if diff := cmp.Diff(want, policy); diff != "" {
+		t.Errorf("the key is used through RDS and Secrets Manager only, and by CloudWatch Logs for the instance's two log groups only; -want +got:\n%s", diff)
 	}
 	a := find(t, res.Resources, kmsAlias)
 	if got := a.Object["metadata"].(map[string]any)["annotations"].(map[string]any)["crossplane.io/external-name"]; got != "alias/platform/cloud-consulting/prod/database" {

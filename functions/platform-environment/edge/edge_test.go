@@ -151,7 +151,9 @@ func TestBuildPasses(t *testing.T) {
 	obs2 := observeAll(neighbours(), out1.Result, noneReady)
 	out2 := Build(testEnv(obs2), in)
 	validateAll(t, out2.Result)
-	if diff := cmp.Diff(with("edge-certificate-validation", "edge-logs-policy"), names(out2.Result)); diff != "" {
+	// The WAF's log group, its key and the account's log resource policy need only the account.
+	wafLogs := []string{"edge-waf-logs", "edge-waf-logs-key", "edge-waf-logs-key-alias", "edge-waf-logs-policy"}
+	if diff := cmp.Diff(with(append([]string{"edge-certificate-validation", "edge-logs-policy"}, wafLogs...)...), names(out2.Result)); diff != "" {
 		t.Errorf("pass 2: -want +got:\n%s", diff)
 	}
 	if got, want := out2.Waiting[component], "waiting for edge-logs-policy to be Ready before creating the load balancer (AWS checks that it may write the access logs)"; got != want {
@@ -163,7 +165,8 @@ func TestBuildPasses(t *testing.T) {
 	obs3 := observeAll(neighbours(), out2.Result, allReady)
 	out3 := Build(testEnv(obs3), in)
 	validateAll(t, out3.Result)
-	if diff := cmp.Diff(with("edge-certificate-validation", "edge-logs-policy", "edge-lb", "edge-listener-https", "edge-rule-host-api", "edge-rule-path-backend"), names(out3.Result)); diff != "" {
+	// The WAF's log group and policy Ready: its logging configuration appears.
+	if diff := cmp.Diff(with(append([]string{"edge-certificate-validation", "edge-logs-policy", "edge-lb", "edge-listener-https", "edge-rule-host-api", "edge-rule-path-backend", "edge-waf-logging"}, wafLogs...)...), names(out3.Result)); diff != "" {
 		t.Errorf("pass 3: -want +got:\n%s", diff)
 	}
 	if got, want := out3.Waiting[component], "waiting for the ARN of edge-lb to associate the web ACL"; got != want {
@@ -174,7 +177,7 @@ func TestBuildPasses(t *testing.T) {
 	obs4 := observeAll(neighbours(), out3.Result, allReady)
 	out4 := Build(testEnv(obs4), in)
 	validateAll(t, out4.Result)
-	if diff := cmp.Diff(with("edge-certificate-validation", "edge-logs-policy", "edge-lb", "edge-listener-https", "edge-rule-host-api", "edge-rule-path-backend", "edge-waf-association", compose.WAFChangeRule, compose.WAFChangeTarget), names(out4.Result)); diff != "" {
+	if diff := cmp.Diff(with(append([]string{"edge-certificate-validation", "edge-logs-policy", "edge-lb", "edge-listener-https", "edge-rule-host-api", "edge-rule-path-backend", "edge-waf-association", compose.WAFChangeRule, compose.WAFChangeTarget, "edge-waf-logging"}, wafLogs...)...), names(out4.Result)); diff != "" {
 		t.Errorf("pass 4: -want +got:\n%s", diff)
 	}
 	if len(out4.Waiting) != 0 {

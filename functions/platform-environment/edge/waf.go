@@ -104,7 +104,9 @@ func WAFRules(rateLimit int64) []WAFRule {
 func waf(env *compose.Env, r v1alpha1.ResolvedEdge) compose.Result {
 	var res compose.Result
 	if !r.WAF {
-		res.Retire(webACL, webACLAssociation, compose.WAFChangeRule, compose.WAFChangeTarget)
+		// The log group, its key and alias hold logs and stay (kept as observed); the shared resource policy's
+		// MR goes, the policy stays in AWS (no Delete).
+		res.Retire(webACL, webACLAssociation, compose.WAFChangeRule, compose.WAFChangeTarget, wafLogging, wafLogsPolicy)
 		return res
 	}
 	name := env.AWSName(compose.RuleGeneric, "waf")
@@ -133,5 +135,6 @@ func waf(env *compose.Env, r v1alpha1.ResolvedEdge) compose.Result {
 	}
 	// After the association: its wait, when there is one, is what the component says first.
 	res.Merge(wafChanges(env, name, lbARN))
+	res.Merge(wafLogs(env))
 	return res
 }

@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"encoding/json"
 	"slices"
 	"sort"
 	"testing"
@@ -65,19 +66,26 @@ func TestWAF(t *testing.T) {
 		"Associated": {
 			reason:   "With the load balancer, the provider's principal and the alarm topic observed the web ACL is associated and its change alert targets the topic.",
 			spec:     v1alpha1.ResolvedEdge{WAF: true, WAFRateLimit: 2000},
+			observed: withWAFLogs(withLoadBalancer(neighbours())),
+			names:    []string{webACL, webACLAssociation, compose.WAFChangeRule, compose.WAFChangeTarget, wafLogKey, wafLogAlias, wafLogGroup, wafLogsPolicy, wafLogging},
+		},
+		"LoggingWaits": {
+			reason:   "The logging configuration waits for its log group and the account's log resource policy to be Ready.",
+			spec:     v1alpha1.ResolvedEdge{WAF: true, WAFRateLimit: 2000},
 			observed: withLoadBalancer(neighbours()),
-			names:    []string{webACL, webACLAssociation, compose.WAFChangeRule, compose.WAFChangeTarget},
+			names:    []string{webACL, webACLAssociation, compose.WAFChangeRule, compose.WAFChangeTarget, wafLogKey, wafLogAlias, wafLogGroup, wafLogsPolicy},
+			waiting:  true,
 		},
 		"AssociatedAlertWaits": {
 			reason:   "The association needs only the load balancer; the change alert waits for the provider's principal.",
 			spec:     v1alpha1.ResolvedEdge{WAF: true, WAFRateLimit: 2000},
 			observed: withLoadBalancer(compose.Observed{}),
-			names:    []string{webACL, webACLAssociation}, waiting: true,
+			names:    []string{webACL, webACLAssociation, wafLogKey, wafLogAlias, wafLogGroup, wafLogsPolicy}, waiting: true,
 		},
 		"Off": {
-			reason:  "Turning the WAF off retires the web ACL, its association and its change alert.",
+			reason:  "Turning the WAF off retires the web ACL, its association, its change alert and its logging (the log group and key hold logs and stay).",
 			spec:    v1alpha1.ResolvedEdge{},
-			retired: []string{webACL, webACLAssociation, compose.WAFChangeRule, compose.WAFChangeTarget},
+			retired: []string{webACL, webACLAssociation, compose.WAFChangeRule, compose.WAFChangeTarget, wafLogging, wafLogsPolicy},
 		},
 	}
 	for name, tc := range cases {
@@ -118,3 +126,92 @@ func withLoadBalancer(obs compose.Observed) compose.Observed {
 }
 
 const testLBARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/x/1"
+
+// withWAFLogs observes the web ACL's log group and the account's log resource policy Ready.
+func withWAFLogs(obs compose.Observed) compose.Observed {
+	ready := map[string]any{"conditions": []any{map[string]any{"type": "Ready", "status": "True"}}}
+	obs[wafLogGroup] = map[string]any{"status": ready}
+	obs[wafLogsPolicy] = map[string]any{"status": ready}
+	return obs
+}
+
+// TestWAFLogs: the web ACL logs (FSBP WAF.11) to aws-waf-logs-<environment>, encrypted with a key that
+// CloudWatch Logs may use for that group only, with the authorization and cookie headers redacted; the
+// account's one resource policy for aws-waf-logs-* is the same document in every environment of the
+// account and region (so environments sharing it never fight over it) and is never deleted.
+func TestWAFLogs(t *testing.T) {
+	const account = "123456789012"
+	res := waf(testEnv(withWAFLogs(withLoadBalancer(neighbours()))), v1alpha1.ResolvedEdge{WAF: true, WAFRateLimit: 2000})
+	validateAll(t, res)
+	env := testEnv(nil)
+	group := "aws-waf-logs-" + env.AWSName(compose.RuleGeneric, "waf")
+	groupARN := "arn:aws:logs:us-east-1:" + account + ":log-group:" + group
+	g := find(t, res, wafLogGroup)
+	if got := g["metadata"].(map[string]any)["annotations"].(map[string]any)["crossplane.io/external-name"]; got != group {
+		t.Errorf("log group name %v, want %s (AWS WAF logs only to aws-waf-logs-*)", got, group)
+	}
+	gfp := forProvider(t, res, wafLogGroup)
+	if gfp["retentionInDays"] != int32(365) || !cmp.Equal(gfp["kmsKeyIdRef"], map[string]any{"name": "prod-" + wafLogKey}) {
+		t.Errorf("log group: retention %v, key %v; want 365 and the WAF logs key", gfp["retentionInDays"], gfp["kmsKeyIdRef"])
+	}
+	var keyPolicy compose.PolicyDocument
+	mustUnmarshal(t, forProvider(t, res, wafLogKey)["policy"], &keyPolicy)
+	if diff := cmp.Diff(compose.LogGroupsUseKey("us-east-1", groupARN), keyPolicy.Statement[1]); diff != "" {
+		t.Errorf("key: CloudWatch Logs uses it for the WAF log group only (-want +got):\n%s", diff)
+	}
+	lfp := forProvider(t, res, wafLogging)
+	want := map[string]any{
+		"region":                "us-east-1",
+		"resourceArnRef":        map[string]any{"name": "prod-" + webACL},
+		"logDestinationConfigs": []any{groupARN},
+		"redactedFields": []any{
+			map[string]any{"singleHeader": map[string]any{"name": "authorization"}},
+			map[string]any{"singleHeader": map[string]any{"name": "cookie"}},
+		},
+	}
+	if diff := cmp.Diff(want, lfp); diff != "" {
+		t.Errorf("logging configuration (-want +got):\n%s", diff)
+	}
+
+	p := find(t, res, wafLogsPolicy)
+	if got := p["metadata"].(map[string]any)["annotations"].(map[string]any)["crossplane.io/external-name"]; got != "platform-environment-aws-waf-logs" {
+		t.Errorf("resource policy name %v", got)
+	}
+	if diff := cmp.Diff([]any{"Observe", "Create", "Update", "LateInitialize"}, p["spec"].(map[string]any)["managementPolicies"]); diff != "" {
+		t.Errorf("the shared resource policy is never deleted (-want +got):\n%s", diff)
+	}
+	var doc compose.PolicyDocument
+	mustUnmarshal(t, forProvider(t, res, wafLogsPolicy)["policyDocument"], &doc)
+	wantDoc := compose.Policy(compose.Statement{
+		Sid:       "AWSWAFLogsDelivery",
+		Effect:    "Allow",
+		Principal: map[string]any{"Service": "delivery.logs.amazonaws.com"},
+		Action:    []string{"logs:CreateLogStream", "logs:PutLogEvents"},
+		Resource:  []string{"arn:aws:logs:us-east-1:" + account + ":log-group:aws-waf-logs-*:log-stream:*"},
+		Condition: map[string]map[string]any{
+			"StringEquals": {"aws:SourceAccount": account},
+			"ArnLike":      {"aws:SourceArn": "arn:aws:logs:us-east-1:" + account + ":*"},
+		},
+	})
+	if diff := cmp.Diff(wantDoc, doc); diff != "" {
+		t.Errorf("resource policy (-want +got):\n%s", diff)
+	}
+	// Another environment of the same account and region renders the same policy under the same name.
+	other := testEnv(withWAFLogs(withLoadBalancer(neighbours())))
+	other.Name, other.Namespace = "staging", "other-team"
+	otherRes := waf(other, v1alpha1.ResolvedEdge{WAF: true, WAFRateLimit: 2000})
+	if a, b := forProvider(t, res, wafLogsPolicy)["policyDocument"], forProvider(t, otherRes, wafLogsPolicy)["policyDocument"]; a != b {
+		t.Errorf("two environments of one account render different shared policies:\n%v\n%v", a, b)
+	}
+}
+
+func mustUnmarshal(t *testing.T, s any, into any) {
+	t.Helper()
+	str, ok := s.(string)
+	if !ok {
+		t.Fatalf("%T is not a JSON string", s)
+	}
+	if err := json.Unmarshal([]byte(str), into); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -302,6 +302,11 @@ func renderAlarms(env *compose.Env, p alarmPlan, topicARN string) compose.Result
 }
 
 func alarmResource(env *compose.Env, a alarmDef, topicARN string) *compose.MR {
+	return alarmMR(env, alarmPrefix+a.part, alarmName(env, a.part), a, topicARN)
+}
+
+// alarmMR is the MetricAlarm of an alarm under a composition resource name and an AWS name.
+func alarmMR(env *compose.Env, name, awsName string, a alarmDef, topicARN string) *compose.MR {
 	fp := map[string]any{
 		"alarmDescription":   a.description,
 		"namespace":          a.namespace,
@@ -328,7 +333,7 @@ func alarmResource(env *compose.Env, a alarmDef, topicARN string) *compose.MR {
 		}
 		fp["dimensions"] = d
 	}
-	return env.NewAWS(alarmPrefix+a.part, apiCloudWatch, "MetricAlarm").ExternalName(alarmName(env, a.part)).ForProvider(fp)
+	return env.NewAWS(name, apiCloudWatch, "MetricAlarm").ExternalName(awsName).ForProvider(fp)
 }
 
 // observedNumber returns the first number found at the paths of an observed resource.

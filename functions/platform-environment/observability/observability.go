@@ -89,6 +89,10 @@ func Build(env *compose.Env, r v1alpha1.ResolvedObservability, spec v1alpha1.Obs
 	}
 	out.Outputs.PendingAlarms = alarms.pending
 
+	fallback, fallbackAlarms := sesFallbackAlarms(env, account, hasAccount, fallbackEmailRegions(env, rendered), spec.AlarmEmails)
+	out.Merge(fallback)
+	out.Outputs.Alarms = append(out.Outputs.Alarms, fallbackAlarms...)
+
 	out.Merge(dashboardResource(env, t, live, account))
 
 	if r.CloudTrail {

@@ -114,6 +114,7 @@ func TestBuildPasses(t *testing.T) {
 	wantAlarms := []string{
 		"cache-engine-cpu-001", "cache-engine-cpu-002", "cache-evictions-001", "cache-evictions-002", "cache-memory-001", "cache-memory-002",
 		"db-connections", "db-free-storage", "db-freeable-memory", "high-cpu-utilization", "high-error-rate", "lb-5xx", "lb-p99-response-time",
+		"observability-us-west-2-ses-bounce-rate", "observability-us-west-2-ses-complaint-rate", // SES's fallback region
 		"ses-bounce-rate", "ses-complaint-rate", "tg-unhealthy-hosts-backend", "tg-unhealthy-hosts-frontend",
 	}
 	var gotAlarms []string
@@ -188,9 +189,9 @@ func TestBuildRetires(t *testing.T) {
 		want    []string
 	}{
 		"RemovedEmail": {
-			reason: "A removed address retires its subscription only.",
+			reason: "A removed address retires its subscriptions only: to the alarm topic and to the SES fallback region's.",
 			spec:   v1alpha1.ObservabilitySpec{AlarmEmails: []string{"a@example.com"}},
-			want:   []string{subscriptionName("b@example.com")},
+			want:   []string{subscriptionName("b@example.com"), "observability-us-west-2-email-" + strings.TrimPrefix(subscriptionName("b@example.com"), subscriptionPrefix)},
 		},
 		"TrailOff": {
 			reason: "Turning CloudTrail off retires the trail and everything of it.",
@@ -237,5 +238,76 @@ func TestBuildRetires(t *testing.T) {
 				t.Errorf("%s\nretired (-want +got):\n%s", tc.reason, diff)
 			}
 		})
+	}
+}
+
+// TestSESFallbackAlarms: SES's fallback region gets its own reputation alarms, notifying a topic in that
+// region (alarms notify topics of their own region only) encrypted with a key of that region that
+// CloudWatch alarms of that region may use, subscribed by the alarm e-mails; a region SES no longer sends
+// from is retired.
+func TestSESFallbackAlarms(t *testing.T) {
+	r := prodResolved(t)
+	obs := otherObserved()
+	spec := v1alpha1.ObservabilitySpec{AlarmEmails: []string{"ops@cloudpartner.pro"}}
+	var out Output
+	for i := 0; i < 4; i++ {
+		out = Build(testEnv(obs), r, spec, otherDomains)
+		observeAll(obs, out.Resources)
+	}
+	validateAll(t, out.Resources)
+	got := byName(out.Resources)
+	const p = "observability-us-west-2-"
+	for _, n := range []string{p + "key", p + "topic", p + "email-" + strings.TrimPrefix(subscriptionName("ops@cloudpartner.pro"), subscriptionPrefix), p + "ses-bounce-rate", p + "ses-complaint-rate"} {
+		res := got[n]
+		if res == nil {
+			t.Errorf("%s not rendered", n)
+			continue
+		}
+		if region := res.Object["spec"].(map[string]any)["forProvider"].(map[string]any)["region"]; region != "us-west-2" {
+			t.Errorf("%s in %v, want the fallback region us-west-2", n, region)
+		}
+	}
+	if t.Failed() {
+		return
+	}
+	fp := got[p+"ses-bounce-rate"].Object["spec"].(map[string]any)["forProvider"].(map[string]any)
+	topicARN := "arn:aws:sns:us-west-2:123456789012:" + topicName(testEnv(nil))
+	if diff := cmp.Diff([]any{topicARN}, fp["alarmActions"]); diff != "" {
+		t.Errorf("the fallback alarm notifies the fallback region's topic (-want +got):\n%s", diff)
+	}
+	if fp["metricName"] != "Reputation.BounceRate" || fp["namespace"] != "AWS/SES" {
+		t.Errorf("fallback alarm watches %v %v", fp["namespace"], fp["metricName"])
+	}
+	key := got[p+"key"].Object["spec"].(map[string]any)["forProvider"].(map[string]any)["policy"].(string)
+	if !strings.Contains(key, `"aws:SourceArn":"arn:aws:cloudwatch:us-west-2:123456789012:alarm:*"`) {
+		t.Errorf("the fallback key admits CloudWatch alarms of us-west-2 only:\n%s", key)
+	}
+	tkey := got[p+"topic"].Object["spec"].(map[string]any)["forProvider"].(map[string]any)["kmsMasterKeyId"].(string)
+	if !strings.HasPrefix(tkey, "arn:aws:kms:us-west-2:") {
+		t.Errorf("the fallback topic's key %s is not in us-west-2", tkey)
+	}
+
+	// SES no longer sends from us-west-2: everything of that region is retired.
+	noFallback := map[string]string{}
+	for k, v := range otherDomains {
+		if !strings.HasPrefix(k, "email-us-west-2-") {
+			noFallback[k] = v
+		}
+	}
+	for k := range obs {
+		if strings.HasPrefix(k, "email-us-west-2-") {
+			delete(obs, k)
+		}
+	}
+	out = Build(testEnv(obs), r, spec, noFallback)
+	var retired []string
+	for _, n := range out.Retired {
+		if strings.HasPrefix(n, p) {
+			retired = append(retired, n)
+		}
+	}
+	want := []string{p + "email-" + strings.TrimPrefix(subscriptionName("ops@cloudpartner.pro"), subscriptionPrefix), p + "key", p + "ses-bounce-rate", p + "ses-complaint-rate", p + "topic"}
+	if diff := cmp.Diff(want, retired); diff != "" {
+		t.Errorf("retired when the fallback region goes (-want +got):\n%s", diff)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -142,15 +143,23 @@ func TestPlanActions(t *testing.T) {
 			}
 		},
 	}, {
-		name: "delete: without alarm emails the subscription goes",
+		name: "delete: without alarm emails both subscriptions go (the home region's and SES's fallback region's)",
 		edit: []string{"alarmEmails: [ops@cloudpartner.pro]", "alarmEmails: []"},
 		code: exitChanges,
 		check: func(t *testing.T, p *plan.Plan) {
-			if s := p.Summary; s.Delete != 1 || s.Create+s.Update+s.Replace+s.Orphan+s.Blocked != 0 {
-				t.Fatalf("want one delete, got %+v: %+v", s, p.Resources)
+			if s := p.Summary; s.Delete != 2 || s.Create+s.Update+s.Replace+s.Orphan+s.Blocked != 0 {
+				t.Fatalf("want two deletes, got %+v: %+v", s, p.Resources)
 			}
-			if r := p.Resources[0]; r.Kind != "sns.aws.m.upbound.io/TopicSubscription" || !strings.HasPrefix(r.Name, "observability-alarm-email-") {
-				t.Errorf("want the alarm email's subscription deleted, got %+v", r)
+			var names []string
+			for _, r := range p.Resources {
+				if r.Kind != "sns.aws.m.upbound.io/TopicSubscription" {
+					t.Errorf("want only e-mail subscriptions deleted, got %+v", r)
+				}
+				names = append(names, r.Name)
+			}
+			slices.Sort(names)
+			if len(names) != 2 || !strings.HasPrefix(names[0], "observability-alarm-email-") || !strings.HasPrefix(names[1], "observability-us-west-2-email-") {
+				t.Errorf("want the alarm e-mail's subscriptions in us-east-1 and us-west-2 deleted, got %v", names)
 			}
 		},
 	}, {
