@@ -19,7 +19,8 @@ import (
 // walked to its new fixed point (Ready and Applied=True) with the fake provider refusing, as upjet and the API
 // server do, every update of a field of the day-2 table. So an edit that changes such a field in place fails here
 // with the provider's message (walkWith fails fast on a refusal), instead of leaving a Ready XR whose change never
-// happened.
+// happened. Before each edit the eventual-state plan is computed from the live state, and after the walk it must
+// equal what the control plane did (planreality_test.go).
 
 const (
 	day2NodeGroup    = "nodes-group"

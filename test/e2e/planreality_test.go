@@ -88,6 +88,7 @@ func planEdit(t *testing.T, u *unstructured.Unstructured, composed map[string]*u
 		t.Fatalf("plan: %v", err)
 	}
 	pl := &planned{plan: p, took: time.Since(start), seq: env.fake.now(), before: composed}
+	env.timings.add("plan in process, "+t.Name(), pl.took)
 	var b strings.Builder
 	if err := plan.Text(&b, p); err != nil {
 		t.Fatal(err)
