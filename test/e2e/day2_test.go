@@ -5,6 +5,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,8 @@ import (
 // walked to its new fixed point (Ready and Applied=True) with the fake provider refusing, as upjet and the API
 // server do, every update of a field of the day-2 table. So an edit that changes such a field in place fails here
 // with the provider's message (walkWith fails fast on a refusal), instead of leaving a Ready XR whose change never
-// happened.
+// happened. Before each edit the eventual-state plan is computed from the live state, and after the walk it must
+// equal what the control plane did (planreality_test.go).
 
 const (
 	day2NodeGroup    = "nodes-group"
@@ -43,7 +45,7 @@ var day2AddonVersions = map[string]string{
 // previous one); final is the composed set the deletion step starts from.
 func day2Steps(ctx context.Context, x *xr, obs observations, step func(string, func(*testing.T)), final *map[string]*unstructured.Unstructured) {
 	step("day 2: new instance types replace the node group, create before destroy", func(t *testing.T) {
-		_, before, err := x.settle(ctx, time.Second, time.Minute)
+		live, before, err := x.settle(ctx, time.Second, time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,9 +58,11 @@ func day2Steps(ctx context.Context, x *xr, obs observations, step func(string, f
 		if len(usingOld) == 0 {
 			t.Fatalf("no Usage names %s; the replacement must move some", old.GetName())
 		}
-		if err := x.patchSpec(ctx, map[string]any{"cluster": map[string]any{"nodeGroup": map[string]any{
+		patch := map[string]any{"cluster": map[string]any{"nodeGroup": map[string]any{
 			"instanceTypes": []any{day2InstanceType},
-		}}}); err != nil {
+		}}}
+		pl := planEdit(t, live, before, mergeSpec(patch))
+		if err := x.patchSpec(ctx, patch); err != nil {
 			t.Fatalf("patch spec: %v", err)
 		}
 		// The walk starts once the function has seen the edit, so that the fixed point it finds is the edit's.
@@ -158,10 +162,11 @@ func day2Steps(ctx context.Context, x *xr, obs observations, step func(string, f
 			t.Errorf("the fake provider refused updates: %v", r)
 		}
 		logSetChange(t, before, after)
+		pl.check(t, after)
 	})
 
 	step("day 2: an application's port changes in place", func(t *testing.T) {
-		_, before, err := x.settle(ctx, time.Second, time.Minute)
+		live, before, err := x.settle(ctx, time.Second, time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -173,7 +178,7 @@ func day2Steps(ctx context.Context, x *xr, obs observations, step func(string, f
 		tgPort, _, _ := unstructured.NestedFieldNoCopy(before[day2TargetGroup].Object, "spec", "forProvider", "port")
 		refusedBefore := env.fake.refusals(x)
 		// spec.applications is a list: a merge patch would replace all of it, so edit the one field and PUT.
-		if err := x.updateSpec(ctx, func(spec map[string]any) error {
+		setPort := func(spec map[string]any) error {
 			apps, _ := spec["applications"].([]any)
 			for _, a := range apps {
 				if m, ok := a.(map[string]any); ok && m["name"] == day2App {
@@ -182,22 +187,20 @@ func day2Steps(ctx context.Context, x *xr, obs observations, step func(string, f
 				}
 			}
 			return fmt.Errorf("no application %s", day2App)
-		}); err != nil {
-			t.Fatal(err)
 		}
-		// The per-rollout Jobs (smoke and load test) are the known gap: rendered under the rollout's name, the
-		// current one gets the new port in its template in place before the new rollout's Job is rendered; the
-		// fake provider refuses that as the API server does ("field is immutable"). Tolerated and reported here
-		// until the Jobs move to names per template hash; any other refusal fails the walk.
-		tolerate := func(rn string) bool {
-			return strings.HasPrefix(rn, "apps-smoke-test-") || strings.HasPrefix(rn, "apps-load-test-")
+		pl := planEdit(t, live, before, setPort)
+		if err := x.updateSpec(ctx, setPort); err != nil {
+			t.Fatal(err)
 		}
 		if err := x.waitComposed(ctx, 2*time.Minute, func(c map[string]*unstructured.Unstructured) bool {
 			return c[day2Deployment] != nil && listensOn(c[day2Deployment], day2AppPort)
 		}); err != nil {
 			t.Fatalf("%s never listened on %d: %v", day2Deployment, day2AppPort, err)
 		}
-		res, err := x.walkWith(ctx, obs, 6, 3*time.Minute, walkOptions{observed: sortedKeys(before), untilApplied: true, tolerate: tolerate})
+		// Strict: the per-rollout smoke and load test Jobs are named per template hash, so a new port is a new
+		// rollout's Job, never an in-place edit of a Job's template (which the API server refuses, "field is
+		// immutable"); the walk fails on any refusal.
+		res, err := x.walkWith(ctx, obs, 6, 3*time.Minute, walkOptions{observed: sortedKeys(before), untilApplied: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -221,29 +224,26 @@ func day2Steps(ctx context.Context, x *xr, obs observations, step func(string, f
 				t.Errorf("%s port %v → %v: it is frozen at creation (ForceNew, and unused by instance targets)", day2TargetGroup, tgPort, got)
 			}
 		}
-		refused := map[string]bool{}
 		for k, ups := range env.fake.refusals(x) {
-			if len(ups) > len(refusedBefore[k]) {
-				refused[k.String()] = true
-				for _, u := range ups[len(refusedBefore[k]):] {
-					t.Logf("known gap: the fake provider refused %s generation %d: %s", k, u.Gen, u.Message)
-				}
+			for _, u := range ups[len(refusedBefore[k]):] {
+				t.Errorf("the fake provider refused %s generation %d: %s", k, u.Gen, u.Message)
 			}
 		}
-		if len(res.Refused) > 0 {
-			t.Logf("known gap: Applied=False/UpdateRefused seen (%s) for %v; it ends once the new rollout's Job supersedes the refused one", res.AppliedRefused, sortedKeys(res.Refused))
-		} else if len(refused) == 0 {
-			t.Logf("no per-rollout Job was refused: the template never changed in place")
+		if len(res.Refused) > 0 || res.AppliedRefused != "" {
+			t.Errorf("refusals seen during the port change: %v (Applied: %s)", res.Refused, res.AppliedRefused)
 		}
 		logSetChange(t, before, after)
+		pl.check(t, after)
 	})
 
 	step("day 2: the cluster version steps one minor and the add-ons follow", func(t *testing.T) {
-		_, before, err := x.settle(ctx, time.Second, time.Minute)
+		live, before, err := x.settle(ctx, time.Second, time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := x.patchSpec(ctx, map[string]any{"cluster": map[string]any{"version": day2ClusterVersion}}); err != nil {
+		patch := map[string]any{"cluster": map[string]any{"version": day2ClusterVersion}}
+		pl := planEdit(t, live, before, mergeSpec(patch))
+		if err := x.patchSpec(ctx, patch); err != nil {
 			t.Fatalf("patch spec: %v", err)
 		}
 		if err := x.waitComposed(ctx, 2*time.Minute, func(c map[string]*unstructured.Unstructured) bool {
@@ -289,17 +289,24 @@ func day2Steps(ctx context.Context, x *xr, obs observations, step func(string, f
 			t.Errorf("refusals seen during the upgrade: %v (Applied: %s)", res.Refused, res.AppliedRefused)
 		}
 		logSetChange(t, before, after)
+		pl.check(t, after)
 	})
 
 	step("day 2: a refused edit is refused at admission, with the CEL message", func(t *testing.T) {
-		u0, err := x.get(ctx)
-		if err != nil || u0 == nil {
-			t.Fatalf("get %s: %v", x, err)
+		u0, before, err := x.settle(ctx, time.Second, time.Minute)
+		if err != nil {
+			t.Fatal(err)
 		}
-		err = x.patchSpec(ctx, map[string]any{"cluster": map[string]any{
+		patch := map[string]any{"cluster": map[string]any{
 			"providerPrincipalArn": "arn:aws:iam::123456789012:role/another-provider",
-		}})
+		}}
 		const want = "spec.cluster.providerPrincipalArn is immutable"
+		// The plan refuses it as the API server does, with the same CEL message, and plans nothing.
+		pl := planEdit(t, u0, before, mergeSpec(patch))
+		if !slices.ContainsFunc(pl.plan.Refused, func(m string) bool { return strings.Contains(m, want) }) {
+			t.Errorf("the plan's admission does not refuse the edit with %q: %v", want, pl.plan.Refused)
+		}
+		err = x.patchSpec(ctx, patch)
 		switch {
 		case err == nil:
 			t.Fatal("the API server accepted a change of spec.cluster.providerPrincipalArn")
@@ -317,6 +324,11 @@ func day2Steps(ctx context.Context, x *xr, obs observations, step func(string, f
 		if u1.GetGeneration() != u0.GetGeneration() {
 			t.Errorf("the XR's generation moved from %d to %d: the refused edit was stored", u0.GetGeneration(), u1.GetGeneration())
 		}
+		_, after, err := x.composed(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pl.check(t, after)
 	})
 }
 

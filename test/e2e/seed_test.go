@@ -164,7 +164,7 @@ func TestSeedProduction(t *testing.T) {
 
 	for _, e := range specEdits {
 		step("spec edit in place: "+e.name, func(t *testing.T) {
-			_, before, err := x.settle(ctx, time.Second, time.Minute)
+			live, before, err := x.settle(ctx, time.Second, time.Minute)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -172,6 +172,7 @@ func TestSeedProduction(t *testing.T) {
 			if before[target] == nil {
 				t.Fatalf("the seed composes no %s", target)
 			}
+			pl := planEdit(t, live, before, mergeSpec(e.patch))
 			if err := x.patchSpec(ctx, e.patch); err != nil {
 				t.Fatalf("patch spec: %v", err)
 			}
@@ -222,6 +223,7 @@ func TestSeedProduction(t *testing.T) {
 				}
 			}
 			final = after
+			pl.check(t, after)
 		})
 	}
 
