@@ -288,7 +288,7 @@ func TestAssembleCreateIncomplete(t *testing.T) {
 		"RefusedFirst": {
 			reason: "A refused update and a stuck creation: UpdateRefused is the reason, both are in the message.",
 			observed: Observed{
-				"network-vpc":  stuck("ec2.aws.m.upbound.io/v1beta1", "VPC"),
+				"network-vpc": stuck("ec2.aws.m.upbound.io/v1beta1", "VPC"),
 				"cluster-eks": synced("False", "ReconcileError", msgUpjetSDK, 0, 0),
 			},
 			results: func(env *Env) []Result {
