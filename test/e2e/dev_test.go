@@ -21,7 +21,7 @@ func TestDevTeardown(t *testing.T) {
 	x := env.createXR(ctx, t, ex.file, "")
 	var walk walkResult
 	timed(t, "dev: lifecycle walk", func() {
-		walk, err = x.walk(ctx, obs, 20, 3*time.Minute)
+		walk, err = x.walkWith(ctx, obs, 20, 3*time.Minute, devWalkOptions(ctx, t, x))
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -31,6 +31,13 @@ func TestDevTeardown(t *testing.T) {
 	_, composed, err := x.settle(ctx, 2*time.Second, time.Minute)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if faultsEnabled() { // issue 17 on the Ready XR (faults_dev_test.go)
+		createdOnce(t, x, composed)
+		faultsOnReadyDev(ctx, t, x, obs)
+		if _, composed, err = x.settle(ctx, 2*time.Second, time.Minute); err != nil {
+			t.Fatal(err)
+		}
 	}
 	usages := usagesOf(composed)
 	t.Logf("%d composed resources, %d Usages", len(composed), len(usages))
