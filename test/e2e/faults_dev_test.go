@@ -184,6 +184,11 @@ func functionDownMidWalk(ctx context.Context, t *testing.T, x *xr) func(int) err
 		}
 		start := time.Now()
 		err := env.restart("function", func() error {
+			// The stage's observations may all have been composed before the stop: an annotation wakes the XR
+			// with the function down.
+			if err := x.poke(ctx); err != nil {
+				return err
+			}
 			u, composed, err := x.waitSyncedFalse(ctx, msgFunctionDown, time.Minute)
 			if err != nil {
 				return fmt.Errorf("function down: %w", err)
@@ -199,6 +204,14 @@ func functionDownMidWalk(ctx context.Context, t *testing.T, x *xr) func(int) err
 		env.timings.add(fmt.Sprintf("scenario: dev faults: function down %s after stage %d, restarted (17.1)", functionDown, stage), time.Since(start))
 		return err
 	}
+}
+
+// poke changes an annotation of the XR, which makes Crossplane reconcile it.
+func (x *xr) poke(ctx context.Context) error {
+	_, err := x.cp.kube.mergePatch(ctx, x.gvk, x.ns, x.name, map[string]any{"metadata": map[string]any{
+		"annotations": map[string]any{"e2e.cloudpartner.pro/poke": time.Now().UTC().Format(time.RFC3339Nano)},
+	}})
+	return err
 }
 
 // createdOnce checks that the fake cloud holds exactly one resource per managed composed resource of the XR: a
