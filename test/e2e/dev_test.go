@@ -19,9 +19,10 @@ func TestDevTeardown(t *testing.T) {
 		t.Fatal(err)
 	}
 	x := env.createXR(ctx, t, ex.file, "")
+	faultsRan := map[string]bool{}
 	var walk walkResult
 	timed(t, "dev: lifecycle walk", func() {
-		walk, err = x.walkWith(ctx, obs, 20, 3*time.Minute, devWalkOptions(ctx, t, x))
+		walk, err = x.walkWith(ctx, obs, 20, 3*time.Minute, devWalkOptions(ctx, t, x, faultsRan))
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -33,8 +34,7 @@ func TestDevTeardown(t *testing.T) {
 		t.Fatal(err)
 	}
 	if faultsEnabled() { // issue 17 on the Ready XR (faults_dev_test.go)
-		createdOnce(t, x, composed)
-		faultsOnReadyDev(ctx, t, x, obs)
+		faultsOnReadyDev(ctx, t, x, obs, composed, faultsRan)
 		if _, composed, err = x.settle(ctx, 2*time.Second, time.Minute); err != nil {
 			t.Fatal(err)
 		}

@@ -16,6 +16,7 @@ import (
 
 // The fault scenarios of issue 17, injected into the dev walk of TestDevTeardown so that they add little suite time
 // (each is one timings row):
+//   - 17.4 and 17.5, during the walk: Crossplane core restarted, then the API server (etcd and its data kept);
 //   - 17.1, during the walk, once stage functionDownAfterStage is observed: the function stopped past Crossplane's
 //     60 s maximum backoff, then started again;
 //   - 17.3, on the Ready XR before its deletion: a spec edit the schema admits and the function refuses (Fatal),
@@ -37,12 +38,13 @@ const (
 
 func faultsEnabled() bool { return os.Getenv("E2E_FAULTS") == "1" }
 
-// devWalkOptions are the dev walk's options: with the faults on, the function goes down mid-walk.
-func devWalkOptions(ctx context.Context, t *testing.T, x *xr) walkOptions {
+// devWalkOptions are the dev walk's options: with the faults on, components fail mid-walk (faultsMidWalk), which
+// records in ran what it did.
+func devWalkOptions(ctx context.Context, t *testing.T, x *xr, ran map[string]bool) walkOptions {
 	if !faultsEnabled() {
 		return walkOptions{}
 	}
-	return walkOptions{afterStage: functionDownMidWalk(ctx, t, x)}
+	return walkOptions{afterStage: faultsMidWalk(ctx, t, x, ran)}
 }
 
 // composedState is what must not change while a fault lasts: per composition resource name, the object's UID,
@@ -173,37 +175,88 @@ func (x *xr) waitSyncedFalse(ctx context.Context, want string, timeout time.Dura
 	return u, composed, nil
 }
 
-// functionDownMidWalk is the dev walk's afterStage hook for 17.1: once stage functionDownAfterStage is observed,
-// the function is stopped; Crossplane must report Synced=False with its message, and until the function is back
-// (functionDown later) no composed resource may be deleted or changed and Ready may not move. The walk then goes
-// on (it must complete), and TestDevTeardown checks that nothing was created twice.
-func functionDownMidWalk(ctx context.Context, t *testing.T, x *xr) func(int) error {
+// Stages of the dev walk after which each mid-walk fault happens (the walk has 12).
+const (
+	crossplaneRestartAfterStage = 2 // 17.4
+	apiserverRestartAfterStage  = 4 // 17.5
+)
+
+// faultsMidWalk is the dev walk's afterStage hook: Crossplane core restarted after stage
+// crossplaneRestartAfterStage (17.4), the API server after apiserverRestartAfterStage with etcd and its data kept
+// (17.5), the function down after functionDownAfterStage (17.1). ran records which happened; TestDevTeardown checks
+// that the walk then completes and nothing was created twice or deleted (createdOnce).
+func faultsMidWalk(ctx context.Context, t *testing.T, x *xr, ran map[string]bool) func(int) error {
 	return func(stage int) error {
-		if stage != functionDownAfterStage {
-			return nil
-		}
-		start := time.Now()
-		err := env.restart("function", func() error {
-			// The stage's observations may all have been composed before the stop: an annotation wakes the XR
-			// with the function down.
-			if err := x.poke(ctx); err != nil {
+		switch stage {
+		case crossplaneRestartAfterStage:
+			ran["crossplane"] = true
+			return restartTimed(fmt.Sprintf("Crossplane core restarted after stage %d (17.4)", stage), "crossplane",
+				func() error { return nil }, func() error { return env.waitHTTP(ctx, crossplaneHealth, nil) })
+		case apiserverRestartAfterStage:
+			ran["kube-apiserver"] = true
+			// The fake provider's calls retry a lost connection for about 1.5 s: let it finish what the stage
+			// gave it before the API server goes.
+			if err := env.fake.idle(ctx, time.Second); err != nil {
 				return err
 			}
-			u, composed, err := x.waitSyncedFalse(ctx, msgFunctionDown, time.Minute)
-			if err != nil {
-				return fmt.Errorf("function down: %w", err)
-			}
-			ready := conditionOf(u, "Ready")
-			t.Logf("function down after stage %d: %d composed resources; Synced=False: %s; Ready=%s (%s, since %s)",
-				stage, len(composed), conditionOf(u, "Synced").Message, ready.Status, ready.Reason, ready.LastTransitionTime)
-			if err := x.holdStill(ctx, functionDown-time.Since(start), stateOf(composed), ready, msgFunctionDown); err != nil {
-				return fmt.Errorf("while the function was down: %w", err)
-			}
-			return nil
-		}, func() error { return env.waitTCP(ctx, functionAddress) })
-		env.timings.add(fmt.Sprintf("scenario: dev faults: function down %s after stage %d, restarted (17.1)", functionDown, stage), time.Since(start))
-		return err
+			return restartTimed(fmt.Sprintf("API server restarted after stage %d, etcd kept (17.5)", stage), "kube-apiserver",
+				func() error { return nil }, func() error { return env.waitAPIServer(ctx) })
+		case functionDownAfterStage:
+			ran["function"] = true
+			return functionDownMidWalk(ctx, t, x, stage)
+		}
+		return nil
 	}
+}
+
+// restartTimed restarts a component and records how long the restart took.
+func restartTimed(what, name string, whileDown, ready func() error) error {
+	start := time.Now()
+	err := env.restart(name, whileDown, ready)
+	env.timings.add("scenario: dev faults: "+what, time.Since(start))
+	return err
+}
+
+// idle waits until the fake provider's queue has been empty for quiet.
+func (f *fakeProvider) idle(ctx context.Context, quiet time.Duration) error {
+	var since time.Time
+	return poll(ctx, time.Minute, 50*time.Millisecond, func() (bool, error) {
+		if len(f.queue) > 0 {
+			since = time.Time{}
+			return false, nil
+		}
+		if since.IsZero() {
+			since = time.Now()
+		}
+		return time.Since(since) >= quiet, nil
+	})
+}
+
+// functionDownMidWalk (17.1): the function is stopped; Crossplane must report Synced=False with its message, and
+// until the function is back (functionDown later) no composed resource may be deleted or changed and Ready may
+// not move.
+func functionDownMidWalk(ctx context.Context, t *testing.T, x *xr, stage int) error {
+	start := time.Now()
+	err := env.restart("function", func() error {
+		// The stage's observations may all have been composed before the stop: an annotation wakes the XR with
+		// the function down.
+		if err := x.poke(ctx); err != nil {
+			return err
+		}
+		u, composed, err := x.waitSyncedFalse(ctx, msgFunctionDown, time.Minute)
+		if err != nil {
+			return fmt.Errorf("function down: %w", err)
+		}
+		ready := conditionOf(u, "Ready")
+		t.Logf("function down after stage %d: %d composed resources; Synced=False: %s; Ready=%s (%s, since %s)",
+			stage, len(composed), conditionOf(u, "Synced").Message, ready.Status, ready.Reason, ready.LastTransitionTime)
+		if err := x.holdStill(ctx, functionDown-time.Since(start), stateOf(composed), ready, msgFunctionDown); err != nil {
+			return fmt.Errorf("while the function was down: %w", err)
+		}
+		return nil
+	}, func() error { return env.waitTCP(ctx, functionAddress) })
+	env.timings.add(fmt.Sprintf("scenario: dev faults: function down %s after stage %d, restarted (17.1)", functionDown, stage), time.Since(start))
+	return err
 }
 
 // poke changes an annotation of the XR, which makes Crossplane reconcile it.
@@ -234,11 +287,21 @@ func createdOnce(t *testing.T, x *xr, composed map[string]*unstructured.Unstruct
 	for k, rn := range want {
 		t.Errorf("%s (%s) is composed but the fake cloud never created it", rn, k)
 	}
+	for _, e := range env.fake.releases(x) {
+		t.Errorf("%s was deleted (#%d) before the XR was", e.Key, e.ReleasedSeq)
+	}
 }
 
-// faultsOnReadyDev runs 17.3 and 17.8 on the Ready dev XR; each leaves it Ready as it found it.
-func faultsOnReadyDev(ctx context.Context, t *testing.T, x *xr, obs observations) {
+// faultsOnReadyDev checks what the mid-walk faults left (every one ran, nothing created twice or deleted), then runs
+// 17.3 and 17.8 on the Ready dev XR; each leaves it Ready as it found it.
+func faultsOnReadyDev(ctx context.Context, t *testing.T, x *xr, obs observations, composed map[string]*unstructured.Unstructured, ran map[string]bool) {
 	t.Helper()
+	for _, c := range []string{"crossplane", "kube-apiserver", "function"} {
+		if !ran[c] {
+			t.Errorf("the dev walk ended before the %s fault (stages %d, %d, %d)", c, crossplaneRestartAfterStage, apiserverRestartAfterStage, functionDownAfterStage)
+		}
+	}
+	createdOnce(t, x, composed)
 	if !t.Run("fatal spec edit on the Ready XR", func(t *testing.T) {
 		timed(t, "dev faults: Fatal spec edit on the Ready XR, then the fix (17.3)", func() { fatalOnReady(ctx, t, x) })
 	}) {
