@@ -307,6 +307,11 @@ func faultsOnReadyDev(ctx context.Context, t *testing.T, x *xr, obs observations
 	}) {
 		t.FailNow()
 	}
+	if !t.Run("composed resource stuck in creation", func(t *testing.T) {
+		timed(t, "dev faults: a managed resource stuck in creation, then released (17.7)", func() { stuckInCreation(ctx, t, x, obs) })
+	}) {
+		t.FailNow()
+	}
 	if !t.Run("nonsense observed status", func(t *testing.T) {
 		timed(t, "dev faults: nonsense status on one composed resource (17.8)", func() { nonsenseStatus(ctx, t, x, obs) })
 	}) {
@@ -442,5 +447,90 @@ func nonsenseStatus(ctx context.Context, t *testing.T, x *xr, obs observations) 
 		return err == nil && u != nil && conditionOf(u, "Ready").Status == "True", nil
 	}); err != nil {
 		t.Fatalf("not Ready again once %s's status is true again: %v", rn, err)
+	}
+}
+
+// stuckInCreation (17.7): the VPC's managed resource is made to look as crossplane-runtime leaves one whose provider
+// stopped during the create call (crossplane.io/external-create-pending newer than external-create-succeeded,
+// Ready=False/Creating, Synced=False/ReconcileError "cannot determine creation result - …"). The XR must go
+// not Ready with Applied=False/CreateIncomplete, the network component's message must name the VPC and the command
+// that removes the annotation, and nothing may be retired; with the annotation removed and the status true again,
+// the XR is Ready again.
+func stuckInCreation(ctx context.Context, t *testing.T, x *xr, obs observations) {
+	const (
+		rn      = "network-vpc"
+		pending = "crossplane.io/external-create-pending"
+		stuck   = "cannot determine creation result - remove the crossplane.io/external-create-pending annotation if it is safe to proceed"
+	)
+	_, composed, err := x.settle(ctx, 2*time.Second, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vpc, ok := composed[rn]
+	if !ok {
+		t.Fatalf("%s composes no %s", x, rn)
+	}
+	before := stateOf(composed)
+	gvk, ns, name := vpc.GroupVersionKind(), vpc.GetNamespace(), vpc.GetName()
+	now := time.Now().UTC()
+	if _, err := env.kube.mergePatch(ctx, gvk, ns, name, map[string]any{"metadata": map[string]any{"annotations": map[string]any{
+		pending: now.Format(time.RFC3339),
+		"crossplane.io/external-create-succeeded": now.Add(-time.Hour).Format(time.RFC3339),
+	}}}); err != nil {
+		t.Fatal(err)
+	}
+	ts := now.Format(time.RFC3339)
+	if _, err := env.kube.mergePatch(ctx, gvk, ns, name, map[string]any{"status": map[string]any{"conditions": []any{
+		map[string]any{"type": "Ready", "status": "False", "reason": "Creating", "lastTransitionTime": ts},
+		map[string]any{"type": "Synced", "status": "False", "reason": "ReconcileError", "message": stuck, "lastTransitionTime": ts},
+	}}}, "status"); err != nil {
+		t.Fatal(err)
+	}
+	var u *unstructured.Unstructured
+	if err := poll(ctx, time.Minute, 250*time.Millisecond, func() (bool, error) {
+		if u, err = x.get(ctx); err != nil || u == nil {
+			return false, nil
+		}
+		return conditionOf(u, "Applied").Reason == "CreateIncomplete", nil
+	}); err != nil {
+		t.Fatalf("no Applied=False/CreateIncomplete: Applied %+v: %v", conditionOf(u, "Applied"), err)
+	}
+	if a := conditionOf(u, "Applied"); a.Status != "False" || !strings.Contains(a.Message, rn) {
+		t.Errorf("Applied %+v, want False naming %s", a, rn)
+	}
+	if r := conditionOf(u, "Ready"); r.Status != "False" {
+		t.Errorf("Ready %+v with %s stuck in creation", r, rn)
+	}
+	msg := ""
+	comps, _, _ := unstructured.NestedSlice(u.Object, "status", "components")
+	for _, c := range comps {
+		if m, _ := c.(map[string]any); m["name"] == "network" {
+			msg, _ = m["message"].(string)
+		}
+	}
+	if !strings.Contains(msg, rn+": creation incomplete") || !strings.Contains(msg, "annotate vpc.ec2.aws.m.upbound.io "+name+" "+pending+"-") ||
+		!strings.Contains(msg, "crossplane-name="+name) {
+		t.Errorf("component network: message %q, want it to name %s, the tag to find it by and the command that removes the annotation", msg, rn)
+	}
+	_, composed, err = x.composed(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch := identities(before, composed); len(ch) > 0 {
+		t.Errorf("with %s stuck in creation, composed resources were retired or replaced: %s", rn, strings.Join(ch, "; "))
+	}
+
+	// What the component's message says to do for a VPC (no orphan to import here): remove the annotation.
+	if _, err := env.kube.mergePatch(ctx, gvk, ns, name, map[string]any{"metadata": map[string]any{"annotations": map[string]any{pending: nil}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.observe(ctx, composed[rn], obs[rn]); err != nil {
+		t.Fatal(err)
+	}
+	if err := poll(ctx, 2*time.Minute, 500*time.Millisecond, func() (bool, error) {
+		u, err = x.get(ctx)
+		return err == nil && u != nil && conditionOf(u, "Ready").Status == "True" && conditionOf(u, "Applied").Status == "True", nil
+	}); err != nil {
+		t.Fatalf("not Ready and Applied again once %s is released: Ready %+v, Applied %+v: %v", rn, conditionOf(u, "Ready"), conditionOf(u, "Applied"), err)
 	}
 }
