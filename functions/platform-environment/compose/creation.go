@@ -137,7 +137,7 @@ type ExternalNameConfig struct {
 // every kind in the render goldens has a row there and that the rows agree with this table.
 var ExternalNames = map[string]ExternalNameConfig{
 	"acm.aws.m.upbound.io/Certificate":                            {"IdentifierFromProvider", NameFromAWS},
-	"acm.aws.m.upbound.io/CertificateValidation":                  {"IdentifierFromProvider (a waiter: no AWS object)", NameFromParameters},
+	"acm.aws.m.upbound.io/CertificateValidation":                  {"IdentifierFromProvider (a waiter: no AWS object)", NameNoExternal},
 	"cloudtrail.aws.m.upbound.io/Trail":                           {"TemplatedStringAsIdentifier(name, trail ARN)", NameFromFunction},
 	"cloudwatch.aws.m.upbound.io/Dashboard":                       {"ParameterAsIdentifier(dashboard_name)", NameFromFunction},
 	"cloudwatch.aws.m.upbound.io/MetricAlarm":                     {"ParameterAsIdentifier(alarm_name)", NameFromFunction},
@@ -240,6 +240,8 @@ func createIncompleteAdvice(desired, observed map[string]any) string {
 		return "see docs/packaging.md (Failures and recovery) before removing the annotation"
 	case c.Source == NameFromFunction && en != "":
 		return "its external name " + en + " is set by the function, so removing the annotation is safe: " + remove
+	case c.Source == NameNoExternal:
+		return "it has no cloud resource to lose, so removing the annotation is safe: " + remove
 	case c.Source.RetrySafe():
 		return "its external name is " + string(c.Source) + ", so removing the annotation is safe: " + remove
 	}
