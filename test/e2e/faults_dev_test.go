@@ -272,17 +272,19 @@ func (x *xr) poke(ctx context.Context) error {
 // composed resource references.
 func createdOnce(t *testing.T, x *xr, composed map[string]*unstructured.Unstructured) {
 	t.Helper()
-	want := map[objKey]string{}
+	// By group, kind, namespace and name: the fake provider watches each kind's storage version.
+	id := func(k objKey) string { return k.GVK.GroupKind().String() + " " + k.Namespace + "/" + k.Name }
+	want := map[string]string{}
 	for rn, o := range composed {
 		if isManaged(o) {
-			want[keyOf(o)] = rn
+			want[id(keyOf(o))] = rn
 		}
 	}
 	for _, e := range env.fake.remaining(x) {
-		if _, ok := want[e.Key]; !ok {
+		if _, ok := want[id(e.Key)]; !ok {
 			t.Errorf("the fake cloud holds %s (created #%d), which no composed resource of %s references: created twice?", e.Key, e.CreatedSeq, x)
 		}
-		delete(want, e.Key)
+		delete(want, id(e.Key))
 	}
 	for k, rn := range want {
 		t.Errorf("%s (%s) is composed but the fake cloud never created it", rn, k)
