@@ -22,7 +22,7 @@ func TestDevTeardown(t *testing.T) {
 	faultsRan := map[string]bool{}
 	var walk walkResult
 	timed(t, "dev: lifecycle walk", func() {
-		walk, err = x.walkWith(ctx, obs, 20, 3*time.Minute, devWalkOptions(ctx, t, x, faultsRan))
+		walk, err = x.walkWith(ctx, obs, 20, 3*time.Minute, devWalkOptions(ctx, t, x, obs, faultsRan))
 	})
 	if err != nil {
 		t.Fatal(err)

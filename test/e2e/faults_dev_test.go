@@ -40,11 +40,11 @@ func faultsEnabled() bool { return os.Getenv("E2E_FAULTS") == "1" }
 
 // devWalkOptions are the dev walk's options: with the faults on, components fail mid-walk (faultsMidWalk), which
 // records in ran what it did.
-func devWalkOptions(ctx context.Context, t *testing.T, x *xr, ran map[string]bool) walkOptions {
+func devWalkOptions(ctx context.Context, t *testing.T, x *xr, obs observations, ran map[string]bool) walkOptions {
 	if !faultsEnabled() {
 		return walkOptions{}
 	}
-	return walkOptions{afterStage: faultsMidWalk(ctx, t, x, ran)}
+	return walkOptions{afterStage: faultsMidWalk(ctx, t, x, obs, ran)}
 }
 
 // composedState is what must not change while a fault lasts: per composition resource name, the object's UID,
@@ -185,7 +185,7 @@ const (
 // crossplaneRestartAfterStage (17.4), the API server after apiserverRestartAfterStage with etcd and its data kept
 // (17.5), the function down after functionDownAfterStage (17.1). ran records which happened; TestDevTeardown checks
 // that the walk then completes and nothing was created twice or deleted (createdOnce).
-func faultsMidWalk(ctx context.Context, t *testing.T, x *xr, ran map[string]bool) func(int) error {
+func faultsMidWalk(ctx context.Context, t *testing.T, x *xr, obs observations, ran map[string]bool) func(int) error {
 	return func(stage int) error {
 		switch stage {
 		case crossplaneRestartAfterStage:
@@ -203,7 +203,7 @@ func faultsMidWalk(ctx context.Context, t *testing.T, x *xr, ran map[string]bool
 				func() error { return nil }, func() error { return env.waitAPIServer(ctx) })
 		case functionDownAfterStage:
 			ran["function"] = true
-			return functionDownMidWalk(ctx, t, x, stage)
+			return functionDownMidWalk(ctx, t, x, obs, stage)
 		}
 		return nil
 	}
@@ -235,12 +235,12 @@ func (f *fakeProvider) idle(ctx context.Context, quiet time.Duration) error {
 // functionDownMidWalk (17.1): the function is stopped; Crossplane must report Synced=False with its message, and
 // until the function is back (functionDown later) no composed resource may be deleted or changed and Ready may
 // not move.
-func functionDownMidWalk(ctx context.Context, t *testing.T, x *xr, stage int) error {
+func functionDownMidWalk(ctx context.Context, t *testing.T, x *xr, obs observations, stage int) error {
 	start := time.Now()
 	err := env.restart("function", func() error {
-		// The stage's observations may all have been composed before the stop: an annotation wakes the XR with
-		// the function down.
-		if err := x.poke(ctx); err != nil {
+		// The stage's observations may all have been composed before the stop (an annotation on the XR does not
+		// wake it: measured): report one observed resource again, as a provider's poll would, with the function down.
+		if err := x.touch(ctx, obs); err != nil {
 			return err
 		}
 		u, composed, err := x.waitSyncedFalse(ctx, msgFunctionDown, time.Minute)
@@ -259,12 +259,23 @@ func functionDownMidWalk(ctx context.Context, t *testing.T, x *xr, stage int) er
 	return err
 }
 
-// poke changes an annotation of the XR, which makes Crossplane reconcile it.
-func (x *xr) poke(ctx context.Context) error {
-	_, err := x.cp.kube.mergePatch(ctx, x.gvk, x.ns, x.name, map[string]any{"metadata": map[string]any{
-		"annotations": map[string]any{"e2e.cloudpartner.pro/poke": time.Now().UTC().Format(time.RFC3339Nano)},
-	}})
-	return err
+// touch reports the XR's VPC as observed again, with a new transition time: a status change of a composed resource,
+// which wakes the XR as a provider's poll does.
+func (x *xr) touch(ctx context.Context, obs observations) error {
+	_, composed, err := x.composed(ctx)
+	if err != nil {
+		return err
+	}
+	vpc, ok := composed["network-vpc"]
+	if !ok {
+		return fmt.Errorf("%s composes no network-vpc yet", x)
+	}
+	time.Sleep(1100 * time.Millisecond) // observe stamps whole seconds
+	o, ok := obs["network-vpc"]
+	if !ok {
+		o = genericObservation(vpc)
+	}
+	return env.observe(ctx, vpc, o)
 }
 
 // createdOnce checks that the fake cloud holds exactly one resource per managed composed resource of the XR: a
