@@ -28,7 +28,8 @@ import (
 const (
 	// functionDownAfterStage is the dev walk's stage after which the function goes down (of 12: halfway).
 	functionDownAfterStage = 6
-	// functionDown is how long it stays down: past Crossplane's maximum backoff of 60 s.
+	// functionDown is how long it stays down at least: past Crossplane's maximum backoff of 60 s (and at least
+	// 10 s after Crossplane reports it).
 	functionDown = 65 * time.Second
 	// msgFunctionDown is what Crossplane's XR reconciler says when it cannot call the function (Synced=False).
 	msgFunctionDown = `cannot compose resources: cannot run Composition pipeline step "render"`
@@ -243,14 +244,17 @@ func functionDownMidWalk(ctx context.Context, t *testing.T, x *xr, obs observati
 		if err := x.touch(ctx, obs); err != nil {
 			return err
 		}
-		u, composed, err := x.waitSyncedFalse(ctx, msgFunctionDown, time.Minute)
+		// Crossplane's call waits for the function until the reconcile's deadline (measured: the first reconcile
+		// after the stop hung for over a minute), so Synced=False comes about two minutes after the stop.
+		u, composed, err := x.waitSyncedFalse(ctx, msgFunctionDown, 3*time.Minute)
 		if err != nil {
 			return fmt.Errorf("function down: %w", err)
 		}
 		ready := conditionOf(u, "Ready")
-		t.Logf("function down after stage %d: %d composed resources; Synced=False: %s; Ready=%s (%s, since %s)",
-			stage, len(composed), conditionOf(u, "Synced").Message, ready.Status, ready.Reason, ready.LastTransitionTime)
-		if err := x.holdStill(ctx, functionDown-time.Since(start), stateOf(composed), ready, msgFunctionDown); err != nil {
+		t.Logf("function down after stage %d: Synced=False %s after the stop; %d composed resources; Synced: %s; Ready=%s (%s, since %s)",
+			stage, time.Since(start).Round(time.Second), len(composed), conditionOf(u, "Synced").Message, ready.Status, ready.Reason, ready.LastTransitionTime)
+		hold := max(functionDown-time.Since(start), 10*time.Second)
+		if err := x.holdStill(ctx, hold, stateOf(composed), ready, msgFunctionDown); err != nil {
 			return fmt.Errorf("while the function was down: %w", err)
 		}
 		return nil
