@@ -80,6 +80,7 @@ type controlPlane struct {
 	crds     *crdSet
 	timings  *timings
 	fake     *fakeProvider
+	restarts int // components restarted so far (restart)
 }
 
 // stop ends every process by its PID, last started first.

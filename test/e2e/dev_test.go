@@ -19,9 +19,10 @@ func TestDevTeardown(t *testing.T) {
 		t.Fatal(err)
 	}
 	x := env.createXR(ctx, t, ex.file, "")
+	faultsRan := map[string]bool{}
 	var walk walkResult
 	timed(t, "dev: lifecycle walk", func() {
-		walk, err = x.walk(ctx, obs, 20, 3*time.Minute)
+		walk, err = x.walkWith(ctx, obs, 20, 3*time.Minute, devWalkOptions(ctx, t, x, obs, faultsRan))
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -31,6 +32,12 @@ func TestDevTeardown(t *testing.T) {
 	_, composed, err := x.settle(ctx, 2*time.Second, time.Minute)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if faultsEnabled() { // issue 17 on the Ready XR (faults_dev_test.go)
+		faultsOnReadyDev(ctx, t, x, obs, composed, faultsRan)
+		if _, composed, err = x.settle(ctx, 2*time.Second, time.Minute); err != nil {
+			t.Fatal(err)
+		}
 	}
 	usages := usagesOf(composed)
 	t.Logf("%d composed resources, %d Usages", len(composed), len(usages))

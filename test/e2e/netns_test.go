@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"runtime"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -30,8 +31,15 @@ func reexecInNetns(extraEnv []string) int {
 		fmt.Fprintln(os.Stderr, "e2e: cannot find the test binary:", err)
 		return 2
 	}
+	budget, err := suiteBudget()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 2
+	}
+	clock := newScenarioClock(os.Stdout) // a line per scenario and the budget at the end (budget_test.go)
+	start := time.Now()
 	cmd := exec.Command(self, os.Args[1:]...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, clock, os.Stderr
 	cmd.Env = append(append(os.Environ(), envInNetns+"=1"), extraEnv...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNET, Pdeathsig: syscall.SIGKILL}
 
@@ -49,14 +57,16 @@ func reexecInNetns(extraEnv []string) int {
 			_ = cmd.Process.Signal(s)
 		}
 	}()
+	code := 0
 	if err := cmd.Wait(); err != nil {
-		if ee, ok := err.(*exec.ExitError); ok {
-			return ee.ExitCode()
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			fmt.Fprintln(os.Stderr, "e2e:", err)
+			return 2
 		}
-		fmt.Fprintln(os.Stderr, "e2e:", err)
-		return 2
+		code = ee.ExitCode()
 	}
-	return 0
+	return clock.finish(time.Since(start), budget, code)
 }
 
 // loopbackUp brings up lo, the only interface of a new network namespace (it starts down), like `ip link set lo up`.

@@ -16,6 +16,7 @@ import (
 // process is one control-plane component, started by the harness and stopped by its PID.
 type process struct {
 	name string
+	base string // a restarted component's name (restart, faults_restart_test.go); name then carries a number
 	cmd  *exec.Cmd
 	log  string
 	done chan struct{}

@@ -147,6 +147,9 @@ type walkOptions struct {
 	// tolerate names the composition resources whose refused update is a known gap: recorded in
 	// walkResult.Refused instead of failing the walk. Nil: every refusal fails it.
 	tolerate func(resourceName string) bool
+	// afterStage, when set, runs once the walk has observed a stage (1, 2, …), before it waits for Crossplane:
+	// where a fault scenario stops a component mid-walk (faults_*_test.go). An error fails the walk.
+	afterStage func(stage int) error
 }
 
 // refusedResources returns the composed resources (by composition resource name) whose Synced condition is a
@@ -310,6 +313,11 @@ func (x *xr) walkWith(ctx context.Context, obs observations, maxStages int, stag
 			res.Stages++
 			res.PerStage = append(res.PerStage, len(todo))
 			res.Observed += len(todo)
+			if opts.afterStage != nil {
+				if err := opts.afterStage(res.Stages); err != nil {
+					return res, fmt.Errorf("after stage %d: %w", res.Stages, err)
+				}
+			}
 		}
 
 		// Wait for progress: new resources to observe, or Ready (and Applied).

@@ -341,6 +341,41 @@ func TestArgoCDHealth(t *testing.T) {
 `,
 			want: health{Status: "Progressing", Message: "Creating: Unready resources: cluster-eks"},
 		},
+		"CreateIncomplete": {
+			reason: "A provider stopped during a create call and will not retry (the function's Applied=False/CreateIncomplete): " +
+				"Degraded with the message, which says what to do, since it never resolves by itself.",
+			conditions: `  - type: Synced
+    status: "True"
+    reason: ReconcileSuccess
+    lastTransitionTime: "2026-11-25T10:00:00Z"
+  - type: Ready
+    status: "False"
+    reason: Creating
+    message: "Unready resources: network-vpc"
+    lastTransitionTime: "2026-11-25T10:00:00Z"
+  - type: Applied
+    status: "False"
+    reason: CreateIncomplete
+    message: "creation incomplete, the provider will not retry: network-vpc (network-vpc: AWS assigns its ID, so the interrupted create may have made one: find it (tag crossplane-name=seed-x1) and import it (set crossplane.io/external-name to its ID) or delete it, then kubectl -n team-a annotate vpc.ec2.aws.m.upbound.io seed-x1 crossplane.io/external-create-pending-)"
+    lastTransitionTime: "2026-11-25T10:05:00Z"
+`,
+			want: health{Status: "Degraded", Message: "CreateIncomplete: creation incomplete, the provider will not retry: network-vpc (network-vpc: AWS assigns its ID, so the interrupted create may have made one: find it (tag crossplane-name=seed-x1) and import it (set crossplane.io/external-name to its ID) or delete it, then kubectl -n team-a annotate vpc.ec2.aws.m.upbound.io seed-x1 crossplane.io/external-create-pending-)"},
+		},
+		"CreatePending": {
+			reason: "A create call under way or retried (Applied=False/CreatePending) while not Ready: Progressing with Ready's message.",
+			conditions: `  - type: Ready
+    status: "False"
+    reason: Creating
+    message: "Unready resources: network-vpc"
+    lastTransitionTime: "2026-11-25T10:00:00Z"
+  - type: Applied
+    status: "False"
+    reason: CreatePending
+    message: "create pending: network-vpc"
+    lastTransitionTime: "2026-11-25T10:00:00Z"
+`,
+			want: health{Status: "Progressing", Message: "Creating: Unready resources: network-vpc"},
+		},
 		"ReadyAndApplied": {
 			reason: "Ready=True and Applied=True: Healthy.",
 			conditions: `  - type: Ready
@@ -422,7 +457,7 @@ func expectedHealth(obj map[string]any) string {
 	switch {
 	case status["Synced"] == "False":
 		return "Degraded"
-	case status["Applied"] == "False" && reason["Applied"] == "UpdateRefused":
+	case status["Applied"] == "False" && (reason["Applied"] == "UpdateRefused" || reason["Applied"] == "CreateIncomplete"):
 		return "Degraded"
 	case status["Ready"] == "True" && status["Applied"] == "False":
 		return "Progressing"

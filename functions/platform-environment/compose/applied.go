@@ -28,6 +28,14 @@ const (
 	// ReasonUpdatePending (False): a resource is not Synced for another reason (the provider has not reconciled
 	// the new spec yet, a reference is not resolvable yet, an AWS error it retries).
 	ReasonUpdatePending = "UpdatePending"
+	// ReasonCreateIncomplete (False): a provider stopped during a resource's create call and will not retry
+	// (creation.go). It never resolves by itself: the component's message says whether removing
+	// crossplane.io/external-create-pending is safe for the kind, or what to do first (docs/packaging.md,
+	// "Failures and recovery").
+	ReasonCreateIncomplete = "CreateIncomplete"
+	// ReasonCreatePending (False): a resource's create call is under way (external-create-pending not
+	// confirmed yet) or failed and is retried ("create failed: …").
+	ReasonCreatePending = "CreatePending"
 )
 
 // Condition is one XR condition as the function reports it.
@@ -162,13 +170,16 @@ const maxQuoted = 300
 
 // reportSync writes what the observed Synced conditions say into the assembled state: the Applied
 // condition, and the message of each component with a resource whose update is refused, being replaced or
-// (for a resource that is Ready, whose message would otherwise say nothing) pending. For a component the
-// refusal comes first (it needs a person), then a replacement's step, then what the component waits for or
-// its first unready resource, then a pending update.
+// (for a resource that is Ready, whose message would otherwise say nothing) pending, and of each component
+// with a resource whose creation is incomplete (creation.go). For a component the refusal comes first (it
+// needs a person), then an incomplete creation (so does it), then a replacement's step, then what the
+// component waits for or its first unready resource, then a pending update. A resource whose creation is in
+// doubt or failing counts for Applied as a creation, never as a pending update.
 func reportSync(o Observed, a *Assembled, replacements map[string]string) {
-	var refused, pending []string
-	firstRefusal := ""
+	var refused, pending, incomplete, creating []string
+	firstRefusal, firstIncomplete := "", ""
 	refusal := map[string]string{} // component → its first refused resource's message
+	stuck := map[string]string{}   // component → its first resource whose creation is incomplete
 	update := map[string]string{}  // component → its first Ready resource's pending update
 	observed := 0
 	for _, r := range a.Resources {
@@ -177,8 +188,23 @@ func reportSync(o Observed, a *Assembled, replacements map[string]string) {
 			continue
 		}
 		observed++
-		st, msg := Sync(obj)
 		c := Component(r.Name)
+		switch cs, msg := Creation(obj); cs {
+		case CreateIncomplete:
+			incomplete = append(incomplete, r.Name)
+			advice := createIncompleteAdvice(r.Object, obj)
+			if firstIncomplete == "" {
+				firstIncomplete = r.Name + ": " + cut(advice, maxQuoted)
+			}
+			if _, ok := stuck[c]; !ok {
+				stuck[c] = r.Name + ": " + msg + "; " + advice
+			}
+			continue
+		case CreateInFlight, CreateFailing:
+			creating = append(creating, r.Name)
+			continue
+		}
+		st, msg := Sync(obj)
 		switch st {
 		case UpdateRefused:
 			refused = append(refused, r.Name)
@@ -201,6 +227,8 @@ func reportSync(o Observed, a *Assembled, replacements map[string]string) {
 		switch {
 		case refusal[st.Name] != "":
 			st.Message = refusal[st.Name]
+		case stuck[st.Name] != "":
+			st.Message = stuck[st.Name]
 		case replacements[st.Name] != "":
 			st.Message = "replacing: " + replacements[st.Name]
 		case st.Message == "":
@@ -212,12 +240,18 @@ func reportSync(o Observed, a *Assembled, replacements map[string]string) {
 	if len(refused) > 0 {
 		parts = append(parts, "update refused, it needs a replacement: "+named(refused)+" ("+firstRefusal+")")
 	}
+	if len(incomplete) > 0 {
+		parts = append(parts, "creation incomplete, the provider will not retry: "+named(incomplete)+" ("+firstIncomplete+")")
+	}
 	if len(replacements) > 0 {
 		var steps []string
 		for _, c := range sortedKeys(replacements) {
 			steps = append(steps, c+": "+replacements[c])
 		}
 		parts = append(parts, "replacing "+strings.Join(steps, "; "))
+	}
+	if len(creating) > 0 {
+		parts = append(parts, "create pending: "+named(creating))
 	}
 	if len(pending) > 0 {
 		parts = append(parts, "update pending: "+named(pending))
@@ -226,8 +260,12 @@ func reportSync(o Observed, a *Assembled, replacements map[string]string) {
 	switch {
 	case len(refused) > 0:
 		cond.Reason = ReasonUpdateRefused
+	case len(incomplete) > 0:
+		cond.Reason = ReasonCreateIncomplete
 	case len(replacements) > 0:
 		cond.Reason = ReasonReplacing
+	case len(creating) > 0:
+		cond.Reason = ReasonCreatePending
 	case len(pending) > 0:
 		cond.Reason = ReasonUpdatePending
 	default:

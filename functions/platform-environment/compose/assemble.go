@@ -174,6 +174,7 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 			return nil, fmt.Errorf("internal error: %s is rendered under an owned prefix but neither wanted nor superseded", r.Name)
 		}
 	}
+	own.stuck = stuckCreations(env.Observed)
 	for _, name := range sortedKeys(env.Observed) {
 		if seen[name] {
 			continue
@@ -195,7 +196,7 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 		out.Resources = append(out.Resources, DesiredResource{
 			Name:   name,
 			Object: keepAsObserved(obs, env.ResourceName(name)),
-			Ready:  conditionTrue(obs, "Ready"),
+			Ready:  conditionTrue(obs, "Ready") && creationSettled(obs),
 			Kept:   true,
 		})
 	}
@@ -227,8 +228,13 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 	return out, nil
 }
 
-// ready decides a desired resource's readiness from observed state.
+// ready decides a desired resource's readiness from observed state. A resource whose creation is not
+// done (creation.go) is not ready, whatever its rule: a ProviderConfig-like object that exists in the API
+// server may still have no counterpart.
 func ready(o Observed, r *Resource) bool {
+	if obj, ok := o[r.Name]; ok && !creationSettled(obj) {
+		return false
+	}
 	switch r.Readiness {
 	case AlwaysReady:
 		return true
@@ -244,6 +250,9 @@ func notReadyMessage(o Observed, name string) string {
 	obj, ok := o[name]
 	if !ok {
 		return name + ": being created"
+	}
+	if st, msg := Creation(obj); st == CreateInFlight || st == CreateFailing {
+		return name + ": " + msg
 	}
 	if msg := conditionMessage(obj, "Synced"); msg != "" && !conditionTrue(obj, "Synced") {
 		return name + ": " + msg

@@ -40,6 +40,9 @@ type ownership struct {
 	owned       []string
 	wanted      map[string]bool
 	successions []Succession
+	// stuck are the observed resources whose creation is incomplete (creation.go): the older versions
+	// their successor rule supersedes are kept while it lasts.
+	stuck []string
 }
 
 func (o *ownership) add(r Result) {
@@ -82,6 +85,11 @@ func (o *ownership) retires(name string, rendered map[string]bool) bool {
 	if s, ok := o.succession(name); ok {
 		if s.Current == "" || strings.HasPrefix(name, s.Current) {
 			return false
+		}
+		for _, st := range o.stuck {
+			if strings.HasPrefix(st, s.Current) {
+				return false // the successor may not exist in the cloud: what it supersedes serves on
+			}
 		}
 		if len(s.RetireWhen) == 0 {
 			return rendered[s.Current]

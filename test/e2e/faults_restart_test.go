@@ -1,0 +1,42 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"fmt"
+	"time"
+)
+
+// restart stops the named control-plane component by its PID (SIGTERM, SIGKILL after 15 s), runs whileDown, and
+// starts it again with the same binary, arguments and environment, logging to <name>-<n>.log (the first log stays).
+// The new process takes the old one's place in the stop order. ready waits for it to serve again. whileDown's error
+// is returned after the restart, so the control plane is whole whatever happened.
+func (c *controlPlane) restart(name string, whileDown func() error, ready func() error) error {
+	i := -1
+	for j, p := range c.procs {
+		if p.name == name || p.base == name {
+			i = j
+		}
+	}
+	if i < 0 {
+		return fmt.Errorf("restart: no component %q", name)
+	}
+	old := c.procs[i]
+	base := old.name
+	if old.base != "" {
+		base = old.base
+	}
+	old.stop(15 * time.Second)
+	downErr := whileDown()
+	c.restarts++
+	p, err := c.sp.start(c.work, fmt.Sprintf("%s-%d", base, c.restarts), old.cmd.Path, old.cmd.Args[1:], old.cmd.Env)
+	if err != nil {
+		return fmt.Errorf("restart %s: %w", base, err)
+	}
+	p.base = base
+	c.procs[i] = p
+	if err := ready(); err != nil {
+		return fmt.Errorf("restart %s: %w", base, err)
+	}
+	return downErr
+}
