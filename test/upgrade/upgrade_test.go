@@ -40,6 +40,10 @@ var declaredReplacements = []declaredReplacement{
 	{"seed-production", "apps-app-backend-migration-a4032c5f78", "retired", "migration Jobs are named per template: it runs once more under a new name"},
 	{"dev", "apps-smoke-test-588b177728", "retired", "smoke-test Jobs are named per template: it runs once more under a new name"},
 	{"prod", "apps-smoke-test-31066988dd", "retired", "smoke-test Jobs are named per template: it runs once more under a new name"},
+	// Database TLS verified (issue 15.9): the Deployments mount the RDS CA bundle, a new rollout, so its load test
+	// (named per rollout) runs under a new name.
+	{"seed-production", "apps-load-test-88f797f5a4", "retired", "the load test is named per rollout: the CA bundle mount is a new rollout"},
+	{"seed-production", "apps-load-test-88f797f5a4-script", "retired", "the load test is named per rollout: the CA bundle mount is a new rollout"},
 }
 
 func root() string {

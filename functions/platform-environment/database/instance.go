@@ -59,6 +59,8 @@ func instance(env *compose.Env, r v1alpha1.ResolvedDatabase) compose.Result {
 		"masterUserSecretKmsKeyIdRef": env.Ref(kmsKey),
 		// IAM database authentication (FSBP RDS.10) lets workloads connect with their IAM role instead.
 		"iamDatabaseAuthenticationEnabled": true,
+		// Pinned: the pods verify the server against this CA's bundle (sslmode=verify-full).
+		"caCertIdentifier": compose.RDSCAIdentifier,
 
 		"backupRetentionPeriod": r.BackupRetentionDays,
 		"backupWindow":          r.BackupWindow,

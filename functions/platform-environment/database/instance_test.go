@@ -29,6 +29,7 @@ func TestInstance(t *testing.T) {
 			"manageMasterUserPassword":           true,
 			"masterUserSecretKmsKeyIdRef":        map[string]any{"name": "prod-database-kms-key"},
 			"iamDatabaseAuthenticationEnabled":   true,
+			"caCertIdentifier":                   "rds-ca-rsa2048-g1",
 			"backupRetentionPeriod":              int32(7),
 			"backupWindow":                       "03:00-04:00",
 			"maintenanceWindow":                  "sun:04:00-sun:05:00",

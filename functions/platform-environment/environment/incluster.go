@@ -54,6 +54,7 @@ func BuildInCluster(env *compose.Env, spec *incluster.Spec) InCluster {
 	out.Merge(ad.Result)
 	out.Merge(sec.Stores)
 	out.Merge(base.Namespaces())
+	out.Merge(base.RDSCABundles())
 	out.Merge(sec.AppSecrets)
 	out.Merge(sec.DatabaseAccess)
 	out.Merge(ck.DatabaseSetup)

@@ -38,9 +38,10 @@ func (b Builder) intValue(name, path string, def int64) int64 {
 	return def
 }
 
-// DatabaseURL is the template of database-url: the applications' own role over TLS.
+// DatabaseURL is the template of database-url: the applications' own role over TLS, verifying the server
+// against the mounted RDS CA bundle (rdsca.go) and its host name (verify-full).
 func (e Endpoints) DatabaseURL() string {
-	return fmt.Sprintf("postgresql://%s:{{ .dbpassword }}@%s:%d/%s?sslmode=require", AppDatabaseUser, e.DBHost, e.DBPort, e.DBName)
+	return fmt.Sprintf("postgresql://%s:{{ .dbpassword }}@%s:%d/%s?sslmode=verify-full&sslrootcert=%s", AppDatabaseUser, e.DBHost, e.DBPort, e.DBName, RDSCAPath)
 }
 
 // RedisURL is the template of redis-url: TLS (rediss) with the AUTH token.

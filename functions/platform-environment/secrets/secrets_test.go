@@ -29,7 +29,7 @@ func TestApplicationSecret(t *testing.T) {
 		"Owner":   {"", "spec.target.creationPolicy", "Owner"},
 		"Refresh": {"A rotated value arrives within the hour, without a render.", "spec.refreshInterval", "1h"},
 		"Templates": {"The URLs are templates over Secrets Manager values: endpoints are written in, values are not.", "spec.target.template.data", map[string]any{
-			"database-url": "postgresql://app:{{ .dbpassword }}@" + host + ":5432/consulting?sslmode=require",
+			"database-url": "postgresql://app:{{ .dbpassword }}@" + host + ":5432/consulting?sslmode=verify-full&sslrootcert=/etc/rds-ca/rds-ca.pem",
 			"redis-url":    "rediss://:{{ .redisauth | urlquery }}@" + cache + ":6379",
 			"jwt-secret":   "{{ .jwt }}",
 		}},

@@ -27,7 +27,7 @@ func (b *builder) deployment(a *App) compose.Result {
 }
 
 func (b *builder) deploymentManifest(a *App) map[string]any {
-	vols, mounts := appVolumes(a)
+	vols, mounts := podVolumes(a)
 	c := incluster.Container(incluster.ContainerOptions{
 		Name:      a.Name,
 		Image:     a.Image,

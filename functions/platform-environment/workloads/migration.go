@@ -20,7 +20,7 @@ func (b *builder) migrationJob(a *App) (string, bool) {
 // account, the migration's image and command.
 func (b *builder) migrationTemplate(a *App) map[string]any {
 	m := a.Migration
-	vols, mounts := appVolumes(a)
+	vols, mounts := podVolumes(a)
 	pod := incluster.PodSpec(incluster.PodOptions{
 		ServiceAccount: a.Name,
 		RestartPolicy:  "Never",
