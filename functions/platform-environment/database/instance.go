@@ -37,6 +37,7 @@ func instance(env *compose.Env, r v1alpha1.ResolvedDatabase) compose.Result {
 		}
 		return res
 	}
+	observedCA, _ := env.Observed.String(compose.Database, "status.atProvider.caCertIdentifier")
 	fp := map[string]any{
 		"identifier":              r.Identifier,
 		"engine":                  r.Engine,
@@ -59,8 +60,9 @@ func instance(env *compose.Env, r v1alpha1.ResolvedDatabase) compose.Result {
 		"masterUserSecretKmsKeyIdRef": env.Ref(kmsKey),
 		// IAM database authentication (FSBP RDS.10) lets workloads connect with their IAM role instead.
 		"iamDatabaseAuthenticationEnabled": true,
-		// Pinned: the pods verify the server against this CA's bundle (sslmode=verify-full).
-		"caCertIdentifier": compose.RDSCAIdentifier,
+		// Pinned: the pods verify the server against this CA's bundle (sslmode=verify-full); an instance
+		// already on another CA the bundle trusts keeps it (a change restarts the instance).
+		"caCertIdentifier": compose.RDSCAFor(observedCA),
 
 		"backupRetentionPeriod": r.BackupRetentionDays,
 		"backupWindow":          r.BackupWindow,
