@@ -81,10 +81,13 @@ func (b *builder) externalSecretsPolicy() (compose.PolicyDocument, bool, string)
 		},
 		{
 			// PushSecret fills the secrets Crossplane created (tagged managed-by: external-secrets) with the
-			// values the operator generates; it never creates or deletes secrets.
-			Sid:      "FillGeneratedSecrets",
-			Effect:   "Allow",
-			Action:   []string{"secretsmanager:PutSecretValue", "secretsmanager:TagResource", "secretsmanager:UntagResource"},
+			// values the operator generates; it never creates or deletes secrets. Each push also reconciles
+			// the secret's resource policy (v0.20.x reads it and deletes it when the PushSecret names
+			// none): without Get/DeleteResourcePolicy the first push of every generated secret fails.
+			Sid:    "FillGeneratedSecrets",
+			Effect: "Allow",
+			Action: []string{"secretsmanager:PutSecretValue", "secretsmanager:TagResource", "secretsmanager:UntagResource",
+				"secretsmanager:GetResourcePolicy", "secretsmanager:DeleteResourcePolicy"},
 			Resource: []string{own},
 		},
 	}, stmts...)

@@ -1,6 +1,8 @@
 package secrets
 
 import (
+	"strings"
+
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
 )
@@ -149,7 +151,7 @@ func (b *builder) generatedSecret(g incluster.Generated) compose.Result {
 					"kind":       "PushSecretMetadata",
 					// The tags the secret has (its managed-by tag is the operator's own): the operator
 					// replaces a pushed secret's tags with these.
-					"spec": map[string]any{"secretPushFormat": "string", "tags": b.pushedSecretTags()},
+					"spec": map[string]any{"secretPushFormat": "string", "tags": b.pushedSecretTags(g.Secret())},
 				},
 			}},
 		}
@@ -159,9 +161,21 @@ func (b *builder) generatedSecret(g incluster.Generated) compose.Result {
 	return res
 }
 
-// pushedSecretTags are the tags of a generated secret except managed-by, which the operator sets.
-func (b *builder) pushedSecretTags() map[string]any {
+// pushedSecretTags are the tags of a generated secret except managed-by, which the operator sets, and
+// with the crossplane-* tags the provider adds to the secret (crossplane-kind, -name, -providerconfig, as
+// observed in its spec): the operator replaces the secret's tags with these on every push, and without
+// them it would strip the provider's tags and the provider would put them back (churn on both sides).
+func (b *builder) pushedSecretTags(secret string) map[string]any {
 	t := b.Env.TagsFor(incluster.AppsComponent)
 	delete(t, compose.TagManagedBy)
+	if v, ok := b.Env.Observed.Value(secret, "spec.forProvider.tags"); ok {
+		if m, ok := v.(map[string]any); ok {
+			for k, val := range m {
+				if s, ok := val.(string); ok && strings.HasPrefix(k, "crossplane-") {
+					t[k] = s
+				}
+			}
+		}
+	}
 	return t
 }
