@@ -46,6 +46,7 @@ func (b *builder) externalSecretsPolicy() (compose.PolicyDocument, bool, string)
 		return compose.PolicyDocument{}, false, incluster.NeedAccount
 	}
 	own := b.Env.SecretsARNPattern(acct)
+	tenant, _ := b.TenantRoleARN()
 	return compose.Policy(
 		compose.Statement{
 			Sid:      "ReadEnvironmentSecrets",
@@ -63,6 +64,14 @@ func (b *builder) externalSecretsPolicy() (compose.PolicyDocument, bool, string)
 			Action: []string{"secretsmanager:PutSecretValue", "secretsmanager:TagResource", "secretsmanager:UntagResource",
 				"secretsmanager:GetResourcePolicy", "secretsmanager:DeleteResourcePolicy"},
 			Resource: []string{own},
+		},
+		compose.Statement{
+			// The application namespaces' stores name the tenant role (read-only), the only role the
+			// operator may assume; the admission policy keeps their SecretStores on it.
+			Sid:      "AssumeTenantRole",
+			Effect:   "Allow",
+			Action:   []string{"sts:AssumeRole"},
+			Resource: []string{tenant},
 		},
 	), true, ""
 }

@@ -93,3 +93,16 @@ func (b Builder) IdentityReady(id Identity) compose.Cond {
 
 // NeedAccount is what a policy that names the account waits for.
 const NeedAccount = "the AWS account (from any observed ARN)"
+
+// TenantRolePart names the application namespaces' secrets role in AWS (the secrets package renders it;
+// the operator's role may assume it).
+const TenantRolePart = "secrets-tenant"
+
+// TenantRoleARN is that role's ARN: its name is the function's, so it is known with the account.
+func (b Builder) TenantRoleARN() (string, bool) {
+	acct, ok := b.Account()
+	if !ok {
+		return "", false
+	}
+	return b.Env.ARN("iam", "", acct, "role/"+b.Env.AWSName(compose.RuleIAM, TenantRolePart)), true
+}

@@ -51,7 +51,7 @@ func (b *builder) databaseBootstrap() compose.Result {
 		m["metadata"].(map[string]any)["annotations"] = map[string]any{"eks.amazonaws.com/role-arn": arn}
 		// No pod runs as it: only the operator requests its tokens, for the store below.
 		m["automountServiceAccountToken"] = false
-		res.Add(b.Object(BootstrapSA, m, incluster.FromObject))
+		res.Add(b.Object(BootstrapSA, m, incluster.OnCreate))
 	}
 	if res.Gate(b.Env.Observed, BootstrapStore, b.InCluster(), b.ESOReady(), b.Env.Observed.ExistsCond(BootstrapSA)) {
 		m := incluster.Manifest("external-secrets.io/v1", "ClusterSecretStore", "", BootstrapName, nil)

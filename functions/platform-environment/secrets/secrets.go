@@ -30,7 +30,9 @@ type builder struct{ incluster.Builder }
 // Build renders the secrets. Nothing renders without External Secrets.
 func Build(env *compose.Env, spec *incluster.Spec) Output {
 	b := &builder{incluster.Builder{Env: env, Spec: spec}}
-	return Output{Stores: b.stores(), AppSecrets: b.appSecrets(), DatabaseAccess: b.databaseAccess()}
+	stores := b.stores()
+	stores.Merge(b.tenant())
+	return Output{Stores: stores, AppSecrets: b.appSecrets(), DatabaseAccess: b.databaseAccess()}
 }
 
 // appSecrets renders each application namespace's application secret with the keys its applications
