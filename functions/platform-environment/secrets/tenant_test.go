@@ -106,3 +106,38 @@ func TestStoreAdmission(t *testing.T) {
 		})
 	}
 }
+
+// TestStoresSplit: the application namespaces' store runs on the tenant role and admits only them; the
+// platform namespace's store (the operator's own role, which fills the generated secrets) only it, and
+// the PushSecrets and the platform's ExternalSecrets use it.
+func TestStoresSplit(t *testing.T) {
+	out, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
+	ext := it.Get(it.JSONCopy(t, it.Find(t, out, secrets.TenantRole).Object), "metadata.annotations").(map[string]any)["crossplane.io/external-name"].(string)
+	acct, _ := observed.AccountID()
+	app := it.ManifestOf(t, it.Find(t, out, incluster.SecretStore))
+	if got := it.Get(app, "spec.provider.aws.role"); got != "arn:aws:iam::"+acct+":role/"+ext {
+		t.Errorf("the application namespaces' store names the tenant role: %v", got)
+	}
+	if got := it.Get(app, "spec.conditions.0.namespaces").([]any); len(got) != 1 || got[0] != it.Namespace {
+		t.Errorf("only the application namespaces use it: %v", got)
+	}
+	plat := it.ManifestOf(t, it.Find(t, out, incluster.PlatformSecretStore))
+	if got := it.Get(plat, "spec.conditions.0.namespaces").([]any); len(got) != 1 || got[0] != incluster.PlatformNamespace {
+		t.Errorf("only the platform namespace uses the operator's own role: %v", got)
+	}
+	if it.Get(plat, "spec.provider.aws.role") != nil {
+		t.Errorf("the platform store runs on the operator's role")
+	}
+	push := it.ManifestOf(t, it.Find(t, out, incluster.JWTSecret.Push()))
+	if got := it.Get(push, "spec.secretStoreRefs.0.name"); got != incluster.PlatformSecretStoreName {
+		t.Errorf("PushSecrets use the platform store: %v", got)
+	}
+	smoke := it.ManifestOf(t, it.Find(t, out, incluster.SecretSmokeTest))
+	if got := it.Get(smoke, "spec.secretStoreRef.name"); got != incluster.PlatformSecretStoreName {
+		t.Errorf("the platform namespace's ExternalSecrets use its store: %v", got)
+	}
+	es := it.ManifestOf(t, it.Find(t, out, incluster.AppSecretObject(it.Namespace)))
+	if got := it.Get(es, "spec.secretStoreRef.name"); got != incluster.SecretStoreName {
+		t.Errorf("the application namespaces' ExternalSecrets use theirs: %v", got)
+	}
+}
