@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	admissionv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
@@ -31,6 +32,10 @@ var builtin = map[string]func() any{
 	"autoscaling/v2/HorizontalPodAutoscaler":   func() any { return &autoscalingv2.HorizontalPodAutoscaler{} },
 	"policy/v1/PodDisruptionBudget":            func() any { return &policyv1.PodDisruptionBudget{} },
 	"elbv2.k8s.aws/v1beta1/TargetGroupBinding": func() any { return &TargetGroupBinding{} },
+	"admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy": func() any { return &admissionv1.ValidatingAdmissionPolicy{} },
+	"admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding": func() any {
+		return &admissionv1.ValidatingAdmissionPolicyBinding{}
+	},
 }
 
 // TargetGroupBinding mirrors the AWS Load Balancer Controller's elbv2.k8s.aws/v1beta1 type

@@ -13,9 +13,8 @@ var esoIdentity = incluster.Identity{
 }
 
 // externalSecrets renders the External Secrets Operator. Its role reads this environment's secrets (the
-// names under compose.SecretsPrefix and RDS's managed master secret, with the database key to decrypt
-// it) and writes only the values it generates there (PushSecret, see the secrets package). The cluster belongs to
-// this one environment, so the operator's own identity is the stores' identity: no per-namespace roles.
+// names under compose.SecretsPrefix) and writes only the values it generates there (PushSecret, see the
+// secrets package). RDS's master secret is read only through the database bootstrap's store and role.
 func (b *builder) externalSecrets() compose.Result {
 	var res compose.Result
 	res.Merge(b.WorkloadIdentity(esoIdentity, b.externalSecretsPolicy))
@@ -38,55 +37,41 @@ func (b *builder) externalSecrets() compose.Result {
 	return res
 }
 
-// externalSecretsPolicy is the operator's policy: read and fill the environment's secrets, read the RDS
-// master secret (once the database reports it) and decrypt it with its key.
+// externalSecretsPolicy is the operator's policy: read and fill the environment's secrets. It does not
+// reach RDS's master secret (nor its key): only the database bootstrap's role does, which the operator's
+// own credentials cannot assume (secrets.databaseBootstrap).
 func (b *builder) externalSecretsPolicy() (compose.PolicyDocument, bool, string) {
 	acct, ok := b.Account()
 	if !ok {
 		return compose.PolicyDocument{}, false, incluster.NeedAccount
 	}
 	own := b.Env.SecretsARNPattern(acct)
-	read := []string{own}
-	var stmts []compose.Statement
-	if b.Spec.UsesSecret(incluster.SecretDatabaseURL) {
-		master, ok := b.MasterSecretARN()
-		if !ok {
-			return compose.PolicyDocument{}, false, "the database's master user secret (" + compose.Database + ")"
-		}
-		read = append(read, master)
-		// The master secret is encrypted with the database's key. Decrypt is allowed only through Secrets
-		// Manager and only for that secret (its ARN is the encryption context Secrets Manager passes), so
-		// the key ARN is not needed; it narrows the resource once RDS reports it.
-		key, ok := b.Env.Observed.String(compose.Database, "status.atProvider.masterUserSecret[0].kmsKeyId")
-		if !ok {
-			key = b.ARN("kms", "key/*")
-		}
-		stmts = append(stmts, compose.Statement{
-			Sid:      "DecryptDatabaseSecret",
-			Effect:   "Allow",
-			Action:   []string{"kms:Decrypt"},
-			Resource: []string{key},
-			Condition: map[string]map[string]any{"StringEquals": {
-				"kms:ViaService":                  compose.ServiceEndpoint("secretsmanager", b.Env.Region),
-				"kms:EncryptionContext:SecretARN": master,
-			}},
-		})
-	}
-	stmts = append([]compose.Statement{
-		{
+	tenant, _ := b.TenantRoleARN()
+	return compose.Policy(
+		compose.Statement{
 			Sid:      "ReadEnvironmentSecrets",
 			Effect:   "Allow",
 			Action:   []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"},
-			Resource: read,
-		},
-		{
-			// PushSecret fills the secrets Crossplane created (tagged managed-by: external-secrets) with the
-			// values the operator generates; it never creates or deletes secrets.
-			Sid:      "FillGeneratedSecrets",
-			Effect:   "Allow",
-			Action:   []string{"secretsmanager:PutSecretValue", "secretsmanager:TagResource", "secretsmanager:UntagResource"},
 			Resource: []string{own},
 		},
-	}, stmts...)
-	return compose.Policy(stmts...), true, ""
+		compose.Statement{
+			// PushSecret fills the secrets Crossplane created (tagged managed-by: external-secrets) with the
+			// values the operator generates; it never creates or deletes secrets. Each push also reconciles
+			// the secret's resource policy (v0.20.x reads it and deletes it when the PushSecret names
+			// none): without Get/DeleteResourcePolicy the first push of every generated secret fails.
+			Sid:    "FillGeneratedSecrets",
+			Effect: "Allow",
+			Action: []string{"secretsmanager:PutSecretValue", "secretsmanager:TagResource", "secretsmanager:UntagResource",
+				"secretsmanager:GetResourcePolicy", "secretsmanager:DeleteResourcePolicy"},
+			Resource: []string{own},
+		},
+		compose.Statement{
+			// The application namespaces' stores name the tenant role (read-only), the only role the
+			// operator may assume; the admission policy keeps their SecretStores on it.
+			Sid:      "AssumeTenantRole",
+			Effect:   "Allow",
+			Action:   []string{"sts:AssumeRole"},
+			Resource: []string{tenant},
+		},
+	), true, ""
 }

@@ -24,17 +24,6 @@ func (e *Env) OIDCIssuer() (string, bool) {
 // OIDCProviderARN returns the observed ARN of the cluster's IAM OIDC provider.
 func (e *Env) OIDCProviderARN() (string, bool) { return e.Observed.ARN(OIDCProvider) }
 
-// PodIdentityTrustPolicy is the unconditioned trust policy of a role that pods assume through EKS Pod
-// Identity: any cluster's association may hand the role to its pods. Only the applications' roles (apps)
-// still use it; they move to PodIdentityTrustFor. New roles use PodIdentityTrust.
-func PodIdentityTrustPolicy() PolicyDocument {
-	return Policy(Statement{
-		Effect:    "Allow",
-		Principal: map[string]any{"Service": "pods.eks.amazonaws.com"},
-		Action:    []string{"sts:AssumeRole", "sts:TagSession"},
-	})
-}
-
 // PodIdentityTrust is the trust policy of a role that pods of this environment's cluster assume through
 // EKS Pod Identity: the EKS Auth service (pods.eks.amazonaws.com) may assume the role and tag its session
 // only on behalf of this cluster, aws:SourceAccount the account and aws:SourceArn the cluster's ARN. An
@@ -107,7 +96,7 @@ func (e *Env) IRSATrustPolicy(namespace, serviceAccount string) (PolicyDocument,
 }
 
 // PodIdentityAssociation binds a role (a composed iam Role, by composition resource name) to a service
-// account of the new cluster. The role's trust policy must be PodIdentityTrustPolicy. Pods pick the
+// account of the new cluster. The role trusts Pod Identity through Env.PodIdentityTrustFor (this cluster, this service account). Pods pick the
 // role up when they start, so create the association before the workload that uses it; the
 // PodIdentityAgent add-on must run on the nodes.
 func (e *Env) PodIdentityAssociation(name, namespace, serviceAccount, role string) *MR {

@@ -9,8 +9,9 @@ import (
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/addons"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
-	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
 	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/secrets"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
 )
 
 // TestUnreadableStaysAsObserved: the holes of the former keep code. A resource that exists and whose
@@ -54,9 +55,9 @@ func TestUnreadableStaysAsObserved(t *testing.T) {
 				{incluster.SecretDatabaseSetup, "spec.forProvider.manifest"}},
 		},
 		"WorkloadPolicy": {
-			reason: "Without the account nor the observed policy, the policy is kept as observed, with its kind.",
-			name:   incluster.ESORelease+"-policy",
-			unset:  [][2]string{{compose.Database, "status.atProvider.masterUserSecret"}, {incluster.ESORelease+"-policy", "spec.forProvider.policy"}},
+			reason: "Without the master secret (the policy names it) nor the observed policy, the policy is kept as observed, with its kind.",
+			name:   secrets.BootstrapPolicy,
+			unset:  [][2]string{{compose.Database, "status.atProvider.masterUserSecret"}, {secrets.BootstrapPolicy, "spec.forProvider.policy"}},
 		},
 		"UsageWithoutItsUser": {
 			reason: "A Usage whose user is momentarily not observed stays while the spec wants it (FuzzObserved, 8159d9b).",

@@ -19,6 +19,7 @@ type SecretSource struct {
 // from Secrets Manager only. The Secret is refreshed hourly, so a rotated value arrives without a render.
 func ExternalSecret(namespace, name, target string, templates map[string]string, sources []SecretSource) map[string]any {
 	m := Manifest("external-secrets.io/v1", "ExternalSecret", namespace, name, nil)
+	_, store := StoreFor(namespace)
 	data := make([]any, 0, len(sources))
 	sort.Slice(sources, func(i, j int) bool { return sources[i].Variable < sources[j].Variable })
 	for _, s := range sources {
@@ -30,7 +31,7 @@ func ExternalSecret(namespace, name, target string, templates map[string]string,
 	}
 	m["spec"] = map[string]any{
 		"refreshInterval": "1h",
-		"secretStoreRef":  map[string]any{"kind": "ClusterSecretStore", "name": SecretStoreName},
+		"secretStoreRef":  map[string]any{"kind": "ClusterSecretStore", "name": store},
 		"target": map[string]any{
 			"name":           target,
 			"creationPolicy": "Owner",
@@ -71,7 +72,8 @@ func (b Builder) AppSecret(name, namespace string, keys []string) compose.Result
 			waits = append(waits, b.Env.Observed.ExistsCond(JWTSecret.Push()))
 		}
 	}
-	conds := append([]compose.Cond{b.InCluster(), b.ESOReady(), b.NamespaceExists(namespace), b.Env.Observed.ExistsCond(SecretStore)}, waits...)
+	store, _ := StoreFor(namespace)
+	conds := append([]compose.Cond{b.InCluster(), b.ESOReady(), b.NamespaceExists(namespace), b.Env.Observed.ExistsCond(store)}, waits...)
 	res.Merge(b.Usages(ExternalSecretsHolder, name, Holds{}))
 	if res.Gate(b.Env.Observed, name, conds...) {
 		res.Add(b.Object(name, ExternalSecret(namespace, AppSecretName, AppSecretName, templates, sources), FromObject))

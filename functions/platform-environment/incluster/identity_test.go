@@ -1,8 +1,13 @@
 package incluster_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 
 	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
 )
@@ -34,5 +39,43 @@ func TestIdentityBinding(t *testing.T) {
 	}
 	if it.Has(out, "apps-app-frontend-role") {
 		t.Errorf("an application without IAM statements gets no role (and no AWS credentials)")
+	}
+}
+
+// TestPodIdentityTrustIsScoped: EKS Pod Identity may assume a workload's role only for this account's
+// cluster and only with the identity's own namespace and service account as session tags (an association
+// made elsewhere for the role gets nothing).
+func TestPodIdentityTrustIsScoped(t *testing.T) {
+	out, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
+	env := it.Env("prod", observed)
+	acct, _ := observed.AccountID()
+	cases := map[string]struct {
+		prefix, namespace, sa string
+	}{
+		"Application": {"apps-app-backend", it.Namespace, "backend"},
+		"ESO":         {"releases-external-secrets", "external-secrets", "external-secrets"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			var doc compose.PolicyDocument
+			s := it.Get(it.JSONCopy(t, it.Find(t, out, tc.prefix+"-role").Object), "spec.forProvider.assumeRolePolicy").(string)
+			if err := json.Unmarshal([]byte(s), &doc); err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]map[string]any{
+				"StringEquals": {
+					"aws:SourceAccount":                         acct,
+					"aws:RequestTag/kubernetes-namespace":       tc.namespace,
+					"aws:RequestTag/kubernetes-service-account": tc.sa,
+				},
+				"ArnEquals": {"aws:SourceArn": "arn:aws:eks:" + it.Region + ":" + acct + ":cluster/" + env.ClusterName()},
+			}
+			if len(doc.Statement) != 1 {
+				t.Fatalf("one trust statement: %v", doc.Statement)
+			}
+			if diff := cmp.Diff(want, doc.Statement[0].Condition); diff != "" {
+				t.Errorf("the trust names the account, the cluster and the service account (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

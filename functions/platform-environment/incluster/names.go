@@ -30,8 +30,24 @@ const (
 // name, built and kept in sync by External Secrets.
 const AppSecretName = "app-secrets"
 
-// SecretStoreName is the ClusterSecretStore of AWS Secrets Manager in this environment's region.
+// SecretStoreName is the ClusterSecretStore of AWS Secrets Manager in this environment's region that the
+// application namespaces use (through the tenant role).
 const SecretStoreName = "aws-secrets-manager"
+
+// PlatformSecretStore (composition resource) is the ClusterSecretStore PlatformSecretStoreName of the
+// platform namespace, on the operator's own role: its PushSecrets and ExternalSecrets.
+const (
+	PlatformSecretStore     = "apps-secret-store-platform"
+	PlatformSecretStoreName = "platform-secrets"
+)
+
+// StoreFor is the store a namespace's ExternalSecrets use: its composition resource name and its name.
+func StoreFor(namespace string) (resource, name string) {
+	if namespace == PlatformNamespace {
+		return PlatformSecretStore, PlatformSecretStoreName
+	}
+	return SecretStore, SecretStoreName
+}
 
 // AppDatabaseUser is the PostgreSQL role the applications connect as: created by the database setup Job,
 // owner of what the migrations create; never the master user (whose password RDS rotates).

@@ -30,7 +30,9 @@ type builder struct{ incluster.Builder }
 // Build renders the secrets. Nothing renders without External Secrets.
 func Build(env *compose.Env, spec *incluster.Spec) Output {
 	b := &builder{incluster.Builder{Env: env, Spec: spec}}
-	return Output{Stores: b.stores(), AppSecrets: b.appSecrets(), DatabaseAccess: b.databaseAccess()}
+	stores := b.stores()
+	stores.Merge(b.tenant())
+	return Output{Stores: stores, AppSecrets: b.appSecrets(), DatabaseAccess: b.databaseAccess()}
 }
 
 // appSecrets renders each application namespace's application secret with the keys its applications
@@ -60,14 +62,15 @@ func (b *builder) appSecrets() compose.Result {
 
 // databaseAccess renders, when an application takes database-url, the ExternalSecret of the database
 // setup (see the checks package): the master credentials (from RDS's managed secret, JSON keys username
-// and password) and the generated application password. The master user is used by the setup Jobs only.
+// and password) and the generated application password, through the bootstrap's own store and role
+// (databaseBootstrap). The master user is used by the setup Jobs only.
 func (b *builder) databaseAccess() compose.Result {
-	var res compose.Result
+	res := b.databaseBootstrap()
 	if !b.Spec.Addons.ExternalSecrets.Enabled || !b.Spec.UsesSecret(incluster.SecretDatabaseURL) {
 		return res
 	}
 	master, masterOK := b.MasterSecretARN()
-	if res.Gate(b.Env.Observed, incluster.SecretDatabaseSetup, b.InCluster(), b.ESOReady(), b.NamespaceExists(incluster.PlatformNamespace), b.Env.Observed.ExistsCond(incluster.SecretStore),
+	if res.Gate(b.Env.Observed, incluster.SecretDatabaseSetup, b.InCluster(), b.ESOReady(), b.NamespaceExists(incluster.PlatformNamespace), b.Env.Observed.ExistsCond(BootstrapStore),
 		compose.Needs(masterOK, "the database's master user secret ("+compose.Database+")"), b.Env.Observed.ExistsCond(incluster.DatabasePassword.Push())) {
 		m := incluster.ExternalSecret(incluster.PlatformNamespace, "database-setup", "database-setup", map[string]string{
 			"PGUSER":          "{{ .username }}",
@@ -78,6 +81,8 @@ func (b *builder) databaseAccess() compose.Result {
 			{Variable: "password", Key: master, Property: "password"},
 			{Variable: "apppassword", Key: b.Env.SecretsPrefix() + incluster.DatabasePassword.Key},
 		})
+		// Through the bootstrap's store: the only one whose identity reaches the master secret.
+		m["spec"].(map[string]any)["secretStoreRef"] = map[string]any{"kind": "ClusterSecretStore", "name": BootstrapName}
 		res.Add(b.Object(incluster.SecretDatabaseSetup, m, incluster.FromObject))
 	}
 	res.Merge(b.Usages(incluster.ExternalSecretsHolder, incluster.SecretDatabaseSetup, incluster.Holds{}))

@@ -154,3 +154,51 @@ func TestDatabaseSetup(t *testing.T) {
 		t.Errorf("the role sync CronJob keeps the role's password in step with Secrets Manager")
 	}
 }
+
+// TestPushKeepsProviderTags: ESO replaces a pushed secret's tags with the PushSecret's; the provider's
+// crossplane-* tags (observed in the secret's spec) must be among them, or both sides fight over them.
+func TestPushKeepsProviderTags(t *testing.T) {
+	_, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
+	sec := it.JSONCopy(t, observed[incluster.JWTSecret.Secret()])
+	tags := it.Get(sec, "spec.forProvider.tags").(map[string]any)
+	provider := map[string]any{"crossplane-kind": "secret.secretsmanager.aws.m.upbound.io", "crossplane-name": "prod-x7k2p", "crossplane-providerconfig": "default"}
+	for k, v := range provider {
+		tags[k] = v
+	}
+	observed[incluster.JWTSecret.Secret()] = sec
+	out := it.Desired(t, it.Env("prod", observed), it.Seed(t))
+	pushed := it.Get(it.ManifestOf(t, it.Find(t, out, incluster.JWTSecret.Push())), "spec.data.0.metadata.spec.tags").(map[string]any)
+	for k, v := range provider {
+		if pushed[k] != v {
+			t.Errorf("the PushSecret must carry the provider's tag %s=%v (the operator would strip it): %v", k, v, pushed)
+		}
+	}
+	if pushed["managed-by"] != nil {
+		t.Errorf("managed-by is the operator's own: %v", pushed)
+	}
+}
+
+// TestPushMayReconcileResourcePolicy: ESO v0.20.x's push reads and deletes the secret's resource policy;
+// the operator's role must allow both on the environment's secrets (and nothing beyond them).
+func TestPushMayReconcileResourcePolicy(t *testing.T) {
+	out, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
+	env := it.Env("prod", observed)
+	acct, _ := observed.AccountID()
+	doc := it.PolicyOf(t, it.Find(t, out, incluster.ESORelease+"-policy"))
+	for _, want := range []string{"secretsmanager:GetResourcePolicy", "secretsmanager:DeleteResourcePolicy"} {
+		found := false
+		for _, s := range doc.Statement {
+			for _, a := range s.Action {
+				if a == want {
+					found = true
+					if diff := cmp.Diff([]string{env.SecretsARNPattern(acct)}, s.Resource); diff != "" {
+						t.Errorf("%s only on the environment's prefix (-want +got):\n%s", want, diff)
+					}
+				}
+			}
+		}
+		if !found {
+			t.Errorf("the operator's role lacks %s: the first push of every generated secret fails", want)
+		}
+	}
+}

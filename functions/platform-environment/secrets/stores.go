@@ -1,6 +1,8 @@
 package secrets
 
 import (
+	"strings"
+
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
 )
@@ -10,7 +12,8 @@ import (
 //     password (empty; filled once by External Secrets from a Password generator, never overwritten), and
 //     the cache AUTH token, copied from the control-plane Secret the provider generated it into by a
 //     SecretVersion that reads that Secret (so a new token flows through without a new render);
-//   - in the cluster: the ClusterSecretStore, the generators and PushSecrets.
+//   - in the cluster: the ClusterSecretStores (the application namespaces' on the tenant role, the
+//     platform namespace's on the operator's own), the generators and PushSecrets.
 //
 // The namespaces' ExternalSecrets follow in appSecrets, once the namespaces are rendered.
 func (b *builder) stores() compose.Result {
@@ -33,10 +36,15 @@ func (b *builder) stores() compose.Result {
 		res.Merge(b.redisBridge())
 	}
 
-	if res.Gate(b.Env.Observed, incluster.SecretStore, b.InCluster(), b.ESOReady()) {
-		res.Add(b.Object(incluster.SecretStore, b.secretStoreManifest(), incluster.FromObject))
+	tenant, tenantOK := b.TenantRoleARN()
+	if res.Gate(b.Env.Observed, incluster.SecretStore, b.InCluster(), b.ESOReady(), compose.Needs(tenantOK, incluster.NeedAccount)) {
+		res.Add(b.Object(incluster.SecretStore, b.secretStoreManifest(incluster.SecretStoreName, tenant, b.AppNamespaces()), incluster.FromObject))
 	}
 	res.Merge(b.Usages(incluster.ExternalSecretsHolder, incluster.SecretStore, incluster.Holds{}))
+	if res.Gate(b.Env.Observed, incluster.PlatformSecretStore, b.InCluster(), b.ESOReady()) {
+		res.Add(b.Object(incluster.PlatformSecretStore, b.secretStoreManifest(incluster.PlatformSecretStoreName, "", []string{incluster.PlatformNamespace}), incluster.FromObject))
+	}
+	res.Merge(b.Usages(incluster.ExternalSecretsHolder, incluster.PlatformSecretStore, incluster.Holds{}))
 	for _, g := range gens {
 		res.Merge(b.generatedSecret(g))
 	}
@@ -92,19 +100,22 @@ func (b *builder) redisTokenRef() (map[string]any, bool) {
 	return map[string]any{"name": name, "key": key}, true
 }
 
-// secretStoreManifest is the ClusterSecretStore of Secrets Manager. Without auth the operator uses its
-// own credentials (its Pod Identity role); only the namespaces of this environment may use the store.
-func (b *builder) secretStoreManifest() map[string]any {
-	m := incluster.Manifest("external-secrets.io/v1", "ClusterSecretStore", "", incluster.SecretStoreName, nil)
-	ns := []any{incluster.PlatformNamespace}
-	for _, n := range b.AppNamespaces() {
+// secretStoreManifest is a ClusterSecretStore of Secrets Manager that only the given namespaces may use.
+// Without a role the operator uses its own credentials (its Pod Identity role): the platform namespace's
+// store, which fills the generated secrets. The application namespaces' store names the tenant role
+// (read-only), which the operator assumes.
+func (b *builder) secretStoreManifest(name, role string, namespaces []string) map[string]any {
+	m := incluster.Manifest("external-secrets.io/v1", "ClusterSecretStore", "", name, nil)
+	ns := []any{}
+	for _, n := range namespaces {
 		ns = append(ns, n)
 	}
+	aws := map[string]any{"service": "SecretsManager", "region": b.Env.Region}
+	if role != "" {
+		aws["role"] = role
+	}
 	m["spec"] = map[string]any{
-		"provider": map[string]any{"aws": map[string]any{
-			"service": "SecretsManager",
-			"region":  b.Env.Region,
-		}},
+		"provider":   map[string]any{"aws": aws},
 		"conditions": []any{map[string]any{"namespaces": ns}},
 	}
 	return m
@@ -127,13 +138,13 @@ func (b *builder) generatedSecret(g incluster.Generated) compose.Result {
 		res.Add(b.Object(g.Generator(), m, incluster.OnCreate))
 	}
 	res.Merge(b.Usages(incluster.ExternalSecretsHolder, g.Generator(), incluster.Holds{}))
-	if res.Gate(b.Env.Observed, g.Push(), b.InCluster(), b.ESOReady(), b.Env.Observed.ExistsCond(g.Generator()), b.Env.Observed.ReadyCond(g.Secret()), b.Env.Observed.ExistsCond(incluster.SecretStore)) {
+	if res.Gate(b.Env.Observed, g.Push(), b.InCluster(), b.ESOReady(), b.Env.Observed.ExistsCond(g.Generator()), b.Env.Observed.ReadyCond(g.Secret()), b.Env.Observed.ExistsCond(incluster.PlatformSecretStore)) {
 		m := incluster.Manifest("external-secrets.io/v1alpha1", "PushSecret", incluster.PlatformNamespace, g.Key, nil)
 		m["spec"] = map[string]any{
 			"refreshInterval": "24h",
 			"updatePolicy":    "IfNotExists",
 			"deletionPolicy":  "None",
-			"secretStoreRefs": []any{map[string]any{"kind": "ClusterSecretStore", "name": incluster.SecretStoreName}},
+			"secretStoreRefs": []any{map[string]any{"kind": "ClusterSecretStore", "name": incluster.PlatformSecretStoreName}},
 			"selector": map[string]any{"generatorRef": map[string]any{
 				"apiVersion": "generators.external-secrets.io/v1alpha1",
 				"kind":       "Password",
@@ -149,7 +160,7 @@ func (b *builder) generatedSecret(g incluster.Generated) compose.Result {
 					"kind":       "PushSecretMetadata",
 					// The tags the secret has (its managed-by tag is the operator's own): the operator
 					// replaces a pushed secret's tags with these.
-					"spec": map[string]any{"secretPushFormat": "string", "tags": b.pushedSecretTags()},
+					"spec": map[string]any{"secretPushFormat": "string", "tags": b.pushedSecretTags(g.Secret())},
 				},
 			}},
 		}
@@ -159,9 +170,21 @@ func (b *builder) generatedSecret(g incluster.Generated) compose.Result {
 	return res
 }
 
-// pushedSecretTags are the tags of a generated secret except managed-by, which the operator sets.
-func (b *builder) pushedSecretTags() map[string]any {
+// pushedSecretTags are the tags of a generated secret except managed-by, which the operator sets, and
+// with the crossplane-* tags the provider adds to the secret (crossplane-kind, -name, -providerconfig, as
+// observed in its spec): the operator replaces the secret's tags with these on every push, and without
+// them it would strip the provider's tags and the provider would put them back (churn on both sides).
+func (b *builder) pushedSecretTags(secret string) map[string]any {
 	t := b.Env.TagsFor(incluster.AppsComponent)
 	delete(t, compose.TagManagedBy)
+	if v, ok := b.Env.Observed.Value(secret, "spec.forProvider.tags"); ok {
+		if m, ok := v.(map[string]any); ok {
+			for k, val := range m {
+				if s, ok := val.(string); ok && strings.HasPrefix(k, "crossplane-") {
+					t[k] = s
+				}
+			}
+		}
+	}
 	return t
 }

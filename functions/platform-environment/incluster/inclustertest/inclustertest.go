@@ -95,6 +95,7 @@ func Others(ready func(string) bool, apps ...string) map[string]map[string]any {
 		compose.ClusterProviderAccessPolicy: AWS("eks", "AccessPolicyAssociation", nil),
 		compose.NodeGroup:                   AWS("eks", "NodeGroup", map[string]any{"version": "1.35"}),
 		compose.PodIdentityAgent:            AWS("eks", "Addon", nil),
+		compose.OIDCProvider:                AWS("iam", "OpenIDConnectProvider", map[string]any{"url": "https://oidc.eks." + Region + ".amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"}),
 		compose.VPC:                         AWS("ec2", "VPC", nil),
 		compose.ApplicationLogGroup:         AWS("cloudwatchlogs", "Group", nil),
 		compose.Database: AWS("rds", "Instance", map[string]any{
