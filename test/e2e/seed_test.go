@@ -25,6 +25,9 @@ var (
 		"kms.aws.m.upbound.io/Key", "iam.aws.m.upbound.io/Role", "iam.aws.m.upbound.io/RolePolicyAttachment",
 		"elbv2.aws.m.upbound.io/LB", "s3.aws.m.upbound.io/Bucket",
 		"route53.aws.m.upbound.io/Zone", "cloudwatchlogs.aws.m.upbound.io/Group", "secretsmanager.aws.m.upbound.io/Secret",
+		// The account-wide aws-waf-logs-* resource policy every environment of the account and region shares
+		// (docs/security.md): never deleted by one of them, in any profile.
+		"cloudwatchlogs.aws.m.upbound.io/ResourcePolicy",
 		// The part of the network the protected resources need (keptNetwork says which).
 		"ec2.aws.m.upbound.io/VPC", "ec2.aws.m.upbound.io/Subnet", "ec2.aws.m.upbound.io/InternetGateway",
 		"ec2.aws.m.upbound.io/RouteTable", "ec2.aws.m.upbound.io/Route", "ec2.aws.m.upbound.io/RouteTableAssociation",
@@ -34,6 +37,7 @@ var (
 		"rds.aws.m.upbound.io/Instance", "elasticache.aws.m.upbound.io/ReplicationGroup", "kms.aws.m.upbound.io/Key",
 		"elbv2.aws.m.upbound.io/LB", "s3.aws.m.upbound.io/Bucket", "route53.aws.m.upbound.io/Zone",
 		"cloudwatchlogs.aws.m.upbound.io/Group", "secretsmanager.aws.m.upbound.io/Secret",
+		"cloudwatchlogs.aws.m.upbound.io/ResourcePolicy",
 		"ec2.aws.m.upbound.io/VPC", "ec2.aws.m.upbound.io/InternetGateway",
 	}
 	deletedKinds = []string{
