@@ -144,6 +144,7 @@ var ExternalNames = map[string]ExternalNameConfig{
 	"cloudwatchevents.aws.m.upbound.io/Rule":                      {"FormattedIdentifierUserDefinedNameLast(name, event_bus_name)", NameFromFunction},
 	"cloudwatchevents.aws.m.upbound.io/Target":                    {"FormattedIdentifierFromProvider(event_bus_name, rule, target_id)", NameFromParameters},
 	"cloudwatchlogs.aws.m.upbound.io/Group":                       {"NameAsIdentifier", NameFromFunction},
+	"cloudwatchlogs.aws.m.upbound.io/ResourcePolicy":              {"ParameterAsIdentifier(policy_name)", NameFromFunction},
 	"configservice.aws.m.upbound.io/ConfigRule":                   {"NameAsIdentifier", NameFromFunction},
 	"ec2.aws.m.upbound.io/DefaultSecurityGroup":                   {"IdentifierFromProvider (adopts the VPC's default group)", NameFromParameters},
 	"ec2.aws.m.upbound.io/EIP":                                    {"IdentifierFromProvider", NameFromAWS},
@@ -206,6 +207,7 @@ var ExternalNames = map[string]ExternalNameConfig{
 	"sns.aws.m.upbound.io/TopicSubscription":                      {"IdentifierFromProvider", NameFromAWS},
 	"wafv2.aws.m.upbound.io/WebACL":                               {"IdentifierFromProvider", NameFromAWS},
 	"wafv2.aws.m.upbound.io/WebACLAssociation":                    {"TemplatedStringAsIdentifier(web_acl_arn,resource_arn)", NameFromParameters},
+	"wafv2.aws.m.upbound.io/WebACLLoggingConfiguration":           {"TemplatedStringAsIdentifier(resource_arn)", NameFromParameters},
 }
 
 // KindKey is an object's "<API group>/<kind>", the key of ExternalNames.
