@@ -10,8 +10,17 @@ import (
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose/immutable"
 )
 
-// compare lists what changes from oldDesired to newDesired (nil: everything goes away).
-func compare(oldDesired, newDesired map[string]map[string]any, observed compose.Observed) View {
+// compare lists what changes from the old render to the new one (no objects: everything goes away).
+//
+// A resource a render kept as observed (compose.Assemble: no builder rendered it this pass, e.g. a superseded Job
+// while its successor waits, the old node group during its replacement) is the live object sent back as it is:
+// applying it changes nothing. So a resource the new render keeps is unchanged, and one the old render kept is
+// compared on the fields the new render sets only — the rest of the live object (late-initialised parameters,
+// managementPolicies and other API-server and provider defaults, the external-name annotation) is not Crossplane's
+// to change. Comparing a fresh render with a kept live copy field by field showed defaults as changes and the
+// external name as a blocked edit.
+func compare(oldRender, newRender rendered, observed compose.Observed) View {
+	oldDesired, newDesired := oldRender.objects, newRender.objects
 	var created, gone []string
 	v := View{Resources: []Resource{}}
 	for n, nu := range newDesired {
@@ -19,6 +28,12 @@ func compare(oldDesired, newDesired map[string]map[string]any, observed compose.
 		if !ok {
 			created = append(created, n)
 			continue
+		}
+		if newRender.kept[n] {
+			continue
+		}
+		if oldRender.kept[n] {
+			old = setBy(old, nu)
 		}
 		if reflect.DeepEqual(old, nu) {
 			continue
@@ -107,6 +122,26 @@ func compare(oldDesired, newDesired map[string]map[string]any, observed compose.
 		return a.Name < b.Name
 	})
 	return v
+}
+
+// setBy is live restricted to the fields desired sets: what an apply of desired can change. A list is compared
+// whole (an apply replaces an atomic list).
+func setBy(live, desired map[string]any) map[string]any {
+	out := make(map[string]any, len(desired))
+	for k, d := range desired {
+		l, ok := live[k]
+		if !ok {
+			continue
+		}
+		lm, lok := l.(map[string]any)
+		dm, dok := d.(map[string]any)
+		if lok && dok {
+			out[k] = setBy(lm, dm)
+			continue
+		}
+		out[k] = l
+	}
+	return out
 }
 
 func atRisk(r Resource) bool { return r.Data && (r.Action == Delete || r.Action == Replace) }

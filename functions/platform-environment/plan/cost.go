@@ -105,7 +105,7 @@ func budgetRefusal(err error) bool {
 func estimateOnly(xr *v1alpha1.PlatformEnvironment, observed compose.Observed) *v1alpha1.CostOutputs {
 	x := copyXR(xr)
 	x.Spec.Budget.MonthlyLimitUSD = nil
-	_, st, err := desired(x, observed)
+	_, _, st, err := desired(x, observed)
 	if err != nil {
 		return nil
 	}

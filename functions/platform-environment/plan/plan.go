@@ -149,6 +149,7 @@ func Compute(in Input) (*Plan, error) {
 type liveRender struct {
 	xr      *v1alpha1.PlatformEnvironment
 	desired map[string]map[string]any
+	kept    map[string]bool
 	status  v1alpha1.PlatformEnvironmentStatus
 	// refused: the live spec is an edit the budget refused.
 	refused bool
@@ -164,12 +165,12 @@ func renderLive(in Input) (liveRender, error) {
 	}
 	lv.xr = accepted(in.Old)
 	var err error
-	lv.desired, lv.status, err = desired(lv.xr, in.Observed)
+	lv.desired, lv.kept, lv.status, err = desired(lv.xr, in.Observed)
 	if budgetRefusal(err) {
 		lv.refused = true
 		x := copyXR(lv.xr)
 		x.Spec.Budget.MonthlyLimitUSD = nil
-		lv.desired, lv.status, err = desired(x, in.Observed)
+		lv.desired, lv.kept, lv.status, err = desired(x, in.Observed)
 		lv.status.Budget = lv.xr.Status.Budget
 	}
 	if err != nil {
@@ -192,7 +193,7 @@ func compute(in Input, lv liveRender) *Plan {
 	}
 	if in.New == nil {
 		p.Destroy = true
-		p.FirstReconcile = compare(oldDesired, nil, in.Observed)
+		p.FirstReconcile = compare(rendered{oldDesired, lv.kept}, rendered{}, in.Observed)
 		p.View = p.FirstReconcile
 		p.Cost = costDiff(before, nil)
 		if n := p.Summary.Orphan; n > 0 {
@@ -210,7 +211,7 @@ func compute(in Input, lv liveRender) *Plan {
 		// current price table's estimate): what the edit is judged against.
 		nu.Status.Budget = oldStatus.Budget
 	}
-	first, st, err := desired(nu, in.Observed)
+	first, firstKept, st, err := desired(nu, in.Observed)
 	if err != nil {
 		p.FirstReconcile = View{Resources: []Resource{}, Fatal: err.Error()}
 		p.View = p.FirstReconcile
@@ -223,8 +224,9 @@ func compute(in Input, lv liveRender) *Plan {
 	}
 	p.Cost = costDiff(before, costOf(st))
 	p.Cost.MonthlyLimitUSD = in.New.Spec.Budget.MonthlyLimitUSD
-	p.FirstReconcile = compare(oldDesired, first, in.Observed)
-	p.View = eventual(nu, st.Budget, in.Observed, oldDesired, first)
+	old := rendered{oldDesired, lv.kept}
+	p.FirstReconcile = compare(old, rendered{first, firstKept}, in.Observed)
+	p.View = eventual(nu, st.Budget, in.Observed, old, rendered{first, firstKept})
 	return p
 }
 
@@ -246,38 +248,38 @@ func live(old, nu *v1alpha1.PlatformEnvironment) *v1alpha1.PlatformEnvironment {
 // eventual walks New to a fixed point from the observed state (which is the observation of oldDesired), as the
 // day-2 property test does: an unchanged desired object keeps its observation, a changed or new one is observed
 // afresh (functions/platform-environment/observe), until a pass changes nothing.
-func eventual(xr *v1alpha1.PlatformEnvironment, budget *v1alpha1.BudgetStatus, observed compose.Observed, oldDesired, first map[string]map[string]any) View {
+func eventual(xr *v1alpha1.PlatformEnvironment, budget *v1alpha1.BudgetStatus, observed compose.Observed, old, first rendered) View {
 	opts := observe.Options{Namespace: xr.Namespace, Region: xr.Spec.Region}
-	obs, prev, des := observed, oldDesired, first
+	obs, prev, des := observed, old, first
 	xr = copyXR(xr)
 	for pass := 1; pass <= maxPasses; pass++ {
 		if pass > 1 {
 			xr.Status.Budget = budget // what the previous pass wrote
-			d, st, err := desired(xr, obs)
+			d, kept, st, err := desired(xr, obs)
 			budget = st.Budget
 			if err != nil {
-				v := compare(oldDesired, prev, observed)
+				v := compare(old, prev, observed)
 				v.Fatal, v.Passes = fmt.Sprintf("pass %d: %v", pass, err), pass
 				return v
 			}
-			des = d
+			des = rendered{d, kept}
 		}
 		next := compose.Observed{}
-		for n, d := range des {
-			if o, ok := obs[n]; ok && reflect.DeepEqual(prev[n], d) {
+		for n, d := range des.objects {
+			if o, ok := obs[n]; ok && reflect.DeepEqual(prev.objects[n], d) {
 				next[n] = o
 			} else {
 				next[n] = observeJSON(n, d, opts)
 			}
 		}
 		if reflect.DeepEqual(next, obs) {
-			v := compare(oldDesired, des, observed)
+			v := compare(old, des, observed)
 			v.Passes = pass
 			return v
 		}
 		obs, prev = next, des
 	}
-	v := compare(oldDesired, des, observed)
+	v := compare(old, des, observed)
 	v.Fatal, v.Passes = fmt.Sprintf("no fixed point after %d passes", maxPasses), maxPasses
 	return v
 }
@@ -285,16 +287,27 @@ func eventual(xr *v1alpha1.PlatformEnvironment, budget *v1alpha1.BudgetStatus, o
 // desired renders xr against observed and returns the desired objects by name, as JSON decodes them (the function
 // builds some values as Go types; the observed files and the simulation hold JSON numbers).
 // The status is the one the render writes; the budget guardrail reads its budget part back on the next pass.
-func desired(xr *v1alpha1.PlatformEnvironment, observed compose.Observed) (map[string]map[string]any, v1alpha1.PlatformEnvironmentStatus, error) {
+// kept names the resources the render kept as observed (compose.Assemble: no builder rendered them this pass).
+func desired(xr *v1alpha1.PlatformEnvironment, observed compose.Observed) (map[string]map[string]any, map[string]bool, v1alpha1.PlatformEnvironmentStatus, error) {
 	a, st, err := environment.Render(xr, observed)
 	if err != nil {
-		return nil, st, err
+		return nil, nil, st, err
 	}
 	out := make(map[string]map[string]any, len(a.Resources))
+	kept := map[string]bool{}
 	for _, r := range a.Resources {
 		out[r.Name] = jsonCopy(r.Object)
+		if r.Kept {
+			kept[r.Name] = true
+		}
 	}
-	return out, st, nil
+	return out, kept, st, nil
+}
+
+// rendered is one render's desired objects by composition resource name, and which of them it kept as observed.
+type rendered struct {
+	objects map[string]map[string]any
+	kept    map[string]bool
 }
 
 // copyXR deep-copies an XR (the API types have no generated DeepCopy).

@@ -89,7 +89,7 @@ func TestCompare(t *testing.T) {
 	}}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			v := compare(c.old, c.new, nil)
+			v := compare(rendered{objects: c.old}, rendered{objects: c.new}, nil)
 			got := map[string]string{}
 			for _, r := range v.Resources {
 				got[r.Name] = r.Action
@@ -187,6 +187,66 @@ func TestCostDiff(t *testing.T) {
 			}
 			if len(got.Components) != len(cost.Components) || got.Components[0].DiffUSD != c.network {
 				t.Errorf("components %+v: want all of cost.Components, network %+.2f", got.Components, c.network)
+			}
+		})
+	}
+}
+
+// asLive is obj as the API server and the provider hand it back: the defaults and the external name set.
+func asLive(obj map[string]any) map[string]any {
+	o := jsonCopy(obj)
+	o["metadata"].(map[string]any)["annotations"] = map[string]any{"crossplane.io/external-name": "setup"}
+	spec := o["spec"].(map[string]any)
+	spec["managementPolicies"] = []any{"*"}
+	spec["watch"] = false
+	spec["deletionPropagationPolicy"] = "Foreground"
+	return o
+}
+
+// TestCompareKept: a resource a render kept as observed is the live object sent back, so its defaults and external
+// name are not changes (found by the e2e plan-vs-reality check: a port edit planned three per-rollout Jobs, kept while
+// their successors waited, as blocked on the external-name annotation and managementPolicies).
+func TestCompareKept(t *testing.T) {
+	cases := []struct {
+		name     string
+		old, new rendered
+		want     map[string]string // name → action; absent: no change
+		fields   []string
+	}{{
+		name: "kept by the new render: unchanged, whatever the live defaults",
+		old:  rendered{objects: map[string]map[string]any{"jobs-setup": job("setup:1")}},
+		new:  rendered{objects: map[string]map[string]any{"jobs-setup": asLive(job("setup:1"))}, kept: map[string]bool{"jobs-setup": true}},
+		want: map[string]string{},
+	}, {
+		name: "kept by the old render, rendered afresh with the same fields: unchanged",
+		old:  rendered{objects: map[string]map[string]any{"jobs-setup": asLive(job("setup:1"))}, kept: map[string]bool{"jobs-setup": true}},
+		new:  rendered{objects: map[string]map[string]any{"jobs-setup": job("setup:1")}},
+		want: map[string]string{},
+	}, {
+		name:   "kept by the old render, rendered afresh with a new template: blocked on the template only",
+		old:    rendered{objects: map[string]map[string]any{"jobs-setup": asLive(job("setup:1"))}, kept: map[string]bool{"jobs-setup": true}},
+		new:    rendered{objects: map[string]map[string]any{"jobs-setup": job("setup:2")}},
+		want:   map[string]string{"jobs-setup": Blocked},
+		fields: []string{"spec.forProvider.manifest.spec.template.spec.containers"},
+	}}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v := compare(c.old, c.new, nil)
+			got := map[string]string{}
+			for _, r := range v.Resources {
+				got[r.Name] = r.Action
+			}
+			if !reflect.DeepEqual(got, c.want) {
+				t.Fatalf("actions %v, want %v: %+v", got, c.want, v.Resources)
+			}
+			if c.fields != nil {
+				var paths []string
+				for _, f := range v.Resources[0].Fields {
+					paths = append(paths, f.Path)
+				}
+				if !reflect.DeepEqual(paths, c.fields) {
+					t.Errorf("fields %v, want %v", paths, c.fields)
+				}
 			}
 		})
 	}
