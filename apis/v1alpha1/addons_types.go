@@ -41,8 +41,9 @@ type AddonsSpec struct {
 	// +optional
 	SmokeTest SmokeTestSpec `json:"smokeTest,omitempty"`
 
-	// LoadTest runs a k6 Job against the environment's own API (https://api.<domain>) after a
-	// successful smoke test, bounded in time. Off by default: it costs and scales the environment.
+	// LoadTest runs a k6 Job against the environment's API application inside the cluster (its
+	// Service, not the public edge), once per loadTest.runId, after a successful smoke test, bounded in
+	// time. Off by default: it costs and scales the environment.
 	// +kubebuilder:default={}
 	// +optional
 	LoadTest LoadTestSpec `json:"loadTest,omitempty"`
@@ -74,11 +75,19 @@ type SmokeTestSpec struct {
 // LoadTestSpec is the k6 load test. Default stages are the seed's: 2m to 100 users, 5m at 100, 2m to
 // 200, 5m at 200, 2m down to 0.
 type LoadTestSpec struct {
-	// Enabled runs the load test once per rollout, after the smoke test succeeded (default false).
+	// Enabled allows the load test (default false). It runs once per runId, never by itself.
 	// +optional
 	Enabled bool `json:"enabled,omitempty"`
 
-	// Path on https://api.<domain> the virtual users GET (default: the API application's health path).
+	// RunID starts one run: set it, or change it, to run the load test once more (e.g. the date or a
+	// change ticket), after the current rollout's smoke test succeeded. Nothing runs while it is empty:
+	// loading a production environment is a decision, not a step after every rollout.
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
+	// +optional
+	RunID string `json:"runId,omitempty"`
+
+	// Path on the API application the virtual users GET (default: its health path).
 	// +kubebuilder:validation:MaxLength=256
 	// +kubebuilder:validation:Pattern=`^/[^\s]*$`
 	// +optional

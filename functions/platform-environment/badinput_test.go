@@ -47,7 +47,6 @@ func app(apps []any, i int) map[string]any { return apps[i].(map[string]any) }
 func badInputs(t *testing.T) map[string]badInput {
 	seed := readXR(t, "seed-production")
 	dev := readXR(t, "dev")
-	prod := readXR(t, "prod")
 	manyTags := map[string]any{}
 	for i := 0; i < 41; i++ {
 		manyTags[fmt.Sprintf("k%d", i)] = "v"
@@ -148,7 +147,6 @@ func badInputs(t *testing.T) map[string]badInput {
 		"AppAutoscalingMinAboveMax": {reason: "The autoscaler's minimum above its maximum.", xr: withApps(seed, func(a []any) {
 			app(a, 0)["autoscaling"] = map[string]any{"minReplicas": 12, "maxReplicas": 10}
 		}), field: "].autoscaling", where: both},
-		"LoadTestWithoutDomain": {reason: "The load test targets https://api.<domain>.", xr: set(set(prod, "domain", nil), "addons.loadTest", map[string]any{"enabled": true}), field: "spec", where: inFunction},
 	}
 }
 

@@ -169,6 +169,7 @@ var day2Values = map[string][]any{
 	"spec.addons.loadBalancerController.version":          {"1.12.0", "1.11.0"},
 	"spec.addons.metricsServer.version":                   {"3.12.1", "3.12.0"},
 	"spec.addons.loadTest.path":                           {"/day2", "/"},
+	"spec.addons.loadTest.runId":                          {"2026-12-02", "r2"},
 	"spec.applications[].args":                            {[]any{"--day2"}},
 	"spec.applications[].command":                         {[]any{"/bin/day2"}},
 	"spec.applications[].config":                          {map[string]any{"DAY2_EDIT": "1"}},

@@ -112,6 +112,7 @@ func renderedNames(t *testing.T, c nameCase) string {
 	xr, observed := fuzzInput(loadFuzzBase(t), c.example, c.stage, c.specProg, c.obsProg)
 	rsp := runRequest(t, xr, observed)
 	if msg := fatal(rsp); msg != "" {
+		t.Logf("%s: fatal: %s", c.file, msg)
 		return "fatal\n"
 	}
 	var lines []string

@@ -84,7 +84,7 @@ func TestAddonSwitches(t *testing.T) {
 	env := it.Env("prod", observed)
 	env.DeletionProtection = false
 	out := it.Desired(t, env, r)
-	for _, n := range []string{addons.AutoscalerRelease, addons.AutoscalerRelease+"-role", addons.FluentBitRelease, addons.FluentBitRelease+"-policy"} {
+	for _, n := range []string{addons.AutoscalerRelease, addons.AutoscalerRelease + "-role", addons.FluentBitRelease, addons.FluentBitRelease + "-policy"} {
 		if !it.Has(full, n) {
 			t.Fatalf("%s is not rendered with every add-on on", n)
 		}
@@ -95,7 +95,7 @@ func TestAddonSwitches(t *testing.T) {
 	if v := it.Get(it.JSONCopy(t, it.Find(t, out, addons.MetricsServerRelease).Object), "spec.forProvider.chart.version"); v != "3.13.1" {
 		t.Errorf("a spec version upgrades the release in place, got %v", v)
 	}
-	for _, n := range []string{addons.AutoscalerRelease, addons.FluentBitRelease+"-policy"} {
+	for _, n := range []string{addons.AutoscalerRelease, addons.FluentBitRelease + "-policy"} {
 		if _, ok := observed[n]; !ok || it.Has(out, n) {
 			t.Errorf("%s: what the spec removed is retired (observed, then not desired)", n)
 		}
@@ -127,14 +127,14 @@ func TestPolicies(t *testing.T) {
 		sid    string
 		want   []string
 	}{
-		"FluentBitOneGroup": {"Fluent Bit writes the application log group only.", addons.FluentBitRelease+"-policy", "WriteApplicationLogs", []string{
+		"FluentBitOneGroup": {"Fluent Bit writes the application log group only.", addons.FluentBitRelease + "-policy", "WriteApplicationLogs", []string{
 			"arn:aws:logs:us-east-1:" + acct + ":log-group:" + env.ApplicationLogGroupName(),
 			"arn:aws:logs:us-east-1:" + acct + ":log-group:" + env.ApplicationLogGroupName() + ":log-stream:*",
 		}},
-		"AutoscalerOwnNodeGroups": {"The autoscaler describes this cluster's node groups only.", addons.AutoscalerRelease+"-policy", "DescribeNodeGroups", []string{
+		"AutoscalerOwnNodeGroups": {"The autoscaler describes this cluster's node groups only.", addons.AutoscalerRelease + "-policy", "DescribeNodeGroups", []string{
 			"arn:aws:eks:us-east-1:" + acct + ":nodegroup/" + env.ClusterName() + "/*/*",
 		}},
-		"ESOEnvironmentSecrets": {"External Secrets fills only the environment's secrets.", incluster.ESORelease+"-policy", "FillGeneratedSecrets", []string{
+		"ESOEnvironmentSecrets": {"External Secrets fills only the environment's secrets.", incluster.ESORelease + "-policy", "FillGeneratedSecrets", []string{
 			env.SecretsARNPattern(acct),
 		}},
 		"BackendSecrets": {"The backend's $(…) variables are replaced.", "apps-app-backend-policy", "ReadEnvironmentSecrets", []string{

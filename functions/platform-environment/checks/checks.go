@@ -25,14 +25,12 @@ const (
 var seedLoadStages = []incluster.Stage{{Minutes: 2, Target: 100}, {Minutes: 5, Target: 100}, {Minutes: 2, Target: 200}, {Minutes: 5, Target: 200}, {Minutes: 2, Target: 0}}
 
 // Resolve applies the checks' defaults: the smoke test is on unless switched off, the load test off
-// unless switched on (and then it needs spec.domain).
-func Resolve(s v1alpha1.AddonsSpec, domain string) (incluster.Checks, error) {
+// unless switched on. The load test targets the API application's Service inside the cluster, so it
+// needs no domain.
+func Resolve(s v1alpha1.AddonsSpec) (incluster.Checks, error) {
 	c := incluster.Checks{SmokeTest: s.SmokeTest.Enabled == nil || *s.SmokeTest.Enabled}
 	if s.LoadTest.Enabled {
-		if domain == "" {
-			return c, compose.Invalid("spec.addons.loadTest.enabled", "set spec.domain or turn the load test off", "the load test targets https://api.<domain>")
-		}
-		lt := &incluster.LoadTest{Path: s.LoadTest.Path, MaxResponseMs: 500, Stages: seedLoadStages}
+		lt := &incluster.LoadTest{RunID: s.LoadTest.RunID, Path: s.LoadTest.Path, MaxResponseMs: 500, Stages: seedLoadStages}
 		if s.LoadTest.MaxResponseTimeMilliseconds != nil {
 			lt.MaxResponseMs = *s.LoadTest.MaxResponseTimeMilliseconds
 		}

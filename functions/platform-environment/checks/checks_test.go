@@ -1,6 +1,7 @@
 package checks_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -10,9 +11,9 @@ import (
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/checks"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
-	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
-	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
 	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
 )
 
 func TestSmokeTest(t *testing.T) {
@@ -71,6 +72,23 @@ func TestSmokeTestFailureInStatus(t *testing.T) {
 	}
 }
 
+// TestLoadTestNeedsARun: enabled without loadTest.runId, no load test Job renders, however many rollouts
+// there are (a production load test is an explicit action); a run id starts one.
+func TestLoadTestNeedsARun(t *testing.T) {
+	noRun := it.LoadTested(t)
+	noRun.Checks.LoadTest.RunID = ""
+	out, _ := it.Walk(t, "prod", noRun, it.All, it.Others(it.All, "backend", "frontend"))
+	for _, n := range it.Names(out) {
+		if strings.HasPrefix(n, checks.LoadTestPrefix) {
+			t.Errorf("%s renders without a requested run", n)
+		}
+	}
+	out, _ = it.Walk(t, "prod", it.LoadTested(t), it.All, it.Others(it.All, "backend", "frontend"))
+	if !slices.ContainsFunc(it.Names(out), func(n string) bool { return strings.HasPrefix(n, checks.LoadTestPrefix) }) {
+		t.Errorf("a run id renders the load test: %v", it.Names(out))
+	}
+}
+
 func TestLoadTest(t *testing.T) {
 	notSmoked := notReadyPrefix(checks.SmokeTestPrefix)
 	out, _ := it.Walk(t, "prod", it.LoadTested(t), notSmoked, it.Others(notSmoked, "backend", "frontend"))
@@ -85,12 +103,18 @@ func TestLoadTest(t *testing.T) {
 	s, _ := it.ManifestOf(t, it.Find(t, out, load+"-script"))["data"].(map[string]any)["script.js"].(string)
 	for _, want := range []string{
 		"{ duration: '2m', target: 100 }", "{ duration: '5m', target: 200 }", "{ duration: '2m', target: 0 }",
-		"http.get('https://api.cloudpartner.pro/health')", "'status is 200': (r) => r.status === 200", "r.timings.duration < 500",
+		// The backend's Service inside the cluster, not https://api.<domain>: through the edge every virtual
+		// user is one NAT address that the WAF's per-IP rate rule blocks.
+		"http.get('http://backend.cloud-consulting.svc.cluster.local:8061/health')", "'status is 200': (r) => r.status === 200", "r.timings.duration < 500",
 		"checks: ['rate>0.99']",
+		"sleep(1);", // think time: a virtual user is a user
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the k6 script lacks %q:\n%s", want, s)
 		}
+	}
+	if strings.Contains(s, "https://") {
+		t.Errorf("the k6 script reaches the public edge:\n%s", s)
 	}
 	// 16 minutes of stages plus the 5-minute margin.
 	if got := it.Get(job, "spec.activeDeadlineSeconds"); got != float64(16*60+300) {

@@ -10,8 +10,8 @@ import (
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose/immutable"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/environment"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
-	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
 	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
 )
 
 // jobNames are the composition resource names of the current per-rollout and per-version Jobs, by prefix.
@@ -42,7 +42,9 @@ func TestJobNamesFollowTheirTemplates(t *testing.T) {
 	_, observed := it.Walk(t, "prod", base(), it.All, it.Others(it.All, "backend", "frontend"))
 	migrate := workloads.MigrationPrefix("backend")
 	// rollout: an edit of a Deployment is a new rollout once applied, and each rollout is tested again.
-	rollout := func(more ...string) []string { return append([]string{checks.SmokeTestPrefix, checks.LoadTestPrefix}, more...) }
+	// A rollout renames the smoke test; the load test is named after its run (loadTest.runId), so no rollout
+	// starts one.
+	rollout := func(more ...string) []string { return append([]string{checks.SmokeTestPrefix}, more...) }
 	cases := map[string]struct {
 		spec     func(r *incluster.Spec)
 		observed func(o compose.Observed)
@@ -68,19 +70,20 @@ func TestJobNamesFollowTheirTemplates(t *testing.T) {
 		"external secrets":                      {spec: func(r *incluster.Spec) { r.Addons.ExternalSecrets.Enabled = false }, renamed: []string{checks.SmokeTestPrefix}},
 		"load test stages":                      {spec: func(r *incluster.Spec) { r.Checks.LoadTest.Stages = []incluster.Stage{{Minutes: 1, Target: 5}} }, renamed: []string{checks.LoadTestPrefix}},
 		"load test path":                        {spec: func(r *incluster.Spec) { r.Checks.LoadTest.Path = "/api/ping" }, renamed: []string{checks.LoadTestPrefix}},
+		"load test run id (one more run)":       {spec: func(r *incluster.Spec) { r.Checks.LoadTest.RunID = "r2" }, renamed: []string{checks.LoadTestPrefix}},
 		"probe (a new rollout)":                 {spec: func(r *incluster.Spec) { r.Apps[0].Liveness.Path = "/live" }, renamed: rollout()},
 		"replicas (the HPA's: no Job reads it)": {spec: func(r *incluster.Spec) { r.Apps[0].Replicas = 5 }},
 		"database address": {observed: func(o compose.Observed) {
 			setAt(o[compose.Database], "status.atProvider.address", "replaced.abcdefghijkl.us-east-1.rds.amazonaws.com")
 		},
-			renamed: []string{checks.SmokeTestPrefix, checks.DatabaseSetupPrefix, checks.LoadTestPrefix}}, // a new rollout: tests again
+			renamed: []string{checks.SmokeTestPrefix, checks.DatabaseSetupPrefix}}, // a new rollout: the smoke test again
 		"database port": {observed: func(o compose.Observed) { setAt(o[compose.Database], "status.atProvider.port", 5433.0) },
 			renamed: []string{checks.SmokeTestPrefix, checks.DatabaseSetupPrefix}},
 		"database name": {observed: func(o compose.Observed) { setAt(o[compose.Database], "spec.forProvider.dbName", "other") },
 			renamed: []string{checks.SmokeTestPrefix, checks.DatabaseSetupPrefix}},
 		"cache endpoint": {observed: func(o compose.Observed) {
 			setAt(o[compose.CacheReplicationGroup], "status.atProvider.primaryEndpointAddress", "master.replaced.abcdef.use1.cache.amazonaws.com")
-		}, renamed: []string{checks.SmokeTestPrefix, checks.LoadTestPrefix}}, // a new rollout: tests again
+		}, renamed: []string{checks.SmokeTestPrefix}}, // a new rollout: the smoke test again
 	}
 	before := jobNames(t, it.Env("prod", observed), base())
 	rendered := map[string]map[string]any{}

@@ -15,20 +15,19 @@ func TestResolve(t *testing.T) {
 	cases := map[string]struct {
 		reason string
 		spec   v1alpha1.AddonsSpec
-		domain string
 		want   incluster.Checks
 		err    string
 	}{
-		"Defaults": {"The smoke test is on, the load test off.", v1alpha1.AddonsSpec{}, "", incluster.Checks{SmokeTest: true}, ""},
-		"SmokeOff": {"The smoke test can be switched off.", v1alpha1.AddonsSpec{SmokeTest: v1alpha1.SmokeTestSpec{Enabled: &off}}, "", incluster.Checks{}, ""},
-		"LoadTest": {"The load test takes the seed's stages and 500 ms.", v1alpha1.AddonsSpec{LoadTest: v1alpha1.LoadTestSpec{Enabled: true}}, "example.com",
+		"Defaults": {"The smoke test is on, the load test off.", v1alpha1.AddonsSpec{}, incluster.Checks{SmokeTest: true}, ""},
+		"SmokeOff": {"The smoke test can be switched off.", v1alpha1.AddonsSpec{SmokeTest: v1alpha1.SmokeTestSpec{Enabled: &off}}, incluster.Checks{}, ""},
+		"LoadTest": {"The load test takes the seed's stages and 500 ms, and needs no domain (it targets a Service).", v1alpha1.AddonsSpec{LoadTest: v1alpha1.LoadTestSpec{Enabled: true}},
 			incluster.Checks{SmokeTest: true, LoadTest: &incluster.LoadTest{MaxResponseMs: 500, Stages: seedLoadStages}}, ""},
-		"LoadTestNeedsDomain": {"The load test targets https://api.<domain>.", v1alpha1.AddonsSpec{LoadTest: v1alpha1.LoadTestSpec{Enabled: true}}, "",
-			incluster.Checks{}, "spec.addons.loadTest.enabled"},
+		"LoadTestRun": {"A run id is carried.", v1alpha1.AddonsSpec{LoadTest: v1alpha1.LoadTestSpec{Enabled: true, RunID: "r1"}},
+			incluster.Checks{SmokeTest: true, LoadTest: &incluster.LoadTest{RunID: "r1", MaxResponseMs: 500, Stages: seedLoadStages}}, ""},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got, err := Resolve(tc.spec, tc.domain)
+			got, err := Resolve(tc.spec)
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Errorf("%s: error %v, want one naming %s", tc.reason, err, tc.err)

@@ -87,11 +87,13 @@ func pruned(v any) any {
 	return p
 }
 
-// tests renders the smoke test after every rollout and, when enabled, the load test after the smoke test
-// succeeded. When the rollout is not settled, the Jobs there are stay as they are.
+// tests renders the smoke test after every rollout and, when a run is requested (loadTest.runId), the
+// load test once per run after the smoke test succeeded. When the rollout is not settled, the Jobs there
+// are stay as they are.
 func (b *builder) tests() compose.Result {
 	var res compose.Result
-	if !b.Spec.Checks.SmokeTest && b.Spec.Checks.LoadTest == nil {
+	lt := b.requestedLoadTest()
+	if !b.Spec.Checks.SmokeTest && lt == nil {
 		return res
 	}
 	if b.Spec.Checks.SmokeTest && b.Spec.Addons.ExternalSecrets.Enabled {
@@ -103,7 +105,7 @@ func (b *builder) tests() compose.Result {
 	if b.Spec.Checks.SmokeTest {
 		res.Supersede(SmokeTestPrefix, smoke)
 	}
-	if b.Spec.Checks.LoadTest != nil {
+	if lt != nil {
 		res.Supersede(LoadTestPrefix, load)
 	}
 	if !ok {
@@ -113,7 +115,7 @@ func (b *builder) tests() compose.Result {
 	if b.Spec.Checks.SmokeTest {
 		res.Merge(b.smokeTest(smoke, smoke[len(SmokeTestPrefix):]))
 	}
-	if lt := b.Spec.Checks.LoadTest; lt != nil {
+	if lt != nil {
 		after := compose.Known(true, "")
 		if b.Spec.Checks.SmokeTest {
 			after = compose.Known(b.Env.Observed.Ready(smoke), "the smoke test "+smoke+" to succeed")
@@ -133,10 +135,19 @@ func (b *builder) testNames() (smoke, load string, ok bool) {
 	// path), so its name hashes the template too: a new template is a new Job, never an in-place edit of
 	// an immutable field. The load test's template holds nothing but its own name and constants.
 	smoke = SmokeTestPrefix + incluster.Hash(id, compose.MustJSON(b.smokeTestTemplate(b.Endpoints())))
-	if lt := b.Spec.Checks.LoadTest; lt != nil {
-		load = LoadTestPrefix + incluster.Hash(id, compose.MustJSON(lt))
+	// The load test is named after its run, not the rollout: a rollout never starts one.
+	if lt := b.requestedLoadTest(); lt != nil {
+		load = LoadTestPrefix + incluster.Hash(lt.RunID, compose.MustJSON(lt))
 	}
 	return smoke, load, true
+}
+
+// requestedLoadTest is the load test when it is enabled and a run is requested (loadTest.runId), else nil.
+func (b *builder) requestedLoadTest() *incluster.LoadTest {
+	if lt := b.Spec.Checks.LoadTest; lt != nil && lt.RunID != "" {
+		return lt
+	}
+	return nil
 }
 
 // smokeTest renders the seed's infrastructure checks as a Job in the platform namespace: pg_isready
@@ -212,16 +223,27 @@ test "$reply" = PONG && echo "cache: PONG"`},
 	return map[string]any{"spec": incluster.PodSpec(incluster.PodOptions{RestartPolicy: "Never", InitContainers: steps[:len(steps)-1], Containers: []any{last}, RunAsUser: 70})}
 }
 
-// loadTest renders the k6 load test: the seed's script (GET of https://api.<domain><path>, checks on
-// status 200 and response time) with its stages, as a ConfigMap and a Job bounded by the stages' length
-// plus a margin. Thresholds on the checks make k6, and so the Job, fail when they do not hold.
+// loadTest renders the k6 load test: the seed's script (GET of the API application's path through its
+// Service, checks on status 200 and response time, a second of think time per iteration) with its stages,
+// as a ConfigMap and a Job bounded by the stages' length plus a margin. Thresholds on the checks make k6,
+// and so the Job, fail when they do not hold.
+//
+// Inside the cluster on purpose: through https://api.<domain> every virtual user would leave by a NAT
+// gateway and come back through the ALB and the WAF as one source IP, which the WAF's per-IP rate rule
+// blocks within seconds — and with it every other pod of that zone calling the public edge. The edge is
+// the smoke test's and the health check's to prove; the load test measures the application.
 func (b *builder) loadTest(name string, lt *incluster.LoadTest, after compose.Cond) compose.Result {
 	var res compose.Result
+	target, ok := b.loadTarget()
+	if !ok {
+		res.Wait(incluster.AppsComponent, "the load test needs a routed application to load")
+		return res
+	}
 	path := lt.Path
 	if path == "" {
-		path = b.apiHealthPath()
+		path = target.Route.HealthCheckPath
 	}
-	url := "https://api." + b.Spec.Domain + path
+	url := fmt.Sprintf("http://%s.%s.svc.cluster.local:%d%s", target.Name, target.Namespace, target.Port, path)
 	var stages []string
 	total := int64(0)
 	for _, s := range lt.Stages {
@@ -229,7 +251,7 @@ func (b *builder) loadTest(name string, lt *incluster.LoadTest, after compose.Co
 		total += int64(s.Minutes) * 60
 	}
 	script := fmt.Sprintf(`import http from 'k6/http';
-import { check } from 'k6';
+import { check, sleep } from 'k6';
 
 export const options = {
   stages: [
@@ -247,6 +269,8 @@ export default function () {
     'status is 200': (r) => r.status === 200,
     'response time < %dms': (r) => r.timings.duration < %d,
   });
+  // Think time: a virtual user is a user, not a request loop.
+  sleep(1);
 }
 `, strings.Join(stages, "\n"), lt.MaxResponseMs, url, lt.MaxResponseMs, lt.MaxResponseMs)
 
@@ -285,12 +309,21 @@ export default function () {
 	return res
 }
 
-// apiHealthPath is the health path of the application that serves /api/* (the seed's backend), else /.
-func (b *builder) apiHealthPath() string {
-	for _, a := range b.Spec.Apps {
-		if a.Route != nil && slices.Contains(a.Route.PathPatterns, "/api/*") {
-			return a.Route.HealthCheckPath
+// loadTarget is the application the load test loads: the one that serves /api/* (the seed's backend),
+// else the first routed one.
+func (b *builder) loadTarget() (*incluster.App, bool) {
+	var first *incluster.App
+	for i := range b.Spec.Apps {
+		a := &b.Spec.Apps[i]
+		if a.Route == nil {
+			continue
+		}
+		if slices.Contains(a.Route.PathPatterns, "/api/*") {
+			return a, true
+		}
+		if first == nil {
+			first = a
 		}
 	}
-	return "/"
+	return first, first != nil
 }

@@ -26,7 +26,7 @@ func ResolveInCluster(apps []v1alpha1.ApplicationSpec, addonsSpec v1alpha1.Addon
 	}
 	s.Addons = addons.Resolve(addonsSpec)
 	var err error
-	if s.Checks, err = checks.Resolve(addonsSpec, domain); err != nil {
+	if s.Checks, err = checks.Resolve(addonsSpec); err != nil {
 		return s, err
 	}
 	s.Apps, err = workloads.Resolve(apps, s.Addons, xrNamespace, domain)

@@ -6,9 +6,9 @@ import (
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
-	"github.com/cloudpartner/platform-environment/test/validate"
 	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
 	tapps "github.com/cloudpartner/platform-environment/test/apps"
+	"github.com/cloudpartner/platform-environment/test/validate"
 )
 
 // TestRenderedObjectsValid validates everything the package renders, at every stage of a walk and for

@@ -9,8 +9,8 @@ import (
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
-	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
 	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
 )
 
 func TestAccessGating(t *testing.T) {
@@ -106,7 +106,7 @@ func TestUsages(t *testing.T) {
 		"ConfigKeepsAccess":  {"… and the provider's cluster-admin.", compose.ClusterProviderAccessPolicy, incluster.KubernetesConfig, "AccessPolicyAssociation", "ProviderConfig"},
 		"BindingKeepsLBC":    {"A TargetGroupBinding's finalizer needs the controller.", incluster.LBCRelease, workloads.BindingObject("backend"), "Release", "Object"},
 		"BindingKeepsTG":     {"… and the target group it deregisters from.", compose.TargetGroup("backend"), workloads.BindingObject("backend"), "LBTargetGroup", "Object"},
-		"LBCKeepsRole":       {"The controller keeps its AWS identity while it cleans up.", incluster.LBCRelease+"-role", incluster.LBCRelease, "Role", "Release"},
+		"LBCKeepsRole":       {"The controller keeps its AWS identity while it cleans up.", incluster.LBCRelease + "-role", incluster.LBCRelease, "Role", "Release"},
 		"LBCKeepsNodes":      {"… and nodes to run on.", compose.NodeGroup, incluster.LBCRelease, "NodeGroup", "Release"},
 		"SecretKeepsESO":     {"ExternalSecrets carry the operator's finalizer.", incluster.ESORelease, incluster.AppSecretObject(it.Namespace), "Release", "Object"},
 	}

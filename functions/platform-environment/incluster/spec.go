@@ -116,6 +116,8 @@ type Checks struct {
 
 // LoadTest is the k6 run.
 type LoadTest struct {
+	// RunID names one requested run; empty: none requested.
+	RunID         string
 	Path          string
 	Stages        []Stage
 	MaxResponseMs int32

@@ -10,8 +10,8 @@ import (
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/environment"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
-	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
 	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
 )
 
 func TestApplicationObjects(t *testing.T) {

@@ -10,9 +10,9 @@ import (
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/checks"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
-	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
-	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
 	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
 )
 
 // notReadyPrefix observes everything Ready except names with the prefix.

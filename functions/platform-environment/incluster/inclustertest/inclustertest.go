@@ -284,5 +284,5 @@ func PolicyOf(t testing.TB, r *compose.Resource) compose.PolicyDocument {
 
 // LoadTested is the seed with the load test on.
 func LoadTested(t testing.TB) incluster.Spec {
-	return Resolve(t, []v1alpha1.ApplicationSpec{BackendSpec(), FrontendSpec()}, v1alpha1.AddonsSpec{LoadTest: v1alpha1.LoadTestSpec{Enabled: true}})
+	return Resolve(t, []v1alpha1.ApplicationSpec{BackendSpec(), FrontendSpec()}, v1alpha1.AddonsSpec{LoadTest: v1alpha1.LoadTestSpec{Enabled: true, RunID: "r1"}})
 }
