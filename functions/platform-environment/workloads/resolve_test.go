@@ -110,7 +110,6 @@ func TestResolveErrors(t *testing.T) {
 			addons: v1alpha1.AddonsSpec{ExternalSecrets: v1alpha1.AddonRelease{Enabled: it.Ptr(false)}}, field: "spec.addons.externalSecrets.enabled"},
 		"HPAWithoutMetrics": {reason: "An HPA needs metrics-server.", apps: with(func(*v1alpha1.ApplicationSpec) {}),
 			addons: v1alpha1.AddonsSpec{MetricsServer: v1alpha1.AddonRelease{Enabled: it.Ptr(false)}}, field: "spec.addons.metricsServer.enabled"},
-		"LoadTestWithoutDomain": {reason: "The load test targets api.<domain>.", addons: v1alpha1.AddonsSpec{LoadTest: v1alpha1.LoadTestSpec{Enabled: true}}, field: "spec.addons.loadTest.enabled"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
