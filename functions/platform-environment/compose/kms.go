@@ -56,6 +56,18 @@ func ServiceKeyPolicy(partition, region, account string, services ...string) Pol
 	)
 }
 
+// AccountAdministersKey is the key policy statement that leaves the key to the account's IAM policies
+// (kms:* for the account root): without it no principal of the account could manage the key.
+func AccountAdministersKey(partition, account string) Statement {
+	return Statement{
+		Sid:       "AccountAdministersThroughIAM",
+		Effect:    "Allow",
+		Principal: map[string]any{"AWS": AccountRoot(partition, account)},
+		Action:    []string{"kms:*"},
+		Resource:  []string{"*"},
+	}
+}
+
 // ServiceEndpoint returns a service's regional endpoint host, the value of kms:ViaService:
 // rds.us-east-1.amazonaws.com (amazonaws.com.cn in the China regions).
 func ServiceEndpoint(service, region string) string {

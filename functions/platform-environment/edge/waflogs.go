@@ -60,13 +60,7 @@ func wafLogs(env *compose.Env) compose.Result {
 		"enableKeyRotation":    true,
 		"deletionWindowInDays": env.KeyDeletionWindow(),
 		"policy": compose.MustJSON(compose.Policy(
-			compose.Statement{
-				Sid:       "AccountAdministersThroughIAM",
-				Effect:    "Allow",
-				Principal: map[string]any{"AWS": compose.AccountRoot(env.Partition(), account)},
-				Action:    []string{"kms:*"},
-				Resource:  []string{"*"},
-			},
+			compose.AccountAdministersKey(env.Partition(), account),
 			compose.LogGroupsUseKey(env.Region, groupARN),
 		)),
 	}))

@@ -157,13 +157,7 @@ func eventsDestination(env *compose.Env, r Resolved, region, account string) com
 // publishes to the topic.
 func keyPolicy(env *compose.Env, account string) compose.PolicyDocument {
 	return compose.Policy(
-		compose.Statement{
-			Sid:       "AccountAdministersThroughIAM",
-			Effect:    "Allow",
-			Principal: map[string]any{"AWS": compose.AccountRoot(env.Partition(), account)},
-			Action:    []string{"kms:*"},
-			Resource:  []string{"*"},
-		},
+		compose.AccountAdministersKey(env.Partition(), account),
 		compose.ServicePublishesEncrypted("SESPublishesToEncryptedTopic", "ses.amazonaws.com", account, ""),
 	)
 }

@@ -94,13 +94,7 @@ func flowLogKeys(env *compose.Env, account, groupARN string) compose.Result {
 	const api = "kms.aws.m.upbound.io/v1beta1"
 	var res compose.Result
 	policy := compose.Policy(
-		compose.Statement{
-			Sid:       "AccountAdministersThroughIAM",
-			Effect:    "Allow",
-			Principal: map[string]any{"AWS": "arn:" + env.Partition() + ":iam::" + account + ":root"},
-			Action:    []string{"kms:*"},
-			Resource:  []string{"*"},
-		},
+		compose.AccountAdministersKey(env.Partition(), account),
 		compose.Statement{
 			Sid:       "CloudWatchLogsEncryptsFlowLogGroup",
 			Effect:    "Allow",

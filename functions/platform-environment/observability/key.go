@@ -32,19 +32,12 @@ func keys(env *compose.Env, r v1alpha1.ResolvedObservability, account string, wa
 //   - EventBridge publishes the edge's WAF change alert to the encrypted topic (when the rule exists),
 //     for that one rule.
 func keyPolicy(env *compose.Env, r v1alpha1.ResolvedObservability, account string, wafAlert bool) compose.PolicyDocument {
-	root := compose.AccountRoot(env.Partition(), account)
 	groups := []any{env.ARN("logs", env.Region, account, "log-group:"+env.ApplicationLogGroupName())}
 	if r.CloudTrail {
 		groups = append(groups, env.ARN("logs", env.Region, account, "log-group:"+trailLogGroupName(env)))
 	}
 	st := []compose.Statement{
-		{
-			Sid:       "AccountAdministersThroughIAM",
-			Effect:    "Allow",
-			Principal: map[string]any{"AWS": root},
-			Action:    []string{"kms:*"},
-			Resource:  []string{"*"},
-		},
+		compose.AccountAdministersKey(env.Partition(), account),
 		compose.ServicePublishesEncrypted("CloudWatchAlarmsPublishToEncryptedTopic",
 			"cloudwatch.amazonaws.com", account, env.ARN("cloudwatch", env.Region, account, "alarm:*")),
 		{

@@ -88,13 +88,7 @@ func sesRegion(env *compose.Env, account, region string, emails []string) (compo
 		"enableKeyRotation":    true,
 		"deletionWindowInDays": env.KeyDeletionWindow(),
 		"policy": compose.MustJSON(compose.Policy(
-			compose.Statement{
-				Sid:       "AccountAdministersThroughIAM",
-				Effect:    "Allow",
-				Principal: map[string]any{"AWS": compose.AccountRoot(env.Partition(), account)},
-				Action:    []string{"kms:*"},
-				Resource:  []string{"*"},
-			},
+			compose.AccountAdministersKey(env.Partition(), account),
 			compose.ServicePublishesEncrypted("CloudWatchAlarmsPublishToEncryptedTopic", "cloudwatch.amazonaws.com", account, alarms),
 		)),
 	}))
