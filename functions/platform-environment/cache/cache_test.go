@@ -7,6 +7,7 @@ import (
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestBuildGating(t *testing.T) {
@@ -35,15 +36,15 @@ func TestBuildGating(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			e := env("prod", tc.observed)
+			e := ct.Env("prod", tc.observed)
 			out := Build(e, resolve(t, e, v1alpha1.CacheSpec{}))
-			if diff := cmp.Diff(tc.want, names(out.Resources)); diff != "" {
+			if diff := cmp.Diff(ct.Sorted(tc.want), ct.Names(out.Resources)); diff != "" {
 				t.Errorf("%s\n-want +got:\n%s", tc.reason, diff)
 			}
 			if got := out.Waiting[component]; got != tc.waiting {
 				t.Errorf("%s\nwaiting %q, want %q", tc.reason, got, tc.waiting)
 			}
-			validObjects(t, out.Resources)
+			ct.Validate(t, out.Resources)
 			noSecrets(t, out.Resources)
 		})
 	}
@@ -53,9 +54,9 @@ func TestBuildValidEveryProfile(t *testing.T) {
 	for _, profile := range []string{"dev", "staging", "prod"} {
 		for _, engine := range []string{"redis", "valkey"} {
 			t.Run(profile+"/"+engine, func(t *testing.T) {
-				e := env(profile, keyObserved())
+				e := ct.Env(profile, keyObserved())
 				out := Build(e, resolve(t, e, v1alpha1.CacheSpec{Engine: engine}))
-				validObjects(t, out.Resources)
+				ct.Validate(t, out.Resources)
 				noSecrets(t, out.Resources)
 			})
 		}
@@ -65,10 +66,10 @@ func TestBuildValidEveryProfile(t *testing.T) {
 func TestDeletionProtection(t *testing.T) {
 	retained := map[string]bool{kmsKey: true, subnetGroup: true, compose.CacheReplicationGroup: true}
 	for _, protect := range []bool{true, false} {
-		e := env("prod", keyObserved())
+		e := ct.Env("prod", keyObserved())
 		e.DeletionProtection = protect
 		for _, r := range Build(e, resolve(t, e, v1alpha1.CacheSpec{})).Resources {
-			mp, has := spec(r)["managementPolicies"]
+			mp, has := r.Object["spec"].(map[string]any)["managementPolicies"]
 			if want := protect && retained[r.Name]; has != want {
 				t.Errorf("protection %v: %s has managementPolicies: %v, want %v", protect, r.Name, has, want)
 				continue
@@ -93,7 +94,7 @@ func TestOutputs(t *testing.T) {
 	ap["port"] = float64(6379)
 	ap["memberClusters"] = []any{"x-002", "x-001"}
 	obs[compose.CacheReplicationGroup] = g
-	e := env("prod", obs)
+	e := ct.Env("prod", obs)
 	r := resolve(t, e, v1alpha1.CacheSpec{})
 	want := &v1alpha1.CacheOutputs{
 		ReplicationGroupID: r.ReplicationGroupID, PrimaryEndpoint: "master.x.abc.use1.cache.amazonaws.com",
@@ -114,7 +115,7 @@ func TestKeepObserved(t *testing.T) {
 	g := observedGroup("redis", "7.1", "7.1.0")
 	g["metadata"] = map[string]any{"name": "prod-cache-replication-group"}
 	obs[compose.CacheReplicationGroup] = g
-	e := env("prod", obs)
+	e := ct.Env("prod", obs)
 	out := Build(e, resolve(t, e, v1alpha1.CacheSpec{}))
 	a, err := compose.Assemble(e, out.Result)
 	if err != nil {

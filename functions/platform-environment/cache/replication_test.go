@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestReplicationGroup(t *testing.T) {
@@ -47,7 +48,7 @@ func TestReplicationGroup(t *testing.T) {
 		"Prod": {reason: "Two nodes, failover, Multi-AZ, both encryptions, generated AUTH token.", profile: "prod"},
 		"Seed": {
 			reason:  "The seed's single node: no failover.",
-			profile: "prod", spec: v1alpha1.CacheSpec{NumCacheClusters: ptr(int32(1))},
+			profile: "prod", spec: v1alpha1.CacheSpec{NumCacheClusters: ct.Ptr(int32(1))},
 			want: func(fp map[string]any) {
 				fp["numCacheClusters"], fp["automaticFailoverEnabled"], fp["multiAzEnabled"] = int32(1), false, false
 			},
@@ -64,39 +65,39 @@ func TestReplicationGroup(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			e := env(tc.profile, keyObserved())
+			e := ct.Env(tc.profile, keyObserved())
 			r := resolve(t, e, tc.spec)
 			res := replicationGroup(e, r)
 			if len(res.Resources) != 1 {
-				t.Fatalf("want the group, got %v", names(res.Resources))
+				t.Fatalf("want the group, got %v", ct.Names(res.Resources))
 			}
 			want := common(r.FinalSnapshotIdentifier)
 			if tc.want != nil {
 				tc.want(want)
 			}
 			got := res.Resources[0]
-			if diff := cmp.Diff(want, forProvider(got)); diff != "" {
+			if diff := cmp.Diff(want, ct.ForProvider(got)); diff != "" {
 				t.Errorf("%s\n-want +got:\n%s", tc.reason, diff)
 			}
 			ann := got.Object["metadata"].(map[string]any)["annotations"].(map[string]any)
 			if ann["crossplane.io/external-name"] != r.ReplicationGroupID {
 				t.Errorf("external name %v, want the replication group id %s", ann["crossplane.io/external-name"], r.ReplicationGroupID)
 			}
-			validObjects(t, res.Resources)
+			ct.Validate(t, res.Resources)
 			noSecrets(t, res.Resources)
 		})
 	}
 }
 
 func TestCacheSubnetGroup(t *testing.T) {
-	res := cacheSubnetGroup(env("prod", nil))
+	res := cacheSubnetGroup(ct.Env("prod", nil))
 	want := []any{
 		map[string]any{"name": "prod-network-subnet-database-a"},
 		map[string]any{"name": "prod-network-subnet-database-b"},
 		map[string]any{"name": "prod-network-subnet-database-c"},
 	}
-	if diff := cmp.Diff(want, forProvider(res.Resources[0])["subnetIdRefs"]); diff != "" {
+	if diff := cmp.Diff(want, ct.ForProvider(res.Resources[0])["subnetIdRefs"]); diff != "" {
 		t.Errorf("-want +got:\n%s", diff)
 	}
-	validObjects(t, res.Resources)
+	ct.Validate(t, res.Resources)
 }

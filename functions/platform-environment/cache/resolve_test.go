@@ -8,6 +8,7 @@ import (
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 	"github.com/cloudpartner/platform-environment/test/validate"
 )
 
@@ -30,7 +31,7 @@ func TestResolveDefaults(t *testing.T) {
 		},
 		"SeedOneNode": {
 			reason:  "The seed asks for one node: no failover, no Multi-AZ (the security test names this exception).",
-			profile: "prod", spec: v1alpha1.CacheSpec{NumCacheClusters: ptr(int32(1))},
+			profile: "prod", spec: v1alpha1.CacheSpec{NumCacheClusters: ct.Ptr(int32(1))},
 			want: func(r *v1alpha1.ResolvedCache) {
 				r.NumCacheClusters, r.AutomaticFailoverEnabled, r.MultiAZ = 1, false, false
 			},
@@ -51,7 +52,7 @@ func TestResolveDefaults(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			e := env(tc.profile, nil)
+			e := ct.Env(tc.profile, nil)
 			got := resolve(t, e, tc.spec)
 			want := base
 			want.ReplicationGroupID = e.AWSName(compose.RuleElastiCache, "redis")
@@ -140,7 +141,7 @@ func TestResolveEngine(t *testing.T) {
 			if tc.observed != nil {
 				obs[compose.CacheReplicationGroup] = tc.observed
 			}
-			r, err := Resolve(tc.spec, env("prod", obs))
+			r, err := Resolve(tc.spec, ct.Env("prod", obs))
 			if len(tc.wantErr) > 0 {
 				if err == nil {
 					t.Fatalf("%s\nwant an error, got %s %s", tc.reason, r.Engine, r.EngineVersion)
@@ -174,16 +175,16 @@ func TestResolveInvalid(t *testing.T) {
 	}{
 		"NodeTypeRDS":       {spec: v1alpha1.CacheSpec{NodeType: "db.t3.micro"}, field: "spec.cache.nodeType", contains: "not an ElastiCache node type"},
 		"NodeTypeNoFamily":  {spec: v1alpha1.CacheSpec{NodeType: "cache.micro"}, field: "spec.cache.nodeType", contains: "not an ElastiCache node type"},
-		"NodesZero":         {spec: v1alpha1.CacheSpec{NumCacheClusters: ptr(int32(0))}, field: "spec.cache.numCacheClusters", contains: "out of range"},
-		"NodesMany":         {spec: v1alpha1.CacheSpec{NumCacheClusters: ptr(int32(7))}, field: "spec.cache.numCacheClusters", contains: "out of range"},
-		"RetentionZero":     {spec: v1alpha1.CacheSpec{SnapshotRetentionDays: ptr(int32(0))}, field: "spec.cache.snapshotRetentionDays", contains: "out of range"},
+		"NodesZero":         {spec: v1alpha1.CacheSpec{NumCacheClusters: ct.Ptr(int32(0))}, field: "spec.cache.numCacheClusters", contains: "out of range"},
+		"NodesMany":         {spec: v1alpha1.CacheSpec{NumCacheClusters: ct.Ptr(int32(7))}, field: "spec.cache.numCacheClusters", contains: "out of range"},
+		"RetentionZero":     {spec: v1alpha1.CacheSpec{SnapshotRetentionDays: ct.Ptr(int32(0))}, field: "spec.cache.snapshotRetentionDays", contains: "out of range"},
 		"SnapshotShort":     {spec: v1alpha1.CacheSpec{SnapshotWindow: "02:00-02:30"}, field: "spec.cache.snapshotWindow", contains: "lasts 30 minutes"},
 		"WindowsOverlap":    {spec: v1alpha1.CacheSpec{SnapshotWindow: "05:00-06:00"}, field: "spec.cache.snapshotWindow", contains: "overlaps"},
 		"MaintenanceFormat": {spec: v1alpha1.CacheSpec{MaintenanceWindow: "sun:5-sun:6"}, field: "spec.cache.maintenanceWindow", contains: "not a weekly window"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, err := Resolve(tc.spec, env("prod", nil))
+			_, err := Resolve(tc.spec, ct.Env("prod", nil))
 			fe, ok := err.(*compose.FieldError)
 			if !ok {
 				t.Fatalf("want a FieldError, got %v", err)
@@ -207,7 +208,7 @@ func TestVersionsMatchXRD(t *testing.T) {
 				"spec":     map[string]any{"region": "us-east-1", "cache": map[string]any{"engine": engine, "engineVersion": version}},
 			}
 			admitted := len(v.XR(xr)) == 0
-			_, err := Resolve(v1alpha1.CacheSpec{Engine: engine, EngineVersion: version}, env("prod", nil))
+			_, err := Resolve(v1alpha1.CacheSpec{Engine: engine, EngineVersion: version}, ct.Env("prod", nil))
 			if admitted != (err == nil) {
 				t.Errorf("%s %s: the XRD admits it: %v, the function accepts it: %v (%v)", engine, version, admitted, err == nil, err)
 			}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 // TestBuildGating: what appears at which observed stage, and what the component says it waits for.
@@ -42,15 +43,15 @@ func TestBuildGating(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			e := env("prod", tc.observed)
+			e := ct.Env("prod", tc.observed)
 			out := Build(e, resolve(t, e, v1alpha1.DatabaseSpec{}))
-			if diff := cmp.Diff(tc.want, names(out.Resources)); diff != "" {
+			if diff := cmp.Diff(ct.Sorted(tc.want), ct.Names(out.Resources)); diff != "" {
 				t.Errorf("%s\n-want +got:\n%s", tc.reason, diff)
 			}
 			if got := out.Waiting[component]; got != tc.waiting {
 				t.Errorf("%s\nwaiting %q, want %q", tc.reason, got, tc.waiting)
 			}
-			validObjects(t, out.Resources)
+			ct.Validate(t, out.Resources)
 			noSecrets(t, out.Resources)
 		})
 	}
@@ -60,12 +61,12 @@ func TestBuildGating(t *testing.T) {
 func TestBuildValidEveryProfile(t *testing.T) {
 	for _, profile := range []string{"dev", "staging", "prod"} {
 		t.Run(profile, func(t *testing.T) {
-			e := env(profile, keyObserved())
+			e := ct.Env(profile, keyObserved())
 			out := Build(e, resolve(t, e, v1alpha1.DatabaseSpec{}))
 			if len(out.Resources) != 9 {
-				t.Errorf("want 9 resources, got %v", names(out.Resources))
+				t.Errorf("want 9 resources, got %v", ct.Names(out.Resources))
 			}
-			validObjects(t, out.Resources)
+			ct.Validate(t, out.Resources)
 			noSecrets(t, out.Resources)
 		})
 	}
@@ -80,11 +81,11 @@ func TestDeletionProtection(t *testing.T) {
 		logsPrefix + "postgresql": true, logsPrefix + "upgrade": true,
 	}
 	for _, protect := range []bool{true, false} {
-		e := env("prod", keyObserved())
+		e := ct.Env("prod", keyObserved())
 		e.DeletionProtection = protect
 		out := Build(e, resolve(t, e, v1alpha1.DatabaseSpec{}))
 		for _, r := range out.Resources {
-			mp, has := spec(r)["managementPolicies"]
+			mp, has := r.Object["spec"].(map[string]any)["managementPolicies"]
 			want := protect && retained[r.Name]
 			if has != want {
 				t.Errorf("protection %v: %s has managementPolicies: %v, want %v", protect, r.Name, has, want)
@@ -98,7 +99,7 @@ func TestDeletionProtection(t *testing.T) {
 				}
 			}
 		}
-		if got := forProvider(find(t, out.Resources, compose.Database))["deletionProtection"]; got != protect {
+		if got := ct.ForProvider(ct.Find(t, out.Resources, compose.Database))["deletionProtection"]; got != protect {
 			t.Errorf("protection %v: AWS deletion protection %v", protect, got)
 		}
 	}
@@ -113,7 +114,7 @@ func TestOutputs(t *testing.T) {
 	ap["port"] = float64(5432)
 	ap["masterUserSecret"] = []any{map[string]any{"secretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1-AbCdEf", "secretStatus": "active"}}
 	obs[compose.Database] = inst
-	e := env("prod", obs)
+	e := ct.Env("prod", obs)
 	r := resolve(t, e, v1alpha1.DatabaseSpec{})
 	got := Build(e, r).Outputs
 	want := &v1alpha1.DatabaseOutputs{
@@ -125,7 +126,7 @@ func TestOutputs(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("-want +got:\n%s", diff)
 	}
-	if got := Build(env("prod", nil), r).Outputs; !cmp.Equal(got, &v1alpha1.DatabaseOutputs{}) {
+	if got := Build(ct.Env("prod", nil), r).Outputs; !cmp.Equal(got, &v1alpha1.DatabaseOutputs{}) {
 		t.Errorf("nothing observed: want empty outputs, got %+v", got)
 	}
 }
@@ -139,7 +140,7 @@ func TestKeepObserved(t *testing.T) {
 	inst := observedInstance("17", "17.6")
 	inst["metadata"] = map[string]any{"name": "prod-database-instance"}
 	obs[compose.Database] = inst
-	e := env("prod", obs)
+	e := ct.Env("prod", obs)
 	out := Build(e, resolve(t, e, v1alpha1.DatabaseSpec{}))
 	for _, r := range out.Resources {
 		if r.Name == compose.Database {
@@ -169,25 +170,25 @@ func TestKeepObserved(t *testing.T) {
 func TestLogGroups(t *testing.T) {
 	ready := keyObserved()
 	ready[compose.Database] = observedInstance("17.6", "17.6")
-	e := env("prod", ready)
+	e := ct.Env("prod", ready)
 	r := resolve(t, e, v1alpha1.DatabaseSpec{})
 	want := Build(e, r)
 
 	adopting := keyOnlyObserved()
 	adopting[compose.Database] = observedInstance("17.6", "17.6")
-	ea := env("prod", adopting)
+	ea := ct.Env("prod", adopting)
 	got := Build(ea, r)
 	if w := got.Waiting[component]; w != "" {
 		t.Errorf("adopting: the existing instance waits for nothing, got %q", w)
 	}
-	if diff := cmp.Diff(find(t, want.Resources, compose.Database).Object, find(t, got.Resources, compose.Database).Object); diff != "" {
+	if diff := cmp.Diff(ct.Find(t, want.Resources, compose.Database).Object, ct.Find(t, got.Resources, compose.Database).Object); diff != "" {
 		t.Errorf("adopting: the instance is not touched (-with groups +adopting):\n%s", diff)
 	}
 	for _, profile := range []string{"dev", "staging", "prod"} {
-		ep := env(profile, adopting)
+		ep := ct.Env(profile, adopting)
 		out := Build(ep, resolve(t, ep, v1alpha1.DatabaseSpec{}))
 		for _, export := range []string{"postgresql", "upgrade"} {
-			g := find(t, out.Resources, logsPrefix+export)
+			g := ct.Find(t, out.Resources, logsPrefix+export)
 			name := "/aws/rds/instance/" + r.Identifier + "/" + export
 			if got := g.Object["metadata"].(map[string]any)["annotations"].(map[string]any)["crossplane.io/external-name"]; got != name {
 				t.Errorf("%s %s: external name %v, want the group RDS writes to, %s", profile, g.Name, got, name)
@@ -198,12 +199,12 @@ func TestLogGroups(t *testing.T) {
 				"kmsKeyIdRef":               map[string]any{"name": "prod-database-kms-key"},
 				"deletionProtectionEnabled": profile == "prod",
 			}
-			fp := forProvider(g)
+			fp := ct.ForProvider(g)
 			delete(fp, "tags")
 			if diff := cmp.Diff(wantFP, fp); diff != "" {
 				t.Errorf("%s %s (-want +got):\n%s", profile, g.Name, diff)
 			}
 		}
-		validObjects(t, out.Resources)
+		ct.Validate(t, out.Resources)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestInstance(t *testing.T) {
@@ -94,30 +95,30 @@ func TestInstance(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			e := env(tc.profile, keyObserved())
+			e := ct.Env(tc.profile, keyObserved())
 			r := resolve(t, e, tc.spec)
 			res := instance(e, r)
 			if len(res.Resources) != 1 {
-				t.Fatalf("want the instance, got %v (waiting %v)", names(res.Resources), res.Waiting)
+				t.Fatalf("want the instance, got %v (waiting %v)", ct.Names(res.Resources), res.Waiting)
 			}
 			want := common()
 			if tc.want != nil {
 				tc.want(want)
 			}
 			got := res.Resources[0]
-			if diff := cmp.Diff(want, forProvider(got)); diff != "" {
+			if diff := cmp.Diff(want, ct.ForProvider(got)); diff != "" {
 				t.Errorf("%s\n-want +got:\n%s", tc.reason, diff)
 			}
-			if diff := cmp.Diff(map[string]any{"name": "prod-database-instance"}, spec(got)["writeConnectionSecretToRef"]); diff != "" {
+			if diff := cmp.Diff(map[string]any{"name": "prod-database-instance"}, got.Object["spec"].(map[string]any)["writeConnectionSecretToRef"]); diff != "" {
 				t.Errorf("connection secret -want +got:\n%s", diff)
 			}
-			validObjects(t, res.Resources)
+			ct.Validate(t, res.Resources)
 		})
 	}
 }
 
 func TestSubnetGroup(t *testing.T) {
-	e := env("prod", nil)
+	e := ct.Env("prod", nil)
 	res := dbSubnetGroup(e)
 	sg := res.Resources[0]
 	want := []any{
@@ -125,11 +126,11 @@ func TestSubnetGroup(t *testing.T) {
 		map[string]any{"name": "prod-network-subnet-database-b"},
 		map[string]any{"name": "prod-network-subnet-database-c"},
 	}
-	if diff := cmp.Diff(want, forProvider(sg)["subnetIdRefs"]); diff != "" {
+	if diff := cmp.Diff(want, ct.ForProvider(sg)["subnetIdRefs"]); diff != "" {
 		t.Errorf("the subnet group spans the database subnets of every zone; -want +got:\n%s", diff)
 	}
 	if got := sg.Object["metadata"].(map[string]any)["annotations"].(map[string]any)["crossplane.io/external-name"]; got != "cloud-consulting-prod-db-subnets-3ff066ac" {
 		t.Errorf("external name %v", got)
 	}
-	validObjects(t, res.Resources)
+	ct.Validate(t, res.Resources)
 }

@@ -8,13 +8,14 @@ import (
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestKey(t *testing.T) {
-	e := env("prod", nil)
+	e := ct.Env("prod", nil)
 	res := key(e, v1alpha1.ResolvedDatabase{Identifier: "db-x"}, account)
-	k := find(t, res.Resources, kmsKey)
-	fp := forProvider(k)
+	k := ct.Find(t, res.Resources, kmsKey)
+	fp := ct.ForProvider(k)
 	if fp["enableKeyRotation"] != true {
 		t.Error("key rotation must be on (FSBP KMS.4)")
 	}
@@ -40,12 +41,12 @@ func TestKey(t *testing.T) {
 	if diff := cmp.Diff(want, policy); diff != "" {
 		t.Errorf("the key is used through RDS and Secrets Manager only, and by CloudWatch Logs for the instance's two log groups only; -want +got:\n%s", diff)
 	}
-	a := find(t, res.Resources, kmsAlias)
+	a := ct.Find(t, res.Resources, kmsAlias)
 	if got := a.Object["metadata"].(map[string]any)["annotations"].(map[string]any)["crossplane.io/external-name"]; got != "alias/platform/cloud-consulting/prod/database" {
 		t.Errorf("alias %v", got)
 	}
-	if diff := cmp.Diff(map[string]any{"name": "prod-database-kms-key"}, forProvider(a)["targetKeyIdRef"]); diff != "" {
+	if diff := cmp.Diff(map[string]any{"name": "prod-database-kms-key"}, ct.ForProvider(a)["targetKeyIdRef"]); diff != "" {
 		t.Errorf("alias target -want +got:\n%s", diff)
 	}
-	validObjects(t, res.Resources)
+	ct.Validate(t, res.Resources)
 }

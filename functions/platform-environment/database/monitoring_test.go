@@ -7,12 +7,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestMonitoringRole(t *testing.T) {
-	res := monitoring(env("prod", nil), account)
+	res := monitoring(ct.Env("prod", nil), account)
 	var trust compose.PolicyDocument
-	if err := json.Unmarshal([]byte(forProvider(find(t, res.Resources, monitoringRole))["assumeRolePolicy"].(string)), &trust); err != nil {
+	if err := json.Unmarshal([]byte(ct.ForProvider(ct.Find(t, res.Resources, monitoringRole))["assumeRolePolicy"].(string)), &trust); err != nil {
 		t.Fatal(err)
 	}
 	want := compose.Policy(compose.Statement{
@@ -24,9 +25,9 @@ func TestMonitoringRole(t *testing.T) {
 	if diff := cmp.Diff(want, trust); diff != "" {
 		t.Errorf("only RDS enhanced monitoring of our own account may assume the role; -want +got:\n%s", diff)
 	}
-	att := forProvider(find(t, res.Resources, monitoringPolicy))
+	att := ct.ForProvider(ct.Find(t, res.Resources, monitoringPolicy))
 	if att["policyArn"] != "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole" {
 		t.Errorf("policy %v", att["policyArn"])
 	}
-	validObjects(t, res.Resources)
+	ct.Validate(t, res.Resources)
 }

@@ -7,13 +7,14 @@ import (
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestParameterGroup(t *testing.T) {
-	e := env("prod", nil)
-	res := parameterGroup(e, resolve(t, e, v1alpha1.DatabaseSpec{SlowQueryThresholdMs: ptr(int32(250))}))
-	pg := find(t, res.Resources, "database-params-postgres17")
-	fp := forProvider(pg)
+	e := ct.Env("prod", nil)
+	res := parameterGroup(e, resolve(t, e, v1alpha1.DatabaseSpec{SlowQueryThresholdMs: ct.Ptr(int32(250))}))
+	pg := ct.Find(t, res.Resources, "database-params-postgres17")
+	fp := ct.ForProvider(pg)
 	if fp["family"] != "postgres17" {
 		t.Errorf("family %v", fp["family"])
 	}
@@ -32,14 +33,14 @@ func TestParameterGroup(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("-want +got:\n%s", diff)
 	}
-	validObjects(t, res.Resources)
+	ct.Validate(t, res.Resources)
 }
 
 // TestParameterGroupRetire: after a major upgrade the old family's group stays until the instance runs
 // on the new one, then it is retired.
 func TestParameterGroupRetire(t *testing.T) {
 	spec := v1alpha1.DatabaseSpec{EngineVersion: "18", AllowMajorVersionUpgrade: true}
-	old := withARN("arn:aws:rds:us-east-1:123456789012:pg:old")
+	old := ct.WithARN("arn:aws:rds:us-east-1:123456789012:pg:old")
 	cases := map[string]struct {
 		reason string
 		inUse  string
@@ -57,7 +58,7 @@ func TestParameterGroupRetire(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			e := env("prod", nil)
+			e := ct.Env("prod", nil)
 			r := resolve(t, e, spec)
 			inUse := tc.inUse
 			if inUse == "" {
@@ -102,10 +103,10 @@ func TestMaxConnectionsParameter(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			e := env("prod", nil)
+			e := ct.Env("prod", nil)
 			res := parameterGroup(e, resolve(t, e, v1alpha1.DatabaseSpec{InstanceClass: tc.class}))
 			var got string
-			for _, p := range forProvider(find(t, res.Resources, "database-params-postgres17"))["parameter"].([]any) {
+			for _, p := range ct.ForProvider(ct.Find(t, res.Resources, "database-params-postgres17"))["parameter"].([]any) {
 				if m := p.(map[string]any); m["name"] == "max_connections" {
 					got = m["value"].(string)
 					if m["applyMethod"] != "pending-reboot" {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 	"github.com/cloudpartner/platform-environment/test/validate"
 )
 
@@ -54,9 +55,9 @@ func TestResolveDefaults(t *testing.T) {
 			reason:  "Spec values win over the profile's.",
 			profile: "dev",
 			spec: v1alpha1.DatabaseSpec{
-				EngineVersion: "16.4", InstanceClass: "db.m7g.large", AllocatedStorageGiB: ptr(int32(200)),
-				MaxAllocatedStorageGiB: ptr(int32(0)), MultiAZ: ptr(true), BackupRetentionDays: ptr(int32(14)),
-				FinalSnapshot: ptr(true), SlowQueryThresholdMs: ptr(int32(-1)), PerformanceInsightsRetentionDays: ptr(int32(93)),
+				EngineVersion: "16.4", InstanceClass: "db.m7g.large", AllocatedStorageGiB: ct.Ptr(int32(200)),
+				MaxAllocatedStorageGiB: ct.Ptr(int32(0)), MultiAZ: ct.Ptr(true), BackupRetentionDays: ct.Ptr(int32(14)),
+				FinalSnapshot: ct.Ptr(true), SlowQueryThresholdMs: ct.Ptr(int32(-1)), PerformanceInsightsRetentionDays: ct.Ptr(int32(93)),
 			},
 			want: func(r *v1alpha1.ResolvedDatabase) {
 				r.EngineVersion, r.ParameterGroupFamily, r.InstanceClass = "16.4", "postgres16", "db.m7g.large"
@@ -67,7 +68,7 @@ func TestResolveDefaults(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			e := env(tc.profile, nil)
+			e := ct.Env(tc.profile, nil)
 			e.UID = tc.uid
 			got := resolve(t, e, tc.spec)
 			want := base
@@ -153,7 +154,7 @@ func TestResolveVersion(t *testing.T) {
 			if tc.observed != nil {
 				obs[compose.Database] = tc.observed
 			}
-			r, err := Resolve(tc.spec, env("prod", obs))
+			r, err := Resolve(tc.spec, ct.Env("prod", obs))
 			if len(tc.wantErr) > 0 {
 				if err == nil {
 					t.Fatalf("%s\nwant an error, got version %q", tc.reason, r.EngineVersion)
@@ -187,17 +188,17 @@ func TestResolveInvalid(t *testing.T) {
 		"InstanceClassNoPrefix": {spec: v1alpha1.DatabaseSpec{InstanceClass: "t3.medium"}, field: "spec.database.instanceClass", contains: "not an RDS instance class"},
 		"InstanceClassUpper":    {spec: v1alpha1.DatabaseSpec{InstanceClass: "db.T3.medium"}, field: "spec.database.instanceClass", contains: "not an RDS instance class"},
 		"InstanceClassCache":    {spec: v1alpha1.DatabaseSpec{InstanceClass: "cache.t3.micro"}, field: "spec.database.instanceClass", contains: "not an RDS instance class"},
-		"StorageSmall":          {spec: v1alpha1.DatabaseSpec{AllocatedStorageGiB: ptr(int32(10))}, field: "spec.database.allocatedStorageGiB", contains: "out of range"},
-		"CeilingBelowStorage":   {spec: v1alpha1.DatabaseSpec{MaxAllocatedStorageGiB: ptr(int32(50))}, field: "spec.database.maxAllocatedStorageGiB", contains: "below"},
-		"Retention":             {spec: v1alpha1.DatabaseSpec{BackupRetentionDays: ptr(int32(40))}, field: "spec.database.backupRetentionDays", contains: "out of range"},
+		"StorageSmall":          {spec: v1alpha1.DatabaseSpec{AllocatedStorageGiB: ct.Ptr(int32(10))}, field: "spec.database.allocatedStorageGiB", contains: "out of range"},
+		"CeilingBelowStorage":   {spec: v1alpha1.DatabaseSpec{MaxAllocatedStorageGiB: ct.Ptr(int32(50))}, field: "spec.database.maxAllocatedStorageGiB", contains: "below"},
+		"Retention":             {spec: v1alpha1.DatabaseSpec{BackupRetentionDays: ct.Ptr(int32(40))}, field: "spec.database.backupRetentionDays", contains: "out of range"},
 		"WindowsOverlap":        {spec: v1alpha1.DatabaseSpec{BackupWindow: "04:30-05:30"}, field: "spec.database.backupWindow", contains: "overlaps"},
 		"BackupWindowShort":     {spec: v1alpha1.DatabaseSpec{BackupWindow: "01:00-01:15"}, field: "spec.database.backupWindow", contains: "lasts 15 minutes"},
 		"MaintenanceWindow":     {spec: v1alpha1.DatabaseSpec{MaintenanceWindow: "sunday 4am"}, field: "spec.database.maintenanceWindow", contains: "not a weekly window"},
 		"DatabaseName":          {spec: v1alpha1.DatabaseSpec{DatabaseName: "1consulting"}, field: "spec.database.databaseName", contains: "not a PostgreSQL database name"},
 		"MasterUserReserved":    {spec: v1alpha1.DatabaseSpec{MasterUsername: "postgres"}, field: "spec.database.masterUsername", contains: "not a master user name"},
 		"MasterUserHyphen":      {spec: v1alpha1.DatabaseSpec{MasterUsername: "db-admin"}, field: "spec.database.masterUsername", contains: "not a master user name"},
-		"SlowQuery":             {spec: v1alpha1.DatabaseSpec{SlowQueryThresholdMs: ptr(int32(-5))}, field: "spec.database.slowQueryThresholdMs", contains: "out of range"},
-		"PIRetention":           {spec: v1alpha1.DatabaseSpec{PerformanceInsightsRetentionDays: ptr(int32(30))}, field: "spec.database.performanceInsightsRetentionDays", contains: "not a retention"},
+		"SlowQuery":             {spec: v1alpha1.DatabaseSpec{SlowQueryThresholdMs: ct.Ptr(int32(-5))}, field: "spec.database.slowQueryThresholdMs", contains: "out of range"},
+		"PIRetention":           {spec: v1alpha1.DatabaseSpec{PerformanceInsightsRetentionDays: ct.Ptr(int32(30))}, field: "spec.database.performanceInsightsRetentionDays", contains: "not a retention"},
 		"SnapshotOnExisting": {
 			spec:     v1alpha1.DatabaseSpec{SnapshotIdentifier: "rds:old-2026-01-01"},
 			observed: compose.Observed{compose.Database: observedInstance("17", "17.6")},
@@ -206,7 +207,7 @@ func TestResolveInvalid(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, err := Resolve(tc.spec, env("prod", tc.observed))
+			_, err := Resolve(tc.spec, ct.Env("prod", tc.observed))
 			fe, ok := err.(*compose.FieldError)
 			if !ok {
 				t.Fatalf("want a FieldError, got %v", err)
@@ -220,13 +221,13 @@ func TestResolveInvalid(t *testing.T) {
 
 // TestResolveSnapshot: a restore is read at creation; afterwards the instance keeps its own.
 func TestResolveSnapshot(t *testing.T) {
-	r := resolve(t, env("prod", nil), v1alpha1.DatabaseSpec{SnapshotIdentifier: "rds:seed-2026-11-01"})
+	r := resolve(t, ct.Env("prod", nil), v1alpha1.DatabaseSpec{SnapshotIdentifier: "rds:seed-2026-11-01"})
 	if r.SnapshotIdentifier != "rds:seed-2026-11-01" {
 		t.Errorf("new instance: snapshot %q", r.SnapshotIdentifier)
 	}
 	existing := observedInstance("17", "17.6")
 	existing["spec"].(map[string]any)["forProvider"].(map[string]any)["snapshotIdentifier"] = "rds:seed-2026-11-01"
-	r = resolve(t, env("prod", compose.Observed{compose.Database: existing}), v1alpha1.DatabaseSpec{})
+	r = resolve(t, ct.Env("prod", compose.Observed{compose.Database: existing}), v1alpha1.DatabaseSpec{})
 	if r.SnapshotIdentifier != "rds:seed-2026-11-01" {
 		t.Errorf("removing the field from the spec must not change a restored instance (the provider would refuse or replace): got %q", r.SnapshotIdentifier)
 	}
@@ -244,7 +245,7 @@ func TestVersionRangeMatchesXRD(t *testing.T) {
 			"spec":     map[string]any{"region": "us-east-1", "database": map[string]any{"engineVersion": version}},
 		}
 		admitted := len(v.XR(xr)) == 0
-		_, err := Resolve(v1alpha1.DatabaseSpec{EngineVersion: version}, env("prod", nil))
+		_, err := Resolve(v1alpha1.DatabaseSpec{EngineVersion: version}, ct.Env("prod", nil))
 		if admitted != (err == nil) {
 			t.Errorf("PostgreSQL %s: the XRD admits it: %v, the function accepts it: %v (err %v)", version, admitted, err == nil, err)
 		}
@@ -263,7 +264,7 @@ func TestStorageDefaultMatchesXRD(t *testing.T) {
 			"spec":     map[string]any{"region": "us-east-1", "database": db},
 		}
 	}
-	r := resolve(t, env("prod", nil), v1alpha1.DatabaseSpec{})
+	r := resolve(t, ct.Env("prod", nil), v1alpha1.DatabaseSpec{})
 	if r.AllocatedStorageGiB != defaultAllocatedStorage {
 		t.Fatalf("a left-out allocatedStorageGiB resolves to %d, want the default %d", r.AllocatedStorageGiB, defaultAllocatedStorage)
 	}

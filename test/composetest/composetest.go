@@ -1,0 +1,248 @@
+// Package composetest is the scaffolding every domain's tests share: the seed's environment with options,
+// lookups over rendered resources (Find, Names, ForProvider), observed stand-ins, the walk to a fixed point,
+// CRD validation, and the one "no wildcard admin" check. It imports compose, observe and test/validate,
+// never a domain, so every domain's tests may use it.
+package composetest
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
+	"github.com/cloudpartner/platform-environment/test/validate"
+)
+
+// The seed's environment (examples/seed-production.yaml): prod in cloud-consulting, us-east-1.
+const (
+	Namespace = "cloud-consulting"
+	Region    = "us-east-1"
+	Account   = observe.Account
+)
+
+// Zones are the seed's availability zones.
+func Zones() []string { return []string{"us-east-1a", "us-east-1b", "us-east-1c"} }
+
+// Option changes the seed Env.
+type Option func(*compose.Env)
+
+// InNamespace puts the environment in another namespace.
+func InNamespace(ns string) Option { return func(e *compose.Env) { e.Namespace = ns } }
+
+// WithZones gives the environment other availability zones (none: no zones).
+func WithZones(zones ...string) Option { return func(e *compose.Env) { e.Zones = zones } }
+
+// WithDeletionProtection sets deletion protection, which is otherwise on for the prod profile only.
+func WithDeletionProtection(on bool) Option { return func(e *compose.Env) { e.DeletionProtection = on } }
+
+// Env is the seed's environment of a profile over observed state (nil: nothing observed).
+func Env(profile string, observed compose.Observed, opts ...Option) *compose.Env {
+	if observed == nil {
+		observed = compose.Observed{}
+	}
+	e := &compose.Env{
+		Name: "prod", Namespace: Namespace, Region: Region, Profile: profile,
+		ProviderConfig:     compose.ProviderConfigRef{Kind: "ProviderConfig", Name: "default"},
+		DeletionProtection: profile == "prod",
+		Zones:              Zones(),
+		Observed:           observed,
+	}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+// Ptr points at v.
+func Ptr[T any](v T) *T { return &v }
+
+// Find returns the resource of that composition resource name, failing the test if none is.
+func Find(t testing.TB, res []*compose.Resource, name string) *compose.Resource {
+	t.Helper()
+	for _, r := range res {
+		if r.Name == name {
+			return r
+		}
+	}
+	t.Fatalf("%s is not rendered; rendered: %s", name, strings.Join(Names(res), ", "))
+	return nil
+}
+
+// Has reports whether a resource of that composition resource name is among res.
+func Has(res []*compose.Resource, name string) bool {
+	for _, r := range res {
+		if r.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Names are the composition resource names of res, sorted.
+func Names(res []*compose.Resource) []string {
+	out := make([]string, 0, len(res))
+	for _, r := range res {
+		out = append(out, r.Name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ByName indexes res by composition resource name.
+func ByName(res []*compose.Resource) map[string]*compose.Resource {
+	m := make(map[string]*compose.Resource, len(res))
+	for _, r := range res {
+		m[r.Name] = r
+	}
+	return m
+}
+
+// Sorted is a sorted copy of s.
+func Sorted(s []string) []string {
+	out := append([]string{}, s...)
+	sort.Strings(out)
+	return out
+}
+
+// ForProvider is a rendered resource's spec.forProvider; it panics (failing the test) naming the resource
+// if there is none.
+func ForProvider(r *compose.Resource) map[string]any {
+	spec, _ := r.Object["spec"].(map[string]any)
+	fp, ok := spec["forProvider"].(map[string]any)
+	if !ok {
+		panic(fmt.Sprintf("%s has no spec.forProvider", r.Name))
+	}
+	return fp
+}
+
+// JSON is v as a decoded object holds it (int32 and []string become float64 and []any), for comparisons.
+func JSON(t testing.TB, v any) any {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out any
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// JSONCopy is a deep copy of m as JSON-shaped values.
+func JSONCopy(t testing.TB, m map[string]any) map[string]any {
+	t.Helper()
+	out, _ := JSON(t, m).(map[string]any)
+	return out
+}
+
+// WithARN is an observed stand-in of any kind that reports an ARN and Ready.
+func WithARN(arn string) map[string]any {
+	return map[string]any{
+		"apiVersion": "x/v1", "kind": "X",
+		"status": map[string]any{
+			"atProvider": map[string]any{"arn": arn},
+			"conditions": []any{map[string]any{"type": "Ready", "status": "True"}},
+		},
+	}
+}
+
+// Options are the observe options of the seed's environment, Ready where ready says so (nil: all).
+func Options(ready func(string) bool) observe.Options {
+	return observe.Options{Namespace: Namespace, Region: Region, Ready: ready}
+}
+
+// ObserveAll adds the observed form of every resource of res to into (a new map if nil), as the next pass
+// sees them, and returns into.
+func ObserveAll(into compose.Observed, res []*compose.Resource, o observe.Options) compose.Observed {
+	if into == nil {
+		into = compose.Observed{}
+	}
+	for _, r := range res {
+		into[r.Name] = observe.Resource(r.Name, r.Object, o)
+	}
+	return into
+}
+
+// maxPasses bounds a walk: no stage of the seed needs more.
+const maxPasses = 40
+
+// Walk renders over and over, observing what reaches Crossplane each pass (Ready where o.Ready says so),
+// until nothing changes: the fixed point of a stage, as the golden stages run it. base (other domains'
+// resources) stays as it is observed throughout: a rendered resource of a base name does not replace it;
+// start is the domain's own observed state the first pass adds to base. render returns what reaches
+// Crossplane from an observed state. Walk returns the observed state of the last pass, from which render
+// gave what it gave before.
+func Walk(t testing.TB, base, start compose.Observed, o observe.Options, render func(compose.Observed) []*compose.Resource) compose.Observed {
+	t.Helper()
+	observed := compose.Observed{}
+	for _, src := range []compose.Observed{base, start} {
+		for k, v := range src {
+			observed[k] = v
+		}
+	}
+	for pass := 0; pass < maxPasses; pass++ {
+		next := compose.Observed{}
+		for k, v := range base {
+			next[k] = v
+		}
+		for _, r := range render(observed) {
+			if _, ok := base[r.Name]; !ok {
+				next[r.Name] = observe.Resource(r.Name, r.Object, o)
+			}
+		}
+		if reflect.DeepEqual(next, observed) {
+			return observed
+		}
+		observed = next
+	}
+	t.Fatalf("no fixed point after %d passes", maxPasses)
+	return nil
+}
+
+// Validate fails the test for every provider-CRD validation error of the resources.
+func Validate(t testing.TB, res []*compose.Resource) {
+	t.Helper()
+	v := validate.Shared(t)
+	for _, r := range res {
+		if errs := v.Object(r.Object); len(errs) > 0 {
+			t.Errorf("%s is not valid:\n  %s", r.Name, strings.Join(errs, "\n  "))
+		}
+	}
+}
+
+// PolicyOf parses an IAM policy document from a JSON string field.
+func PolicyOf(t testing.TB, s any) compose.PolicyDocument {
+	t.Helper()
+	str, ok := s.(string)
+	if !ok {
+		t.Fatalf("policy is a %T, not a JSON string", s)
+	}
+	var p compose.PolicyDocument
+	if err := json.Unmarshal([]byte(str), &p); err != nil {
+		t.Fatalf("policy is not a policy document: %v\n%s", err, str)
+	}
+	return p
+}
+
+// NoWildcardAdmin fails on any Allow statement with Action "*": on Resource "*" it makes the principal
+// administrator of the account (the IAM.NoStarOnStar control, refused at admission for applications), on a
+// named resource administrator of that resource; neither is ever rendered. A service's own wildcard
+// ("kms:*" in a key policy) and a Deny are not admin grants. name says whose policy it is.
+func NoWildcardAdmin(t testing.TB, name string, p compose.PolicyDocument) {
+	t.Helper()
+	for _, s := range p.Statement {
+		if s.Effect != "Allow" {
+			continue
+		}
+		for _, a := range s.Action {
+			if a == "*" {
+				t.Errorf("%s: statement %q allows Action * on %v", name, s.Sid, s.Resource)
+			}
+		}
+	}
+}
