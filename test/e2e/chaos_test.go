@@ -120,6 +120,7 @@ type chaos struct {
 	readyAfter   []string       // per walk: time from the last recovery (or start) to Ready
 	maxReady     time.Duration
 	observeErrs  int
+	nudged       map[string]int // kind → rounds in which the walk handed a resource the fake provider had not seen
 
 	teardownStarted chan struct{}
 }
@@ -179,7 +180,7 @@ func TestChaos(t *testing.T) {
 	ctx := ctxFor(t)
 	c := &chaos{
 		t: t, cfg: cfg, rng: rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15)), start: time.Now(),
-		checks: map[string]int{}, phases: map[string]int{}, teardownStarted: make(chan struct{}, 1),
+		checks: map[string]int{}, phases: map[string]int{}, nudged: map[string]int{}, teardownStarted: make(chan struct{}, 1),
 	}
 	fmt.Printf("chaos: seed %d (CHAOS_SEED=%d replays it), duration %s, at least %d kills per component, Ready within %s of the last recovery\n",
 		cfg.seed, cfg.seed, cfg.duration, cfg.minKills, cfg.readyWithin)
@@ -318,14 +319,25 @@ func (c *chaos) walk(ctx context.Context, p *chaosPhase, start time.Time) bool {
 			c.violate("%s: the fake provider refused updates mid-walk: %v", p.name, refused)
 			return false
 		}
-		var todo []string
+		// A provider reports a resource created only once it has reconciled it (its finalizer is on): the walk
+		// observes only those. One without the fake provider's finalizer yet is handed to the fake provider
+		// directly, as a provider's poll would find it: its informer may have lost the event in an outage.
+		var todo, pending []string
 		for rn, o := range composed {
-			if s, _, _ := condition(o, "Ready"); isManaged(o) && s != "True" {
+			s, _, _ := condition(o, "Ready")
+			switch {
+			case !isManaged(o) || s == "True":
+			case slices.Contains(o.GetFinalizers(), managedFinalizer):
 				todo = append(todo, rn)
+			default:
+				pending = append(pending, rn)
+				if time.Since(o.GetCreationTimestamp().Time) > 10*time.Second {
+					c.nudge(o)
+				}
 			}
 		}
 		sort.Strings(todo)
-		if len(todo) == 0 {
+		if len(todo) == 0 && len(pending) == 0 {
 			if s, _, _ := condition(u, "Ready"); s == "True" {
 				break
 			}
@@ -370,6 +382,17 @@ func ownExternalNames(obs observations, composed map[string]*unstructured.Unstru
 		out[rn] = o
 	}
 	return out
+}
+
+// nudge queues a managed resource for the fake provider and counts it by kind.
+func (c *chaos) nudge(o *unstructured.Unstructured) {
+	select {
+	case env.fake.queue <- keyOf(o):
+	default:
+	}
+	c.mu.Lock()
+	c.nudged[o.GetKind()]++
+	c.mu.Unlock()
 }
 
 func (c *chaos) sinceWhat(start, from time.Time) string {
@@ -722,6 +745,7 @@ func (c *chaos) report(wall time.Duration) {
 	env.fake.mu.Unlock()
 	fmt.Printf("chaos: seed %d, duration %s, wall %s, %d XRs, fake provider retried %d calls through outages, %d observe rounds failed (retried)\n",
 		c.cfg.seed, c.cfg.duration, wall.Round(time.Second), len(c.xrs), retries, c.observeErrs)
+	fmt.Printf("chaos: managed resources the fake provider had not seen 10 s after their creation, handed to it by the walk (rounds, by kind): %s\n", mapString(c.nudged))
 	fmt.Printf("chaos: kills survived: %d\n", len(c.kills))
 	for _, comp := range chaosComponents {
 		ds := per[comp]
