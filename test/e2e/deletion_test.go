@@ -125,13 +125,18 @@ func (r *deletionRecorder) order() string {
 // deleteAndCheck deletes the XR, waits until everything it composed is gone, and checks the order against the
 // composed Usages. It returns the time taken, the broken orders and the order of deletion.
 func (x *xr) deleteAndCheck(ctx context.Context, composed map[string]*unstructured.Unstructured, timeout time.Duration) (time.Duration, []string, string, error) {
+	return x.deleteAndCheckWith(ctx, composed, timeout, nil)
+}
+
+// deleteAndCheckWith is deleteAndCheck with during run alongside the deletion (see deleteAndWaitWith).
+func (x *xr) deleteAndCheckWith(ctx context.Context, composed map[string]*unstructured.Unstructured, timeout time.Duration, during func(left int) (bool, error)) (time.Duration, []string, string, error) {
 	rec, err := x.cp.recordDeletions(ctx, x.ns, composed)
 	if err != nil {
 		return 0, nil, "", err
 	}
 	defer rec.stop()
 	start := time.Now()
-	if err := x.deleteAndWait(ctx, composed, timeout); err != nil {
+	if err := x.deleteAndWaitWith(ctx, composed, timeout, during); err != nil {
 		return time.Since(start), nil, rec.order(), err
 	}
 	took := time.Since(start)

@@ -48,7 +48,7 @@ func TestDevTeardown(t *testing.T) {
 		order string
 	)
 	timed(t, "dev: delete", func() {
-		took, bad, order, err = x.deleteAndCheck(ctx, composed, 5*time.Minute)
+		took, bad, order, err = x.deleteAndCheckWith(ctx, composed, 5*time.Minute, restartMidTeardown(ctx, len(composed)))
 	})
 	t.Logf("deletion order:%s", order)
 	if err != nil {

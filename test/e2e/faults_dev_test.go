@@ -21,11 +21,18 @@ import (
 //     60 s maximum backoff, then started again;
 //   - 17.3, on the Ready XR before its deletion: a spec edit the schema admits and the function refuses (Fatal),
 //     then the fix;
-//   - 17.8, on the Ready XR: schema-valid nonsense in one composed resource's status through the real engine.
+//   - 17.8, on the Ready XR: schema-valid nonsense in one composed resource's status through the real engine;
+//   - 17.6, on the Ready XR: Crossplane's default circuit breaker opened by a burst of events, a spec edit applied
+//     while it is open (faults_circuit_test.go);
+//   - 17.4's second half, during the deletion: Crossplane core restarted once a third of the composed resources
+//     are gone (restartMidTeardown); TestDevTeardown's deletion-order check covers it.
 //
 // They run unless E2E_FAULTS=0. Measured 2026-12-02 on 2 loaded cores: TestDevTeardown 430.6 s with them, 129.6 s
 // without (+301 s: the function outage 132 s, mostly Crossplane waiting for it until the deadline, and 73 s of
-// backoff after it; the API server restart 18 s; the three faults on the Ready XR 47 s).
+// backoff after it; the API server restart 18 s; the three faults on the Ready XR 47 s). With 17.6 and the
+// mid-teardown restart (2026-12-02, load 2–4): TestDevTeardown 495.8 s; the circuit scenario 53.8 s (open 7 s
+// after the first of four rounds of annotations over 164 composed resources, the edit applied 32.7 s later, its
+// undo with the widened breaker back), the restart mid-teardown 1.2 s (102 of 164 left), the delete 11.6 s.
 
 const (
 	// functionDownAfterStage is the dev walk's stage after which the function goes down (of 12: halfway).
@@ -214,8 +221,13 @@ func faultsMidWalk(ctx context.Context, t *testing.T, x *xr, obs observations, r
 
 // restartTimed restarts a component and records how long the restart took.
 func restartTimed(what, name string, whileDown, ready func() error) error {
+	return restartTimedWith(what, name, nil, whileDown, ready)
+}
+
+// restartTimedWith is restartTimed with the component's arguments rewritten by args (see restartWith).
+func restartTimedWith(what, name string, args func([]string) []string, whileDown, ready func() error) error {
 	start := time.Now()
-	err := env.restart(name, whileDown, ready)
+	err := env.restartWith(name, args, whileDown, ready)
 	env.timings.add("scenario: dev faults: "+what, time.Since(start))
 	return err
 }
@@ -328,6 +340,11 @@ func faultsOnReadyDev(ctx context.Context, t *testing.T, x *xr, obs observations
 	}
 	if !t.Run("composed resource stuck in creation", func(t *testing.T) {
 		timed(t, "dev faults: a managed resource stuck in creation, then released (17.7)", func() { stuckInCreation(ctx, t, x, obs) })
+	}) {
+		t.FailNow()
+	}
+	if !t.Run("circuit open", func(t *testing.T) {
+		timed(t, "dev faults: the XR's circuit opened by a burst of events, a spec edit applied while open (17.6)", func() { circuitOpenOnReady(ctx, t, x) })
 	}) {
 		t.FailNow()
 	}

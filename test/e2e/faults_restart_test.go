@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -12,6 +13,11 @@ import (
 // The new process takes the old one's place in the stop order. ready waits for it to serve again. whileDown's error
 // is returned after the restart, so the control plane is whole whatever happened.
 func (c *controlPlane) restart(name string, whileDown func() error, ready func() error) error {
+	return c.restartWith(name, nil, whileDown, ready)
+}
+
+// restartWith is restart with the component's arguments rewritten by args (nil keeps them).
+func (c *controlPlane) restartWith(name string, args func([]string) []string, whileDown func() error, ready func() error) error {
 	i := -1
 	for j, p := range c.procs {
 		if p.name == name || p.base == name {
@@ -29,7 +35,11 @@ func (c *controlPlane) restart(name string, whileDown func() error, ready func()
 	old.stop(15 * time.Second)
 	downErr := whileDown()
 	c.restarts++
-	p, err := c.sp.start(c.work, fmt.Sprintf("%s-%d", base, c.restarts), old.cmd.Path, old.cmd.Args[1:], old.cmd.Env)
+	argv := old.cmd.Args[1:]
+	if args != nil {
+		argv = args(slices.Clone(argv))
+	}
+	p, err := c.sp.start(c.work, fmt.Sprintf("%s-%d", base, c.restarts), old.cmd.Path, argv, old.cmd.Env)
 	if err != nil {
 		return fmt.Errorf("restart %s: %w", base, err)
 	}

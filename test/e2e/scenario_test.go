@@ -84,9 +84,17 @@ func timed(t *testing.T, name string, f func()) {
 
 // deleteAndWait deletes the XR and waits until it and every resource it composed are gone from the API server.
 func (x *xr) deleteAndWait(ctx context.Context, composed map[string]*unstructured.Unstructured, timeout time.Duration) error {
+	return x.deleteAndWaitWith(ctx, composed, timeout, nil)
+}
+
+// deleteAndWaitWith is deleteAndWait with during run alongside the wait once the deletion is requested, given
+// the number of composed resources still there (every 250 ms until it returns true or an error); its error fails
+// the wait.
+func (x *xr) deleteAndWaitWith(ctx context.Context, composed map[string]*unstructured.Unstructured, timeout time.Duration, during func(left int) (bool, error)) error {
 	if err := x.delete(ctx); err != nil {
 		return err
 	}
+	var duringErr error
 	var left []string
 	err := poll(ctx, timeout, 250*time.Millisecond, func() (bool, error) {
 		left = left[:0]
@@ -112,8 +120,21 @@ func (x *xr) deleteAndWait(ctx context.Context, composed map[string]*unstructure
 				left = append(left, fmt.Sprintf("%s %s%s", u.GetKind(), u.GetName(), why))
 			}
 		}
+		if during != nil && len(left) > 0 {
+			done, err := during(len(left))
+			if err != nil {
+				duringErr = err
+				return false, err
+			}
+			if done {
+				during = nil
+			}
+		}
 		return len(left) == 0, nil
 	})
+	if duringErr != nil {
+		return fmt.Errorf("deleting %s: %w", x, duringErr)
+	}
 	if err != nil {
 		return fmt.Errorf("deleting %s: %w; still there: %s", x, err, strings.Join(left, ", "))
 	}

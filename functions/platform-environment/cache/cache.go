@@ -50,6 +50,9 @@ type Output struct {
 // Build renders the cache from its resolved spec.
 func Build(env *compose.Env, r v1alpha1.ResolvedCache) Output {
 	var out Output
+	// The spec always composes the replication group: what covers it (alarms, dashboard) follows that,
+	// not whether it could be rendered this pass.
+	out.Want(compose.CacheReplicationGroup)
 	out.Merge(cacheSubnetGroup(env))
 	account, ok := env.Observed.AccountID()
 	if !ok {

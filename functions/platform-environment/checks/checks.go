@@ -63,7 +63,8 @@ type Output struct {
 // builder carries what every part of the package reads.
 type builder struct {
 	incluster.Builder
-	in Input
+	in    Input
+	names *jobNames // testNames, once computed
 }
 
 // Build renders the database setup and the tests.

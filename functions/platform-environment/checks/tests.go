@@ -126,7 +126,23 @@ func (b *builder) tests() compose.Result {
 }
 
 // testNames are the composition resource names of the current rollout's smoke and load test Jobs.
+// Computed once per builder: the rollout id serialises every observed Deployment (make bench).
 func (b *builder) testNames() (smoke, load string, ok bool) {
+	if b.names == nil {
+		n := &jobNames{}
+		n.smoke, n.load, n.ok = b.computeTestNames()
+		b.names = n
+	}
+	return b.names.smoke, b.names.load, b.names.ok
+}
+
+// jobNames is testNames' result.
+type jobNames struct {
+	smoke, load string
+	ok          bool
+}
+
+func (b *builder) computeTestNames() (smoke, load string, ok bool) {
 	id, ok := b.rollout()
 	if !ok {
 		return "", "", false

@@ -58,3 +58,18 @@ func Kinds(results ...Result) map[string]string {
 	}
 	return out
 }
+
+// Composes is the set of composition resource names the results render this pass or declare wanted
+// (Want): what the spec composes, whether or not a builder could render it now.
+func Composes(results ...Result) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range results {
+		for _, res := range r.Resources {
+			out[res.Name] = true
+		}
+		for _, n := range r.Wanted {
+			out[n] = true
+		}
+	}
+	return out
+}

@@ -50,6 +50,9 @@ type Output struct {
 // Build renders the database from its resolved spec.
 func Build(env *compose.Env, r v1alpha1.ResolvedDatabase) Output {
 	var out Output
+	// The spec always composes the instance: what covers it (alarms, dashboard) follows that, not whether
+	// it could be rendered this pass.
+	out.Want(compose.Database)
 	out.Merge(dbSubnetGroup(env))
 	out.Merge(parameterGroup(env, r))
 	account, ok := env.Observed.AccountID()

@@ -74,6 +74,8 @@ func Build(env *compose.Env, in Input) Output {
 	}
 	// DNS names are case-insensitive; AWS reports them in lower case, so they are written that way.
 	in.Domain = strings.ToLower(in.Domain)
+	// With a domain the spec composes the load balancer, rendered this pass or not (see Want).
+	out.Want(compose.LoadBalancer)
 	out.Merge(accessLogs(env, *in.Spec))
 	out.Merge(targetGroups(env, in.Routes))
 	out.Merge(certificate(env, in.Domain))

@@ -117,7 +117,7 @@ func Render(xr *v1alpha1.PlatformEnvironment, observed compose.Observed) (*compo
 		return nil, status, err
 	}
 	resolved.Observability = &obs
-	obsOut := observability.Build(env, obs, spec.Observability, compose.Kinds(results...))
+	obsOut := observability.Build(env, obs, spec.Observability, compose.Kinds(results...), compose.Composes(results...))
 	outputs.Observability = obsOut.Outputs
 	results = append(results, obsOut.Result)
 

@@ -12,7 +12,7 @@ import (
 // TestSeedAlarms pins the seed's two alarms exactly.
 func TestSeedAlarms(t *testing.T) {
 	env := testEnv(otherObserved())
-	p := alarmSet(env, findTargets(env, otherDomains))
+	p := alarmSet(env, findTargets(env, otherDomains, nil))
 	res := renderAlarms(env, p, testTopicARN)
 	got := byName(res.Resources)
 	cases := map[string]struct {
@@ -122,7 +122,7 @@ func TestAlarmGating(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			env := testEnv(tc.observed)
-			p := alarmSet(env, findTargets(env, tc.domains))
+			p := alarmSet(env, findTargets(env, tc.domains, nil))
 			var pending []string
 			for _, s := range p.pending {
 				pending = append(pending, s[:strings.IndexByte(s, ':')])
@@ -167,7 +167,7 @@ func TestAlarmsWaitForTopic(t *testing.T) {
 	existing := alarmPrefix + "high-cpu-utilization"
 	o[existing] = observed(existing, apiCloudWatch, "MetricAlarm", true, nil)
 	env := testEnv(o)
-	res := renderAlarms(env, alarmSet(env, findTargets(env, otherDomains)), "")
+	res := renderAlarms(env, alarmSet(env, findTargets(env, otherDomains, nil)), "")
 	if len(res.Resources) != 0 || !strings.Contains(res.Waiting[component], "alarm topic's ARN") {
 		t.Errorf("rendered %d alarms without the topic's ARN; waiting %v", len(res.Resources), res.Waiting)
 	}
@@ -194,7 +194,7 @@ func TestConnectionsAlarmKeptWithUnknownClass(t *testing.T) {
 			existing := alarmPrefix + "db-connections"
 			o[existing] = observed(existing, apiCloudWatch, "MetricAlarm", true, nil)
 			env := testEnv(o)
-			res := renderAlarms(env, alarmSet(env, findTargets(env, otherDomains)), testTopicARN)
+			res := renderAlarms(env, alarmSet(env, findTargets(env, otherDomains, nil)), testTopicARN)
 			if byName(res.Resources)[existing] != nil {
 				t.Errorf("%s\n%s rendered without a known class", tc.reason, existing)
 			}
@@ -299,5 +299,43 @@ func TestCacheAlarmNames(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("cache alarms, named by member suffix, in member order (-want +got):\n%s", diff)
+	}
+}
+
+// TestAlarmsOfComposedTargetsKept: a covered resource the spec composes but no domain could render this
+// pass, and that is not observed either (its MR deleted out of band, its key with it), keeps its alarms:
+// they wait, and are not retired with the spec unchanged (FuzzObserved found the cache's per-member
+// alarms retired so).
+func TestAlarmsOfComposedTargetsKept(t *testing.T) {
+	cases := map[string]struct {
+		target string
+		alarm  string
+	}{
+		"Cache":        {target: compose.CacheReplicationGroup, alarm: alarmPrefix + "cache-memory-001"},
+		"Database":     {target: compose.Database, alarm: alarmPrefix + "high-cpu-utilization"},
+		"LoadBalancer": {target: compose.LoadBalancer, alarm: alarmPrefix + "lb-5xx"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			o := otherObserved()
+			delete(o, tc.target)
+			o[tc.alarm] = observed(tc.alarm, apiCloudWatch, "MetricAlarm", true, nil)
+			domains := map[string]string{}
+			for n, k := range otherDomains {
+				if n != tc.target {
+					domains[n] = k
+				}
+			}
+			env := testEnv(o)
+			res := renderAlarms(env, alarmSet(env, findTargets(env, domains, map[string]bool{tc.target: true})), testTopicARN)
+			for _, r := range res.Retired {
+				if r == tc.alarm {
+					t.Fatalf("%s retired while the spec still composes %s", tc.alarm, tc.target)
+				}
+			}
+			if res.Waiting[component] == "" {
+				t.Errorf("nothing waits while %s is neither rendered nor observed", tc.target)
+			}
+		})
 	}
 }

@@ -30,7 +30,7 @@ type parsedDashboard struct {
 
 func renderDashboard(t *testing.T, env *compose.Env, domains map[string]string, alarms []alarmDef, acct string) parsedDashboard {
 	t.Helper()
-	res := dashboardResource(env, findTargets(env, domains), alarms, acct)
+	res := dashboardResource(env, findTargets(env, domains, nil), alarms, acct)
 	validateAll(t, res.Resources)
 	d := byName(res.Resources)[dashboard]
 	if compose.ExternalName(d.Object) != dashboardName(env) {

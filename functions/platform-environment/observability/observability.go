@@ -51,15 +51,15 @@ type Output struct {
 }
 
 // Build renders observability. rendered holds the composition resource names (and kinds) the other
-// domains rendered in this pass; together with observed state it says which resources the alarms and
-// the dashboard cover.
-func Build(env *compose.Env, r v1alpha1.ResolvedObservability, spec v1alpha1.ObservabilitySpec, rendered map[string]string) Output {
+// domains rendered in this pass, composes those they render or want (compose.Composes); together with
+// observed state they say which resources the alarms and the dashboard cover.
+func Build(env *compose.Env, r v1alpha1.ResolvedObservability, spec v1alpha1.ObservabilitySpec, rendered map[string]string, composes map[string]bool) Output {
 	out := Output{Outputs: &v1alpha1.ObservabilityOutputs{
 		DashboardName:       dashboardName(env),
 		DashboardURL:        dashboardURL(env),
 		ApplicationLogGroup: env.ApplicationLogGroupName(),
 	}}
-	t := findTargets(env, rendered)
+	t := findTargets(env, rendered, composes)
 
 	account, hasAccount := env.Observed.AccountID()
 	wafAlert := hasWAFChangeRule(env, rendered)
@@ -122,8 +122,10 @@ func hasWAFChangeRule(env *compose.Env, rendered map[string]string) bool {
 
 // targets are the other domains' resources that alarms and the dashboard cover.
 type targets struct {
-	// loadBalancer, database and cache report whether the environment has them (rendered in this pass or
-	// observed).
+	// loadBalancer, database and cache report whether the environment has them (composed by the spec —
+	// rendered in this pass or wanted — or observed). Composed, not only rendered: a database the spec
+	// composes but cannot render this pass (its key is not observed, say) still has its alarms, which
+	// would otherwise be retired with the spec unchanged (a FuzzObserved find).
 	loadBalancer, database, cache bool
 	// targetGroups are the applications whose target group exists, sorted.
 	targetGroups []string
@@ -131,11 +133,12 @@ type targets struct {
 	email bool
 }
 
-// findTargets reads which covered resources exist, from this pass's rendered names and observed state.
-func findTargets(env *compose.Env, rendered map[string]string) targets {
+// findTargets reads which covered resources exist, from this pass's rendered and composed names and
+// observed state.
+func findTargets(env *compose.Env, rendered map[string]string, composes map[string]bool) targets {
 	present := func(name string) bool {
 		_, ok := rendered[name]
-		return ok || env.Observed.Exists(name)
+		return ok || composes[name] || env.Observed.Exists(name)
 	}
 	t := targets{
 		loadBalancer: present(compose.LoadBalancer),

@@ -64,7 +64,7 @@ func TestBuildPasses(t *testing.T) {
 	obs := compose.Observed{}
 
 	// Pass 1: nothing observed. Only the dashboard (whose EKS line needs no observed value) renders.
-	out := Build(testEnv(obs), r, spec, otherDomains)
+	out := Build(testEnv(obs), r, spec, otherDomains, nil)
 	if diff := cmp.Diff([]string{dashboard}, names(out.Resources)); diff != "" {
 		t.Errorf("pass 1: resources (-want +got):\n%s", diff)
 	}
@@ -80,7 +80,7 @@ func TestBuildPasses(t *testing.T) {
 	for k, v := range otherObserved() {
 		obs[k] = v
 	}
-	out = Build(testEnv(obs), r, spec, otherDomains)
+	out = Build(testEnv(obs), r, spec, otherDomains, nil)
 	got := byName(out.Resources)
 	for _, n := range []string{key, keyAlias, compose.ApplicationLogGroup, trailBucket, trailBucketPolicy, trailLogGroup, dashboard} {
 		if got[n] == nil {
@@ -99,7 +99,7 @@ func TestBuildPasses(t *testing.T) {
 	// Pass 3: the key and the rest are observed: the topic, subscription and trail render; the alarms
 	// wait for the topic's ARN.
 	observeAll(obs, out.Resources)
-	out = Build(testEnv(obs), r, spec, otherDomains)
+	out = Build(testEnv(obs), r, spec, otherDomains, nil)
 	if got := byName(out.Resources); got[compose.AlarmTopic] == nil || got[alarmPrefix+"high-cpu-utilization"] != nil {
 		t.Errorf("pass 3: topic rendered %v, an alarm rendered %v; want the topic and no alarm yet",
 			got[compose.AlarmTopic] != nil, got[alarmPrefix+"high-cpu-utilization"] != nil)
@@ -109,7 +109,7 @@ func TestBuildPasses(t *testing.T) {
 	}
 	observeAll(obs, out.Resources)
 	// Pass 4: everything observed; a fixed point.
-	out = Build(testEnv(obs), r, spec, otherDomains)
+	out = Build(testEnv(obs), r, spec, otherDomains, nil)
 	got = byName(out.Resources)
 	wantAlarms := []string{
 		"cache-engine-cpu-001", "cache-engine-cpu-002", "cache-evictions-001", "cache-evictions-002", "cache-memory-001", "cache-memory-002",
@@ -150,7 +150,7 @@ func TestBuildPasses(t *testing.T) {
 	delete(lb["status"].(map[string]any)["atProvider"].(map[string]any), "arnSuffix")
 	obs[compose.LoadBalancer] = lb
 	env := testEnv(obs)
-	out = Build(env, r, spec, otherDomains)
+	out = Build(env, r, spec, otherDomains, nil)
 	if byName(out.Resources)[alarmPrefix+"high-error-rate"] != nil {
 		t.Error("high-error-rate rendered without the load balancer's ARN suffix")
 	}
@@ -177,7 +177,7 @@ func TestBuildRetires(t *testing.T) {
 	obs := otherObserved()
 	spec := v1alpha1.ObservabilitySpec{AlarmEmails: []string{"a@example.com", "b@example.com"}}
 	for i := 0; i < 3; i++ {
-		out := Build(testEnv(obs), r, spec, otherDomains)
+		out := Build(testEnv(obs), r, spec, otherDomains, nil)
 		observeAll(obs, out.Resources)
 	}
 
@@ -228,7 +228,7 @@ func TestBuildRetires(t *testing.T) {
 				domains = tc.domains(otherDomains)
 				delete(o, compose.TargetGroup("backend"))
 			}
-			out := Build(testEnv(o), rr, tc.spec, domains)
+			out := Build(testEnv(o), rr, tc.spec, domains, nil)
 			got := append([]string(nil), out.Retired...)
 			// Compliance is off: its prefix is always retired.
 			want := append([]string{configRulePrefix}, tc.want...)
@@ -251,7 +251,7 @@ func TestSESFallbackAlarms(t *testing.T) {
 	spec := v1alpha1.ObservabilitySpec{AlarmEmails: []string{"ops@cloudpartner.pro"}}
 	var out Output
 	for i := 0; i < 4; i++ {
-		out = Build(testEnv(obs), r, spec, otherDomains)
+		out = Build(testEnv(obs), r, spec, otherDomains, nil)
 		observeAll(obs, out.Resources)
 	}
 	validateAll(t, out.Resources)
@@ -299,7 +299,7 @@ func TestSESFallbackAlarms(t *testing.T) {
 			delete(obs, k)
 		}
 	}
-	out = Build(testEnv(obs), r, spec, noFallback)
+	out = Build(testEnv(obs), r, spec, noFallback, nil)
 	var retired []string
 	for _, n := range out.Retired {
 		if strings.HasPrefix(n, p) {
