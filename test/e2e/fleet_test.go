@@ -176,7 +176,7 @@ type fleetSnapshot struct {
 	rss                   map[string]int     // peak RSS (VmHWM), KiB, per component
 	etcdPuts, etcdDeletes int
 	etcdKeys, etcdDBBytes int
-	requests              map[string]int // audit log: "user verb" -> requests
+	requests              map[string]int // audit log: "user verb resource" -> requests
 }
 
 var fleetComponents = []string{"crossplane", "function", "kube-apiserver", "etcd"}
@@ -230,10 +230,36 @@ func (s fleetSnapshot) minus(b fleetSnapshot) fleetSnapshot {
 // mutating sums user's create, update, patch and delete requests.
 func (s fleetSnapshot) mutating(user string) int {
 	n := 0
-	for _, v := range []string{"create", "update", "patch", "delete", "deletecollection"} {
-		n += s.requests[user+" "+v]
+	for k, c := range s.requests {
+		if f := strings.Fields(k); len(f) >= 2 && f[0] == user && isMutating(f[1]) {
+			n += c
+		}
 	}
 	return n
+}
+
+func isMutating(verb string) bool {
+	return slices.Contains([]string{"create", "update", "patch", "delete", "deletecollection"}, verb)
+}
+
+// topMutating lists user's mutating requests by verb and resource, most first (at most five).
+func (s fleetSnapshot) topMutating(user string) string {
+	type kv struct {
+		k string
+		n int
+	}
+	var l []kv
+	for k, c := range s.requests {
+		if f := strings.Fields(k); len(f) >= 2 && f[0] == user && isMutating(f[1]) {
+			l = append(l, kv{strings.Join(f[1:], " "), c})
+		}
+	}
+	sort.Slice(l, func(i, j int) bool { return l[i].n > l[j].n || l[i].n == l[j].n && l[i].k < l[j].k })
+	var out []string
+	for i := 0; i < len(l) && i < 5; i++ {
+		out = append(out, fmt.Sprintf("%s %d", l[i].k, l[i].n))
+	}
+	return strings.Join(out, ", ")
 }
 
 // process is the running process of a component (by its first name: restarts carry a number).
@@ -302,7 +328,7 @@ func scrape(ctx context.Context, url string) (map[string]float64, error) {
 	return out, nil
 }
 
-// auditCounts counts the audit log's requests per "user verb" up to (and including) before.
+// auditCounts counts the audit log's requests per "user verb resource" up to (and including) before.
 func auditCounts(path string, before time.Time) map[string]int {
 	out := map[string]int{}
 	f, err := os.Open(path)
@@ -318,11 +344,12 @@ func auditCounts(path string, before time.Time) map[string]int {
 			Verb           string                    `json:"verb"`
 			User           struct{ Username string } `json:"user"`
 			StageTimestamp time.Time                 `json:"stageTimestamp"`
+			ObjectRef      struct{ Resource string } `json:"objectRef"`
 		}
 		if json.Unmarshal(sc.Bytes(), &e) != nil || e.Stage != "ResponseComplete" || e.StageTimestamp.After(before) {
 			continue
 		}
-		out[e.User.Username+" "+e.Verb]++
+		out[e.User.Username+" "+e.Verb+" "+e.ObjectRef.Resource]++
 	}
 	return out
 }
@@ -350,7 +377,7 @@ func (r fleetRow) detail() string {
 	users := func(s fleetSnapshot) string {
 		var out []string
 		for _, u := range []string{userCrossplane, userFakeProvider, userAdmin, userControllerManager} {
-			out = append(out, fmt.Sprintf("%s %d mutating", u, s.mutating(u)))
+			out = append(out, fmt.Sprintf("%s %d mutating (%s)", u, s.mutating(u), s.topMutating(u)))
 		}
 		return strings.Join(out, ", ")
 	}
