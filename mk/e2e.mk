@@ -3,6 +3,7 @@
 #
 #   make e2e-tools   build the pinned control-plane binaries into bin/e2e/
 #   make e2e         e2e-tools + the function, then the Go test package test/e2e (build tag e2e)
+#   make e2e-chaos   the chaos loop (issue 17.9, TestChaos): on demand only, in neither make test, make e2e nor CI
 
 E2E_BIN := $(BIN)/e2e
 # Built binaries are kept outside the clone, keyed by the wrapper's go.mod/go.sum, the ldflags and the Go version, so a
@@ -62,3 +63,15 @@ e2e-tools: $(E2E_TOOLS) ## Build the control-plane binaries for the end-to-end t
 e2e: e2e-tools $(BIN)/function ## Run the end-to-end test on a real control plane (needs unshare -n, i.e. root).
 	E2E_BIN=$(E2E_BIN) FUNCTION_BIN=$(BIN)/function \
 		$(GO) test ./test/e2e -tags e2e -count=1 -v -timeout $(E2E_TIMEOUT) -run '$(E2E_RUN)'
+
+# The chaos loop (test/e2e/chaos_test.go): for CHAOS_DURATION, random SIGKILLs of the function, Crossplane core and
+# the API server during seed and dev walks and teardowns. CHAOS_SEED=<n> replays a run's choices (it prints its seed).
+CHAOS_DURATION ?= 15m
+CHAOS_SEED ?=
+E2E_CHAOS_TIMEOUT ?= 60m
+
+.PHONY: e2e-chaos
+e2e-chaos: e2e-tools $(BIN)/function ## Run the chaos loop on the e2e control plane (CHAOS_DURATION=15m, CHAOS_SEED=<n>).
+	E2E_CHAOS=1 CHAOS_DURATION=$(CHAOS_DURATION) CHAOS_SEED=$(CHAOS_SEED) E2E_BUDGET=0 \
+		E2E_BIN=$(E2E_BIN) FUNCTION_BIN=$(BIN)/function \
+		$(GO) test ./test/e2e -tags e2e -count=1 -v -timeout $(E2E_CHAOS_TIMEOUT) -run '^TestChaos$$'

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"time"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/logging"
@@ -26,6 +27,8 @@ type Function struct {
 	fnv1.UnimplementedFunctionRunnerServiceServer
 
 	log logging.Logger
+	// fixedTTL, when not zero, replaces the adaptive TTL (main.go's --fixed-ttl, for measurements).
+	fixedTTL time.Duration
 }
 
 // RunFunction decodes the XR, renders every domain and returns the desired composed resources and the
@@ -91,7 +94,11 @@ func (f *Function) RunFunction(ctx context.Context, req *fnv1.RunFunctionRequest
 		applied = response.ConditionTrue
 	}
 	applied(rsp, desired.Applied.Type, desired.Applied.Reason).WithMessage(desired.Applied.Message).TargetComposite()
-	rsp.Meta.Ttl = durationpb.New(ttlFor(oxr.Resource.Object, desired)) // ttl.go; a Fatal keeps the default
+	ttl := ttlFor(oxr.Resource.Object, desired) // ttl.go; a Fatal keeps the default
+	if f.fixedTTL > 0 {
+		ttl = f.fixedTTL
+	}
+	rsp.Meta.Ttl = durationpb.New(ttl)
 	return rsp, nil
 }
 

@@ -3,6 +3,8 @@
 package main
 
 import (
+	"time"
+
 	"github.com/alecthomas/kong"
 
 	"github.com/crossplane/function-sdk-go"
@@ -20,6 +22,9 @@ type CLI struct {
 	// one host (development, the e2e test), move it or switch it off with --metrics-address="".
 	MetricsAddress     string `default:":8080" help:"Address of the Prometheus metrics server; empty disables it." name:"metrics-address"`
 	MaxRecvMessageSize int    `default:"4" help:"Maximum size of received messages in MB."`
+	// A measurement switch, not a setting: make fleet runs the function once with --fixed-ttl=1m, the TTL it
+	// answered with before the adaptive one (ttl.go), to measure what the adaptive TTL saves at rest.
+	FixedTTL time.Duration `default:"0" help:"Answer every successful render with this TTL instead of the adaptive one (0: adaptive). For measurements only." name:"fixed-ttl"`
 }
 
 // Run this function.
@@ -28,7 +33,7 @@ func (c *CLI) Run() error {
 	if err != nil {
 		return err
 	}
-	return function.Serve(&Function{log: log},
+	return function.Serve(&Function{log: log, fixedTTL: c.FixedTTL},
 		function.Listen(c.Network, c.Address),
 		function.MTLSCertificates(c.TLSCertsDir),
 		function.Insecure(c.Insecure),

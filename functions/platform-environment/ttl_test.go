@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/crossplane/function-sdk-go/logging"
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/response"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
@@ -81,5 +84,17 @@ func TestTTLOfResponses(t *testing.T) {
 				t.Errorf("TTL: got %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestFixedTTL: the measurement switch (--fixed-ttl) replaces the adaptive TTL, for make fleet's comparison.
+func TestFixedTTL(t *testing.T) {
+	req := &fnv1.RunFunctionRequest{Observed: &fnv1.State{Composite: &fnv1.Resource{Resource: mustStruct(t, readXR(t, "seed-production"))}}}
+	rsp, err := (&Function{log: logging.NewNopLogger(), fixedTTL: time.Minute}).RunFunction(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rsp.GetMeta().GetTtl().AsDuration(); got != time.Minute {
+		t.Errorf("TTL with --fixed-ttl=1m: got %v", got)
 	}
 }

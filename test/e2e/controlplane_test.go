@@ -143,10 +143,15 @@ func (c *controlPlane) bringUp(ctx context.Context) error {
 	}
 	t("etcd ready")
 
-	if err := os.WriteFile(filepath.Join(c.work, "tokens.csv"), []byte(adminToken+",admin,admin,system:masters\n"), 0o600); err != nil {
+	// One API-server user per component (identities_test.go), so that requests can be told apart.
+	if err := os.WriteFile(filepath.Join(c.work, "tokens.csv"), []byte(tokensCSV()), 0o600); err != nil {
 		return err
 	}
-	if _, err := c.start("kube-apiserver", filepath.Join(c.bin, "kube-apiserver"), []string{
+	audit, err := c.auditArgs()
+	if err != nil {
+		return err
+	}
+	if _, err := c.start("kube-apiserver", filepath.Join(c.bin, "kube-apiserver"), append([]string{
 		"--etcd-servers=" + etcdURL, "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", "--secure-port=6443",
 		"--tls-cert-file=" + c.pki.apiserverCert, "--tls-private-key-file=" + c.pki.apiserverKey,
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
@@ -158,7 +163,7 @@ func (c *controlPlane) bringUp(ctx context.Context) error {
 		"--shutdown-delay-duration=0s", "--profiling=false",
 		// The suite's one client carries ~200 watches (fake provider, deletion recorder) besides its requests.
 		"--http2-max-streams-per-connection=2000",
-	}); err != nil {
+	}, audit...)); err != nil {
 		return err
 	}
 	kubeconfig, cfg, err := c.writeKubeconfig()
@@ -175,8 +180,12 @@ func (c *controlPlane) bringUp(ctx context.Context) error {
 
 	// Owner-reference garbage collection (how composed resources go when their XR is deleted) and namespace
 	// deletion need the controller manager; nothing else of it is needed.
+	kcmConfig, err := c.writeKubeconfigFor(userControllerManager)
+	if err != nil {
+		return err
+	}
 	if _, err := c.start("kube-controller-manager", filepath.Join(c.bin, "kube-controller-manager"), []string{
-		"--kubeconfig=" + kubeconfig, "--authentication-kubeconfig=" + kubeconfig, "--authorization-kubeconfig=" + kubeconfig,
+		"--kubeconfig=" + kcmConfig, "--authentication-kubeconfig=" + kcmConfig, "--authorization-kubeconfig=" + kcmConfig,
 		"--bind-address=127.0.0.1", "--secure-port=10257", "--leader-elect=false",
 		"--controllers=garbagecollector,namespace",
 	}); err != nil {
@@ -265,6 +274,10 @@ func (c *controlPlane) crossplane(ctx context.Context, kubeconfig string) error 
 	if os.Getenv("E2E_CROSSPLANE_DEFAULTS") != "" {
 		breaker = nil
 	}
+	xpConfig, err := c.writeKubeconfigFor(userCrossplane)
+	if err != nil {
+		return err
+	}
 	if _, err := c.start("crossplane", xp, append([]string{
 		"core", "start",
 		"--package-runtime=External",
@@ -280,7 +293,7 @@ func (c *controlPlane) crossplane(ctx context.Context, kubeconfig string) error 
 		// for the seed instead of two. Real providers spread their updates over minutes. A larger bucket keeps
 		// the breaker for what it is for (an XR in a hot loop) and lets the walk measure composition, not
 		// throttling. E2E_CROSSPLANE_DEFAULTS=1 keeps Crossplane's own values.
-	}, breaker...), "KUBECONFIG="+kubeconfig); err != nil {
+	}, breaker...), "KUBECONFIG="+xpConfig); err != nil {
 		return err
 	}
 	// Ready includes "webhook server started".
@@ -307,7 +320,11 @@ func (c *controlPlane) crossplane(ctx context.Context, kubeconfig string) error 
 	}
 	t(fmt.Sprintf("CRDs installed (%d provider CRDs) and XRD established", len(c.crds.providerCRDs)))
 
-	c.fake = newFakeProvider(c.kube, c.crds.managedGVRs())
+	fakeKube, err := c.kubeFor(userFakeProvider)
+	if err != nil {
+		return err
+	}
+	c.fake = newFakeProvider(fakeKube, c.crds.managedGVRs())
 	if err := c.fake.start(ctx); err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -54,6 +55,11 @@ type external struct {
 	ReleasedSeq int       // order of handling among all deletions (the same sequence as CreatedSeq)
 	Updates     []update  // updates applied in place, in order
 	Refusals    []update  // updates refused because they change a field of the day-2 table, in order
+	// ResourceName is the crossplane.io/composition-resource-name annotation at first sight; UIDs every object
+	// UID seen under this key (more than one: the managed resource was deleted and created again under its name).
+	// The chaos loop counts creations per composition resource name from them (chaos_test.go).
+	ResourceName string
+	UIDs         []string
 
 	accepted    map[string]any // the object as of the last spec the "provider" applied (nil until it is Ready)
 	acceptedGen int64          // its metadata.generation
@@ -85,6 +91,12 @@ type fakeProvider struct {
 	errs  []error
 	wg    sync.WaitGroup
 	queue chan objKey
+
+	// retryOutages makes a call that fails because the API server is away (no API status, or a 5xx) come back
+	// a second later instead of counting as an error: a real provider's workqueue retries too. Only the chaos
+	// loop sets it (chaos_test.go), which kills the API server at random moments; outageRetries counts them.
+	retryOutages  bool
+	outageRetries int
 }
 
 func newFakeProvider(k *kube, gvrs map[schema.GroupVersionResource]schema.GroupVersionKind) *fakeProvider {
@@ -126,6 +138,9 @@ func (f *fakeProvider) start(ctx context.Context) error {
 					return
 				case k := <-f.queue:
 					if err := f.handle(ctx, k); err != nil && ctx.Err() == nil {
+						if f.retryLater(k, err) {
+							continue
+						}
 						f.mu.Lock()
 						f.errs = append(f.errs, fmt.Errorf("%s: %w", k, err))
 						f.mu.Unlock()
@@ -187,10 +202,37 @@ func (f *fakeProvider) record(k objKey, u *unstructured.Unstructured) *external 
 	e, ok := f.cloud[k]
 	if !ok {
 		f.seq++
-		e = &external{Key: k, Composite: u.GetLabels()[labelComposite], Created: time.Now(), CreatedSeq: f.seq}
+		e = &external{Key: k, Composite: u.GetLabels()[labelComposite], Created: time.Now(), CreatedSeq: f.seq,
+			ResourceName: u.GetAnnotations()[annotationResourceName]}
 		f.cloud[k] = e
 	}
+	if uid := string(u.GetUID()); !slices.Contains(e.UIDs, uid) {
+		e.UIDs = append(e.UIDs, uid)
+	}
 	return e
+}
+
+// retryLater queues k again in a second when retryOutages is set and err says the API server was away.
+func (f *fakeProvider) retryLater(k objKey, err error) bool {
+	if !f.retryOutages || !isOutage(err) {
+		return false
+	}
+	f.mu.Lock()
+	f.outageRetries++
+	f.mu.Unlock()
+	time.AfterFunc(time.Second, func() { f.queue <- k })
+	return true
+}
+
+// isOutage tells an error of a call that did not reach a working API server: no API status (connection refused or
+// reset, a timeout, a kind not served yet right after a restart), a 5xx or 429.
+func isOutage(err error) bool {
+	var status kerrors.APIStatus
+	if !errors.As(err, &status) {
+		return true
+	}
+	code := status.Status().Code
+	return code >= 500 || code == 429
 }
 
 // reconcileSpec plays the provider's update of a live resource. The cloud resource exists from the moment the
