@@ -19,6 +19,8 @@ import (
 //   - 17.4 and 17.5, during the walk: Crossplane core restarted, then the API server (etcd and its data kept);
 //   - 17.1, during the walk, once stage functionDownAfterStage is observed: the function stopped past Crossplane's
 //     60 s maximum backoff, then started again;
+//   - 17.2, after stage functionSlowAfterStage: one call held by a delaying gRPC proxy past Crossplane's 2-minute
+//     deadline (faults_slow_test.go);
 //   - 17.3, on the Ready XR before its deletion: a spec edit the schema admits and the function refuses (Fatal),
 //     then the fix;
 //   - 17.8, on the Ready XR: schema-valid nonsense in one composed resource's status through the real engine;
@@ -136,11 +138,17 @@ func conditionOf(u *unstructured.Unstructured, typ string) cond {
 // holdStill checks for d that nothing composed changes and the XR's Ready stays ready, and that Synced stays as
 // synced says (a substring of its message, Status False).
 func (x *xr) holdStill(ctx context.Context, d time.Duration, before composedState, ready cond, synced string) error {
-	end := time.Now().Add(d)
-	for time.Now().Before(end) {
+	return stillUntil(ctx, x, time.After(d), before, ready, synced)
+}
+
+// stillUntil is holdStill until done is closed or delivers; an empty synced leaves Synced unchecked.
+func stillUntil[T any](ctx context.Context, x *xr, done <-chan T, before composedState, ready cond, synced string) error {
+	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-done:
+			return nil
 		case <-time.After(2 * time.Second):
 		}
 		u, composed, err := x.composed(ctx)
@@ -153,11 +161,10 @@ func (x *xr) holdStill(ctx context.Context, d time.Duration, before composedStat
 		if r := conditionOf(u, "Ready"); r.Status != ready.Status || r.LastTransitionTime != ready.LastTransitionTime {
 			return fmt.Errorf("Ready changed: %+v, was %+v", r, ready)
 		}
-		if s := conditionOf(u, "Synced"); s.Status != "False" || !strings.Contains(s.Message, synced) {
+		if s := conditionOf(u, "Synced"); synced != "" && (s.Status != "False" || !strings.Contains(s.Message, synced)) {
 			return fmt.Errorf("Synced is %+v, want False with %q", s, synced)
 		}
 	}
-	return nil
 }
 
 // waitSynced waits until the XR's Synced condition is False with a message containing want, and returns the XR
@@ -193,7 +200,8 @@ const (
 
 // faultsMidWalk is the dev walk's afterStage hook: Crossplane core restarted after stage
 // crossplaneRestartAfterStage (17.4), the API server after apiserverRestartAfterStage with etcd and its data kept
-// (17.5), the function down after functionDownAfterStage (17.1). ran records which happened; TestDevTeardown checks
+// (17.5), the function down after functionDownAfterStage (17.1), one call held past the deadline after
+// functionSlowAfterStage (17.2). ran records which happened; TestDevTeardown checks
 // that the walk then completes and nothing was created twice or deleted (createdOnce).
 func faultsMidWalk(ctx context.Context, t *testing.T, x *xr, obs observations, ran map[string]bool) func(int) error {
 	return func(stage int) error {
@@ -214,6 +222,9 @@ func faultsMidWalk(ctx context.Context, t *testing.T, x *xr, obs observations, r
 		case functionDownAfterStage:
 			ran["function"] = true
 			return functionDownMidWalk(ctx, t, x, obs, stage)
+		case functionSlowAfterStage:
+			ran["function slow"] = true
+			return functionSlowMidWalk(ctx, t, x, obs, stage)
 		}
 		return nil
 	}
@@ -327,9 +338,9 @@ func createdOnce(t *testing.T, x *xr, composed map[string]*unstructured.Unstruct
 // 17.3 and 17.8 on the Ready dev XR; each leaves it Ready as it found it.
 func faultsOnReadyDev(ctx context.Context, t *testing.T, x *xr, obs observations, composed map[string]*unstructured.Unstructured, ran map[string]bool) {
 	t.Helper()
-	for _, c := range []string{"crossplane", "kube-apiserver", "function"} {
+	for _, c := range []string{"crossplane", "kube-apiserver", "function", "function slow"} {
 		if !ran[c] {
-			t.Errorf("the dev walk ended before the %s fault (stages %d, %d, %d)", c, crossplaneRestartAfterStage, apiserverRestartAfterStage, functionDownAfterStage)
+			t.Errorf("the dev walk ended before the %s fault (stages %d, %d, %d, %d)", c, crossplaneRestartAfterStage, apiserverRestartAfterStage, functionDownAfterStage, functionSlowAfterStage)
 		}
 	}
 	createdOnce(t, x, composed)
