@@ -40,9 +40,21 @@ func TestFleet(t *testing.T) {
 			t.Fatalf("FLEET_REST: %v", err)
 		}
 	}
+	// recommended: Crossplane core with examples/install/crossplane-values.yaml's args as shipped; defaults:
+	// E2E_CROSSPLANE_DEFAULTS=1 started it with Crossplane's own.
 	config := "recommended"
 	if os.Getenv("E2E_CROSSPLANE_DEFAULTS") != "" {
 		config = "defaults"
+	} else {
+		restore, err := env.withShippedArgs(ctx, "fleet")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			if err := restore(); err != nil {
+				t.Error(err)
+			}
+		}()
 	}
 	if ttl := os.Getenv("FLEET_TTL"); ttl != "" {
 		if err := env.restartWith("function", func(a []string) []string { return append(a, "--fixed-ttl="+ttl) },

@@ -389,6 +389,8 @@ func TestDefaultActivationsOff(t *testing.T) {
 		Provider struct {
 			DefaultActivations *[]string `json:"defaultActivations"`
 		} `json:"provider"`
+		Args                []string       `json:"args"`                // run as shipped by the e2e suite
+		ResourcesCrossplane map[string]any `json:"resourcesCrossplane"` // the chart's own key
 	}
 	if err := yaml.UnmarshalStrict(b, &v); err != nil {
 		t.Fatal(err)
