@@ -37,7 +37,9 @@ func InNamespace(ns string) Option { return func(e *compose.Env) { e.Namespace =
 func WithZones(zones ...string) Option { return func(e *compose.Env) { e.Zones = zones } }
 
 // WithDeletionProtection sets deletion protection, which is otherwise on for the prod profile only.
-func WithDeletionProtection(on bool) Option { return func(e *compose.Env) { e.DeletionProtection = on } }
+func WithDeletionProtection(on bool) Option {
+	return func(e *compose.Env) { e.DeletionProtection = on }
+}
 
 // Env is the seed's environment of a profile over observed state (nil: nothing observed).
 func Env(profile string, observed compose.Observed, opts ...Option) *compose.Env {
@@ -120,23 +122,36 @@ func ForProvider(r *compose.Resource) map[string]any {
 }
 
 // JSON is v as a decoded object holds it (int32 and []string become float64 and []any), for comparisons.
-func JSON(t testing.TB, v any) any {
-	t.Helper()
+func JSON(v any) any {
 	b, err := json.Marshal(v)
 	if err != nil {
-		t.Fatal(err)
+		panic(err)
 	}
 	var out any
 	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatal(err)
+		panic(err)
 	}
 	return out
 }
 
-// JSONCopy is a deep copy of m as JSON-shaped values.
-func JSONCopy(t testing.TB, m map[string]any) map[string]any {
+// JSONCopy is a deep copy of m as JSON-shaped values (numbers become float64, as in observed state).
+func JSONCopy(m map[string]any) map[string]any {
+	out, _ := JSON(m).(map[string]any)
+	return out
+}
+
+// Assemble is what reaches Crossplane of the results: compose.Assemble's desired state (what was rendered
+// and the observed resources it keeps), failing the test on an error.
+func Assemble(t testing.TB, env *compose.Env, results ...compose.Result) []*compose.Resource {
 	t.Helper()
-	out, _ := JSON(t, m).(map[string]any)
+	a, err := compose.Assemble(env, results...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]*compose.Resource, len(a.Resources))
+	for i, r := range a.Resources {
+		out[i] = &compose.Resource{Name: r.Name, Object: r.Object}
+	}
 	return out
 }
 
