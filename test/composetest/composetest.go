@@ -84,9 +84,10 @@ func Has(res []*compose.Resource, name string) bool {
 	return false
 }
 
-// Names are the composition resource names of res, sorted.
+// Names are the composition resource names of res, sorted; nil when there are none, so that a table
+// case which renders nothing may leave its wanted names out.
 func Names(res []*compose.Resource) []string {
-	out := make([]string, 0, len(res))
+	var out []string
 	for _, r := range res {
 		out = append(out, r.Name)
 	}

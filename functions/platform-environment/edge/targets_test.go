@@ -8,12 +8,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestTargetGroups(t *testing.T) {
 	env := testEnv(compose.Observed{})
 	res := targetGroups(env, seedInput(t).Routes)
-	validateAll(t, res)
+	ct.Validate(t, res.Resources)
 	cases := map[string]struct {
 		reason string
 		name   string
@@ -44,7 +45,7 @@ func TestTargetGroups(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got := forProvider(t, res, tc.name)
+			got := ct.ForProvider(ct.Find(t, res.Resources, tc.name))
 			delete(got, "tags")
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("%s\n-want +got:\n%s", tc.reason, diff)
@@ -110,7 +111,7 @@ func TestTargetGroupRetiredOnceUnused(t *testing.T) {
 // takes the port of the spec.
 func TestTargetGroupPortDecoupled(t *testing.T) {
 	before := targetGroups(testEnv(compose.Observed{}), seedRoutes())
-	observed := observeAll(network(), before, nil)
+	observed := ct.ObserveAll(network(), before.Resources, ct.Options(nil))
 	edited := seedRoutes()
 	edited[0].Port = 9090 // backend
 	edited[1].Port = 8080 // frontend
@@ -134,7 +135,7 @@ func TestTargetGroupPortDecoupled(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			res := targetGroups(testEnv(tc.observed), edited)
-			if got := forProvider(t, res, compose.TargetGroup(tc.app))["port"]; got != tc.want {
+			if got := ct.ForProvider(ct.Find(t, res.Resources, compose.TargetGroup(tc.app)))["port"]; got != tc.want {
 				t.Errorf("%s\nport: want %d, got %v", tc.reason, tc.want, got)
 			}
 		})
@@ -142,11 +143,11 @@ func TestTargetGroupPortDecoupled(t *testing.T) {
 
 	// Every field but the health-check path (updated in place) stays what it was.
 	after := targetGroups(testEnv(observed), edited)
-	if got := forProvider(t, after, compose.TargetGroup("backend"))["healthCheck"].(map[string]any)["path"]; got != "/ready" {
+	if got := ct.ForProvider(ct.Find(t, after.Resources, compose.TargetGroup("backend")))["healthCheck"].(map[string]any)["path"]; got != "/ready" {
 		t.Errorf("the health-check path follows the spec in place: got %v", got)
 	}
 	for _, app := range []string{"backend", "frontend"} {
-		was, now := forProvider(t, before, compose.TargetGroup(app)), forProvider(t, after, compose.TargetGroup(app))
+		was, now := ct.ForProvider(ct.Find(t, before.Resources, compose.TargetGroup(app))), ct.ForProvider(ct.Find(t, after.Resources, compose.TargetGroup(app)))
 		now["healthCheck"].(map[string]any)["path"] = was["healthCheck"].(map[string]any)["path"]
 		if diff := cmp.Diff(was, now); diff != "" {
 			t.Errorf("%s: an application port edit changed its target group (-before +after):\n%s", app, diff)
