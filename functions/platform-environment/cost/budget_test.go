@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
-
 	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 

@@ -6,7 +6,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
-
 	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
