@@ -1,6 +1,7 @@
 package addons_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -46,15 +47,11 @@ func TestReleases(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			got := it.Get(ct.JSONCopy(ct.Find(t, out.Resources, tc.name).Object), tc.path)
-			if diff := cmp.Diff(jsonRoundAny(t, tc.want), got); diff != "" {
+			if diff := cmp.Diff(ct.JSON(tc.want), got); diff != "" {
 				t.Errorf("%s %s (-want +got):\n%s", tc.reason, tc.path, diff)
 			}
 		})
 	}
-}
-
-func jsonRoundAny(t *testing.T, v any) any {
-	return it.Get(ct.JSONCopy(map[string]any{"v": v}), "v")
 }
 
 func TestReleasesWaitForNodes(t *testing.T) {
@@ -111,10 +108,9 @@ func TestPolicies(t *testing.T) {
 		if r.Object["kind"] != "RolePolicy" {
 			continue
 		}
-		for _, s := range it.PolicyOf(t, r).Statement {
-			if contains(s.Action, "*") && contains(s.Resource, "*") {
-				t.Errorf("%s: Action * on Resource *", r.Name)
-			}
+		p := it.PolicyOf(t, r)
+		ct.NoWildcardAdmin(t, r.Name, p)
+		for _, s := range p.Statement {
 			for _, a := range s.Action {
 				if strings.HasSuffix(a, ":*") {
 					t.Errorf("%s: service-wide action %s", r.Name, a)
@@ -157,7 +153,7 @@ func TestPolicies(t *testing.T) {
 	}
 	// The autoscaler may only resize groups of this cluster.
 	for _, s := range it.PolicyOf(t, ct.Find(t, out.Resources, addons.AutoscalerRelease+"-policy")).Statement {
-		if contains(s.Action, "autoscaling:SetDesiredCapacity") {
+		if slices.Contains(s.Action, "autoscaling:SetDesiredCapacity") {
 			if s.Condition["StringEquals"]["aws:ResourceTag/k8s.io/cluster-autoscaler/"+env.ClusterName()] != "owned" {
 				t.Errorf("SetDesiredCapacity without the cluster's ownership tag condition: %v", s.Condition)
 			}
@@ -167,17 +163,8 @@ func TestPolicies(t *testing.T) {
 	// bootstrap's role does (secrets.TestMasterSecretReach).
 	master, _ := observed.String(compose.Database, "status.atProvider.masterUserSecret[0].secretArn")
 	for _, s := range it.PolicyOf(t, ct.Find(t, out.Resources, incluster.ESORelease+"-policy")).Statement {
-		if contains(s.Resource, master) || contains(s.Action, "kms:Decrypt") {
+		if slices.Contains(s.Resource, master) || slices.Contains(s.Action, "kms:Decrypt") {
 			t.Errorf("the operator's base role reaches the master secret: %+v", s)
 		}
 	}
-}
-
-func contains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

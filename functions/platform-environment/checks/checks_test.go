@@ -91,7 +91,7 @@ func TestLoadTestNeedsARun(t *testing.T) {
 }
 
 func TestLoadTest(t *testing.T) {
-	notSmoked := notReadyPrefix(checks.SmokeTestPrefix)
+	notSmoked := it.NotReadyPrefix(checks.SmokeTestPrefix)
 	out, _ := it.Walk(t, "prod", it.LoadTested(t), notSmoked, it.Others(notSmoked, "backend", "frontend"))
 	for _, n := range ct.Names(out.Resources) {
 		if strings.HasPrefix(n, checks.LoadTestPrefix) {
@@ -152,7 +152,7 @@ func TestNewRolloutNewTests(t *testing.T) {
 }
 
 func TestLoadTestDoesNotHoldReadiness(t *testing.T) {
-	running := notReadyPrefix(checks.LoadTestPrefix)
+	running := it.NotReadyPrefix(checks.LoadTestPrefix)
 	out, observed := it.Walk(t, "prod", it.LoadTested(t), running, it.Others(running, "backend", "frontend"))
 	_, load, _ := testJobs(ct.Env("prod", observed), it.LoadTested(t))
 	if r := ct.Find(t, out.Resources, load); r.Readiness != compose.ReadyWhenObserved {
@@ -204,9 +204,4 @@ func testJobs(env *compose.Env, r incluster.Spec) (smoke, load string, ok bool) 
 		in.Deployments = append(in.Deployments, incluster.Deployment{App: r.Apps[i].Name, Manifest: workloads.DeploymentManifest(env, &r, &r.Apps[i])})
 	}
 	return checks.JobNames(env, &r, in)
-}
-
-// notReadyPrefix is ready for every name but those under prefix.
-func notReadyPrefix(prefix string) func(string) bool {
-	return func(n string) bool { return !strings.HasPrefix(n, prefix) }
 }

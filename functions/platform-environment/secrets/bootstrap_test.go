@@ -1,7 +1,6 @@
 package secrets_test
 
 import (
-	"encoding/json"
 	"path"
 	"testing"
 
@@ -69,15 +68,6 @@ func anyMatch(patterns []string, v string) bool {
 	return false
 }
 
-func docOf(t *testing.T, r *compose.Resource, field string) compose.PolicyDocument {
-	t.Helper()
-	var d compose.PolicyDocument
-	if err := json.Unmarshal([]byte(it.Get(ct.JSONCopy(r.Object), "spec.forProvider."+field).(string)), &d); err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
-
 // TestMasterSecretReach: who reaches RDS's master secret, over the rendered IAM policies. The tenant's
 // every path through External Secrets (the shared store, or any SecretStore it creates, with or without
 // a role) runs on the operator's base role, which must not read the secret, decrypt it ("reaches the
@@ -94,7 +84,7 @@ func TestMasterSecretReach(t *testing.T) {
 	eso := it.PolicyOf(t, ct.Find(t, out.Resources, incluster.ESORelease+"-policy"))
 	esoRole, _ := observed.ARN(incluster.ESORelease + "-role")
 	boot := it.PolicyOf(t, ct.Find(t, out.Resources, secrets.BootstrapPolicy))
-	trust := docOf(t, ct.Find(t, out.Resources, secrets.BootstrapRole), "assumeRolePolicy")
+	trust := ct.PolicyOf(t, ct.ForProvider(ct.Find(t, out.Resources, secrets.BootstrapRole))["assumeRolePolicy"])
 	bootRole, _ := observed.ARN(secrets.BootstrapRole)
 	oidc, _ := observed.ARN(compose.OIDCProvider)
 	issuer, _ := observed.String(compose.Cluster, "status.atProvider.identity[0].oidc[0].issuer")

@@ -1,7 +1,6 @@
 package workloads_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -16,13 +15,8 @@ import (
 	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
-// notReadyPrefix observes everything Ready except names with the prefix.
-func notReadyPrefix(prefix string) func(string) bool {
-	return func(n string) bool { return !strings.HasPrefix(n, prefix) }
-}
-
 func TestFirstVersionWaitsForMigration(t *testing.T) {
-	ready := notReadyPrefix(workloads.MigrationPrefix("backend"))
+	ready := it.NotReadyPrefix(workloads.MigrationPrefix("backend"))
 	out, _ := it.Walk(t, "prod", it.Seed(t), ready, it.Others(ready, "backend", "frontend"))
 	job, _ := workloads.MigrationJob(ct.Env("prod", nil), ct.Ptr(it.Seed(t)), &it.Seed(t).Apps[0])
 	if !ct.Has(out.Resources, job) {
@@ -117,7 +111,7 @@ func TestNewVersionHeldUntilMigrated(t *testing.T) {
 }
 
 func TestMigrationWaitsForDatabaseRole(t *testing.T) {
-	ready := notReadyPrefix(checks.DatabaseSetupPrefix)
+	ready := it.NotReadyPrefix(checks.DatabaseSetupPrefix)
 	out, _ := it.Walk(t, "prod", it.Seed(t), ready, it.Others(ready, "backend", "frontend"))
 	job, _ := workloads.MigrationJob(ct.Env("prod", nil), ct.Ptr(it.Seed(t)), &it.Seed(t).Apps[0])
 	if ct.Has(out.Resources, job) {

@@ -113,6 +113,12 @@ func AWS(svc, kind string, fp map[string]any) map[string]any {
 // All is ready for every name.
 func All(string) bool { return true }
 
+// NotReadyPrefix is ready for every name but those under prefix: a stage whose Jobs or rollouts have not
+// finished.
+func NotReadyPrefix(prefix string) func(string) bool {
+	return func(n string) bool { return !strings.HasPrefix(n, prefix) }
+}
+
 // Walk builds, observes what was built (ready or not, as ready says), and builds again until nothing
 // changes, as the golden stages do. It returns the last output and the observed state it was built from.
 func Walk(t testing.TB, profile string, r incluster.Spec, ready func(string) bool, base map[string]map[string]any) (Output, compose.Observed) {
