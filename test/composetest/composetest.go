@@ -231,6 +231,24 @@ func Validate(t testing.TB, res []*compose.Resource) {
 	}
 }
 
+// NoKeys fails the test for every resource whose JSON holds one of the quoted keys (`"password"`): what
+// a secret's value or reference would be rendered as, which must stay with the provider. why says where
+// the secret stays instead.
+func NoKeys(t testing.TB, res []*compose.Resource, why string, keys ...string) {
+	t.Helper()
+	for _, r := range res {
+		b, err := json.Marshal(r.Object)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range keys {
+			if strings.Contains(string(b), k) {
+				t.Errorf("%s renders %s: %s", r.Name, k, why)
+			}
+		}
+	}
+}
+
 // PolicyOf parses an IAM policy document from a JSON string field.
 func PolicyOf(t testing.TB, s any) compose.PolicyDocument {
 	t.Helper()
