@@ -36,7 +36,7 @@ func observeAs(o compose.Observed, r *compose.Resource, ready bool) compose.Obse
 	for k, v := range o {
 		out[k] = v
 	}
-	out[r.Name] = observe.Resource(r.Name, r.Object, observe.Options{Namespace: "cloud-consulting", Region: "us-east-1", Ready: func(string) bool { return ready }})
+	out[r.Name] = observe.Resource(r.Name, r.Object, ct.Options(func(string) bool { return ready }))
 	return out
 }
 

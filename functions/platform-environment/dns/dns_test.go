@@ -16,10 +16,6 @@ import (
 
 const testDomain = "cloudpartner.pro"
 
-func testEnv(observed compose.Observed) *compose.Env {
-	return ct.Env("prod", observed)
-}
-
 func seedInput() Input {
 	return Input{Domain: testDomain, Spec: Resolve(v1alpha1.DNSSpec{})}
 }
@@ -100,7 +96,7 @@ func TestBuildPasses(t *testing.T) {
 	var prev compose.Result
 	for i, p := range passes {
 		obs := ct.ObserveAll(edgeObserved(p.edge...), prev.Resources, ct.Options(p.ready))
-		out := Build(testEnv(obs), in)
+		out := Build(ct.Env("prod", obs), in)
 		ct.Validate(t, out.Result.Resources)
 		want := append([]string(nil), p.names...)
 		sort.Strings(want)
@@ -120,7 +116,7 @@ func full(t *testing.T, in Input) compose.Observed {
 	edge := edgeObserved(compose.VPC, compose.Certificate, compose.LoadBalancer, compose.LoadBalancerHTTPS)
 	obs := edge
 	for range 6 {
-		obs = ct.ObserveAll(maps.Clone(edge), Build(testEnv(obs), in).Result.Resources, ct.Options(allReady))
+		obs = ct.ObserveAll(maps.Clone(edge), Build(ct.Env("prod", obs), in).Result.Resources, ct.Options(allReady))
 	}
 	return obs
 }
@@ -128,7 +124,7 @@ func full(t *testing.T, in Input) compose.Observed {
 func TestRecords(t *testing.T) {
 	in := seedInput()
 	obs := full(t, in)
-	res := Build(testEnv(obs), in).Result
+	res := Build(ct.Env("prod", obs), in).Result
 	lbName, _ := obs.String(compose.LoadBalancer, "status.atProvider.dnsName")
 	lbZone, _ := obs.String(compose.LoadBalancer, "status.atProvider.zoneId")
 	recs, _ := obs.CertificateValidationRecords(compose.Certificate)
@@ -223,7 +219,7 @@ func TestZone(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			obs := full(t, tc.in)
-			env := testEnv(obs)
+			env := ct.Env("prod", obs)
 			env.DeletionProtection = tc.protect
 			out := Build(env, tc.in)
 			ct.Validate(t, out.Result.Resources)
@@ -251,7 +247,7 @@ func TestZone(t *testing.T) {
 }
 
 func TestBuildWithoutDomain(t *testing.T) {
-	out := Build(testEnv(compose.Observed{}), Input{})
+	out := Build(ct.Env("prod", compose.Observed{}), Input{})
 	if len(out.Resources) != 0 || out.Outputs != nil {
 		t.Errorf("without a domain DNS renders nothing, got %v", ct.Names(out.Result.Resources))
 	}
@@ -292,7 +288,7 @@ func TestResolve(t *testing.T) {
 func TestDelegation(t *testing.T) {
 	in := seedInput()
 	zoneOnly := func(certReady bool) compose.Observed {
-		obs := ct.ObserveAll(nil, Build(testEnv(compose.Observed{}), in).Result.Resources, ct.Options(allReady))
+		obs := ct.ObserveAll(nil, Build(ct.Env("prod", compose.Observed{}), in).Result.Resources, ct.Options(allReady))
 		c := edgeObserved(compose.Certificate)
 		if !certReady {
 			c = compose.Observed{compose.Certificate: observe.Resource(compose.Certificate, c[compose.Certificate], ct.Options(noneReady))}
@@ -318,7 +314,7 @@ func TestDelegation(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			obs := zoneOnly(tc.certReady)
-			o := Build(testEnv(obs), in).Outputs
+			o := Build(ct.Env("prod", obs), in).Outputs
 			if len(o.NameServers) != 4 {
 				t.Fatalf("%s\nname servers = %v, want the zone's 4", tc.reason, o.NameServers)
 			}
@@ -333,7 +329,7 @@ func TestDelegation(t *testing.T) {
 func TestBuildLowerCasesDomain(t *testing.T) {
 	in := seedInput()
 	in.Domain = "CloudPartner.PRO"
-	out := Build(testEnv(compose.Observed{}), in)
+	out := Build(ct.Env("prod", compose.Observed{}), in)
 	if got := ct.ForProvider(ct.Find(t, out.Result.Resources, compose.HostedZone))["name"]; got != "cloudpartner.pro" {
 		t.Errorf("zone name = %v, want the domain in lower case", got)
 	}

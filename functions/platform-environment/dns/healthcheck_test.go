@@ -16,7 +16,7 @@ func TestHealthCheck(t *testing.T) {
 	in := seedInput()
 	in.AlarmEmails = []string{"ops@cloudpartner.pro", "Oncall@cloudpartner.pro"}
 	obs := full(t, in)
-	res := healthCheck(testEnv(obs), in)
+	res := healthCheck(ct.Env("prod", obs), in)
 	ct.Validate(t, res.Resources)
 
 	hc := ct.ForProvider(ct.Find(t, res.Resources, healthCheckName))
@@ -63,7 +63,7 @@ func TestHealthCheck(t *testing.T) {
 	if err := json.Unmarshal([]byte(topic["policy"].(string)), &tp); err != nil {
 		t.Fatal(err)
 	}
-	name := testEnv(nil).AWSName(compose.RuleGeneric, "route53-alarms")
+	name := ct.Env("prod", nil).AWSName(compose.RuleGeneric, "route53-alarms")
 	if diff := cmp.Diff(AlarmTopicPolicy("aws", observe.Account, "arn:aws:sns:us-east-1:"+observe.Account+":"+name), tp); diff != "" {
 		t.Errorf("topic policy: -want +got:\n%s", diff)
 	}
@@ -152,7 +152,7 @@ func TestHealthCheckVariants(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			res := healthCheck(testEnv(tc.observed), tc.in)
+			res := healthCheck(ct.Env("prod", tc.observed), tc.in)
 			ct.Validate(t, res.Resources)
 			if diff := cmp.Diff(tc.names, ct.Names(res.Resources)); diff != "" {
 				t.Errorf("%s\nnames: -want +got:\n%s", tc.reason, diff)

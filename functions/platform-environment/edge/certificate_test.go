@@ -10,7 +10,7 @@ import (
 )
 
 func TestCertificate(t *testing.T) {
-	first := certificate(testEnv(compose.Observed{}), testDomain)
+	first := certificate(ct.Env("prod", compose.Observed{}), testDomain)
 	ct.Validate(t, first.Resources)
 	fp := ct.ForProvider(ct.Find(t, first.Resources, compose.Certificate))
 	delete(fp, "tags")
@@ -34,7 +34,7 @@ func TestCertificate(t *testing.T) {
 	// Observed (pending validation, not Ready): ACM's options are there; the validation appears with
 	// one FQDN per distinct record — the apex and the wildcard share one.
 	obs := ct.ObserveAll(nil, first.Resources, ct.Options(noneReady))
-	second := certificate(testEnv(obs), testDomain)
+	second := certificate(ct.Env("prod", obs), testDomain)
 	ct.Validate(t, second.Resources)
 	records, _ := obs.CertificateValidationRecords(compose.Certificate)
 	if len(records) != 2 {

@@ -14,11 +14,6 @@ import (
 
 const testDomain = "cloudpartner.pro"
 
-// testEnv is the seed's environment with the given observed state.
-func testEnv(observed compose.Observed) *compose.Env {
-	return ct.Env("prod", observed)
-}
-
 // seedRoutes are the seed's applications: backend on /api/* with /health, frontend by default.
 func seedRoutes() []Route {
 	return []Route{
@@ -42,7 +37,7 @@ func network() compose.Observed {
 	return compose.Observed{compose.VPC: observe.Resource(compose.VPC, map[string]any{
 		"apiVersion": "ec2.aws.m.upbound.io/v1beta1", "kind": "VPC",
 		"metadata": map[string]any{"name": "prod-network-vpc"},
-	}, observe.Options{Namespace: "cloud-consulting", Region: "us-east-1"})}
+	}, ct.Options(nil))}
 }
 
 // testProvider is the seed's spec.cluster.providerPrincipalArn.
@@ -56,11 +51,11 @@ func neighbours() compose.Observed {
 		"apiVersion": "eks.aws.m.upbound.io/v1beta1", "kind": "AccessEntry",
 		"metadata": map[string]any{"name": "prod-" + compose.ClusterProviderAccess},
 		"spec":     map[string]any{"forProvider": map[string]any{"principalArn": testProvider}},
-	}, observe.Options{Namespace: "cloud-consulting", Region: "us-east-1"})
+	}, ct.Options(nil))
 	out[compose.AlarmTopic] = observe.Resource(compose.AlarmTopic, map[string]any{
 		"apiVersion": "sns.aws.m.upbound.io/v1beta1", "kind": "Topic",
 		"metadata": map[string]any{"name": "prod-" + compose.AlarmTopic},
-	}, observe.Options{Namespace: "cloud-consulting", Region: "us-east-1"})
+	}, ct.Options(nil))
 	return out
 }
 
@@ -83,7 +78,7 @@ func TestBuildPasses(t *testing.T) {
 	}
 
 	// Pass 1: nothing observed.
-	out1 := Build(testEnv(compose.Observed{}), in)
+	out1 := Build(ct.Env("prod", compose.Observed{}), in)
 	ct.Validate(t, out1.Result.Resources)
 	if diff := cmp.Diff(with(), ct.Names(out1.Result.Resources)); diff != "" {
 		t.Errorf("pass 1 (nothing observed): -want +got:\n%s", diff)
@@ -95,7 +90,7 @@ func TestBuildPasses(t *testing.T) {
 	// Pass 2: the network (account) and pass 1 observed, nothing Ready yet: the bucket policy and the
 	// certificate validation appear; the load balancer waits for the policy, the HTTPS listener for ACM.
 	obs2 := ct.ObserveAll(neighbours(), out1.Result.Resources, ct.Options(noneReady))
-	out2 := Build(testEnv(obs2), in)
+	out2 := Build(ct.Env("prod", obs2), in)
 	ct.Validate(t, out2.Result.Resources)
 	// The WAF's log group, its key and the account's log resource policy need only the account.
 	wafLogs := []string{"edge-waf-logs", "edge-waf-logs-key", "edge-waf-logs-key-alias", "edge-waf-logs-policy"}
@@ -109,7 +104,7 @@ func TestBuildPasses(t *testing.T) {
 	// Pass 3: everything of pass 2 Ready (policy, certificate issued and validated): the load balancer,
 	// the HTTPS listener and its rules appear; the web ACL association waits for the LB's ARN.
 	obs3 := ct.ObserveAll(neighbours(), out2.Result.Resources, ct.Options(allReady))
-	out3 := Build(testEnv(obs3), in)
+	out3 := Build(ct.Env("prod", obs3), in)
 	ct.Validate(t, out3.Result.Resources)
 	// The WAF's log group and policy Ready: its logging configuration appears.
 	if diff := cmp.Diff(with(append([]string{"edge-certificate-validation", "edge-logs-policy", "edge-lb", "edge-listener-https", "edge-rule-host-api", "edge-rule-path-backend", "edge-waf-logging"}, wafLogs...)...), ct.Names(out3.Result.Resources)); diff != "" {
@@ -121,7 +116,7 @@ func TestBuildPasses(t *testing.T) {
 
 	// Pass 4: the load balancer observed: the association and the WAF change alert appear and nothing waits.
 	obs4 := ct.ObserveAll(neighbours(), out3.Result.Resources, ct.Options(allReady))
-	out4 := Build(testEnv(obs4), in)
+	out4 := Build(ct.Env("prod", obs4), in)
 	ct.Validate(t, out4.Result.Resources)
 	if diff := cmp.Diff(with(append([]string{"edge-certificate-validation", "edge-logs-policy", "edge-lb", "edge-listener-https", "edge-rule-host-api", "edge-rule-path-backend", "edge-waf-association", compose.WAFChangeRule, compose.WAFChangeTarget, "edge-waf-logging"}, wafLogs...)...), ct.Names(out4.Result.Resources)); diff != "" {
 		t.Errorf("pass 4: -want +got:\n%s", diff)
@@ -132,7 +127,7 @@ func TestBuildPasses(t *testing.T) {
 
 	// The outputs come from the observed resources.
 	obs5 := ct.ObserveAll(neighbours(), out4.Result.Resources, ct.Options(allReady))
-	got := Build(testEnv(obs5), in).Outputs
+	got := Build(ct.Env("prod", obs5), in).Outputs
 	lbARN, _ := obs5.ARN(compose.LoadBalancer)
 	dns, _ := obs5.String(compose.LoadBalancer, "status.atProvider.dnsName")
 	certARN, _ := obs5.ARN(compose.Certificate)
@@ -155,20 +150,20 @@ func TestBuildPasses(t *testing.T) {
 // Ready after a restart) never takes back what exists: the resources stay rendered.
 func TestBuildKeepsGatedResources(t *testing.T) {
 	in := seedInput(t)
-	obs := ct.ObserveAll(network(), Build(testEnv(compose.Observed{}), in).Result.Resources, ct.Options(allReady))
+	obs := ct.ObserveAll(network(), Build(ct.Env("prod", compose.Observed{}), in).Result.Resources, ct.Options(allReady))
 	for range 3 {
-		obs = ct.ObserveAll(network(), Build(testEnv(obs), in).Result.Resources, ct.Options(allReady))
+		obs = ct.ObserveAll(network(), Build(ct.Env("prod", obs), in).Result.Resources, ct.Options(allReady))
 	}
 	// Every edge resource observed; now observe them all not Ready.
-	stale := ct.ObserveAll(network(), Build(testEnv(obs), in).Result.Resources, ct.Options(noneReady))
-	out := Build(testEnv(stale), in)
+	stale := ct.ObserveAll(network(), Build(ct.Env("prod", obs), in).Result.Resources, ct.Options(noneReady))
+	out := Build(ct.Env("prod", stale), in)
 	for _, n := range []string{compose.LoadBalancer, compose.LoadBalancerHTTPS, "edge-rule-path-backend", "edge-rule-host-api", webACLAssociation, certificateValidation} {
 		ct.Find(t, out.Result.Resources, n)
 	}
 }
 
 func TestBuildWithoutDomain(t *testing.T) {
-	out := Build(testEnv(compose.Observed{}), Input{})
+	out := Build(ct.Env("prod", compose.Observed{}), Input{})
 	if len(out.Resources) != 0 {
 		t.Errorf("without a domain the edge renders nothing, got %v", ct.Names(out.Result.Resources))
 	}
@@ -183,7 +178,7 @@ func TestBuildWithoutDomain(t *testing.T) {
 func TestBuildLowerCasesDomain(t *testing.T) {
 	in := seedInput(t)
 	in.Domain = "CloudPartner.PRO"
-	out := Build(testEnv(compose.Observed{}), in)
+	out := Build(ct.Env("prod", compose.Observed{}), in)
 	if got := ct.ForProvider(ct.Find(t, out.Result.Resources, compose.Certificate))["domainName"]; got != "cloudpartner.pro" {
 		t.Errorf("domainName = %v, want the domain in lower case", got)
 	}

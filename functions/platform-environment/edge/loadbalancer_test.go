@@ -12,9 +12,9 @@ import (
 // readyEdge returns observed state in which every gate of the load balancer is open.
 func readyEdge(t *testing.T, in Input) compose.Observed {
 	t.Helper()
-	obs := ct.ObserveAll(network(), Build(testEnv(compose.Observed{}), in).Result.Resources, ct.Options(allReady))
+	obs := ct.ObserveAll(network(), Build(ct.Env("prod", compose.Observed{}), in).Result.Resources, ct.Options(allReady))
 	for range 3 {
-		obs = ct.ObserveAll(network(), Build(testEnv(obs), in).Result.Resources, ct.Options(allReady))
+		obs = ct.ObserveAll(network(), Build(ct.Env("prod", obs), in).Result.Resources, ct.Options(allReady))
 	}
 	return obs
 }
@@ -22,12 +22,12 @@ func readyEdge(t *testing.T, in Input) compose.Observed {
 func TestLoadBalancer(t *testing.T) {
 	in := seedInput(t)
 	obs := readyEdge(t, in)
-	res := loadBalancer(testEnv(obs), in)
+	res := loadBalancer(ct.Env("prod", obs), in)
 	ct.Validate(t, res.Resources)
 
 	lb := ct.ForProvider(ct.Find(t, res.Resources, compose.LoadBalancer))
 	want := map[string]any{
-		"name":             testEnv(nil).AWSName(compose.RuleALB, "alb"),
+		"name":             ct.Env("prod", nil).AWSName(compose.RuleALB, "alb"),
 		"loadBalancerType": "application",
 		"internal":         false,
 		"ipAddressType":    "ipv4",
@@ -114,7 +114,7 @@ func TestLoadBalancerRoutes(t *testing.T) {
 			spec := *seedInput(t).Spec
 			spec.APIApplication = ""
 			in := Input{Domain: testDomain, Spec: &spec, Routes: tc.routes}
-			res := loadBalancer(testEnv(readyEdge(t, in)), in)
+			res := loadBalancer(ct.Env("prod", readyEdge(t, in)), in)
 			ct.Validate(t, res.Resources)
 			if diff := cmp.Diff([]any{tc.defaultAction}, ct.ForProvider(ct.Find(t, res.Resources, compose.LoadBalancerHTTPS))["defaultAction"]); diff != "" {
 				t.Errorf("%s\ndefault action: -want +got:\n%s", tc.reason, diff)
@@ -138,7 +138,7 @@ func TestLoadBalancerRoutes(t *testing.T) {
 func TestLoadBalancerGatesNeverRetire(t *testing.T) {
 	// While the HTTPS listener waits, its rules are not rendered, and must not be retired either: an
 	// observed rule stays (kept as observed) instead of being deleted by a closed gate.
-	res := loadBalancer(testEnv(compose.Observed{}), seedInput(t))
+	res := loadBalancer(ct.Env("prod", compose.Observed{}), seedInput(t))
 	if len(res.Retired) != 0 {
 		t.Errorf("a gated listener retires nothing, got %v", res.Retired)
 	}
@@ -146,7 +146,7 @@ func TestLoadBalancerGatesNeverRetire(t *testing.T) {
 
 func TestLoadBalancerWithoutProtection(t *testing.T) {
 	in := seedInput(t)
-	env := testEnv(readyEdge(t, in))
+	env := ct.Env("prod", readyEdge(t, in))
 	env.DeletionProtection = false
 	res := loadBalancer(env, in)
 	if got := ct.ForProvider(ct.Find(t, res.Resources, compose.LoadBalancer))["enableDeletionProtection"]; got != false {

@@ -61,8 +61,8 @@ func TestLogBucketPolicy(t *testing.T) {
 }
 
 func TestAccessLogs(t *testing.T) {
-	prod := testEnv(network())
-	dev := testEnv(network())
+	prod := ct.Env("prod", network())
+	dev := ct.Env("prod", network())
 	dev.DeletionProtection = false
 	cases := map[string]struct {
 		reason    string
@@ -124,7 +124,7 @@ func TestAccessLogs(t *testing.T) {
 }
 
 func TestAccessLogsWaitForAccount(t *testing.T) {
-	res := accessLogs(testEnv(compose.Observed{}), v1alpha1.ResolvedEdge{AccessLogRetentionDays: 30})
+	res := accessLogs(ct.Env("prod", compose.Observed{}), v1alpha1.ResolvedEdge{AccessLogRetentionDays: 30})
 	for _, r := range res.Resources {
 		if r.Name == logPolicy {
 			t.Fatalf("the bucket policy needs the account ID: it must wait for an observed ARN")

@@ -12,7 +12,7 @@ import (
 )
 
 func TestTargetGroups(t *testing.T) {
-	env := testEnv(compose.Observed{})
+	env := ct.Env("prod", compose.Observed{})
 	res := targetGroups(env, seedInput(t).Routes)
 	ct.Validate(t, res.Resources)
 	cases := map[string]struct {
@@ -89,7 +89,7 @@ func TestTargetGroupRetiredOnceUnused(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			env := testEnv(compose.Observed{
+			env := ct.Env("prod", compose.Observed{
 				old: {"apiVersion": "elbv2.aws.m.upbound.io/v1beta1", "kind": "LBTargetGroup", "metadata": map[string]any{"name": "prod-edge-tg-gone"},
 					"status": map[string]any{"atProvider": map[string]any{"arn": arn}}},
 				"edge-forwarder": {"apiVersion": "elbv2.aws.m.upbound.io/v1beta1", "kind": tc.kind, "spec": tc.spec, "status": tc.status},
@@ -110,7 +110,7 @@ func TestTargetGroupRetiredOnceUnused(t *testing.T) {
 // application's port changes no field of an existing target group, while a target group not created yet
 // takes the port of the spec.
 func TestTargetGroupPortDecoupled(t *testing.T) {
-	before := targetGroups(testEnv(compose.Observed{}), seedRoutes())
+	before := targetGroups(ct.Env("prod", compose.Observed{}), seedRoutes())
 	observed := ct.ObserveAll(network(), before.Resources, ct.Options(nil))
 	edited := seedRoutes()
 	edited[0].Port = 9090 // backend
@@ -134,7 +134,7 @@ func TestTargetGroupPortDecoupled(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			res := targetGroups(testEnv(tc.observed), edited)
+			res := targetGroups(ct.Env("prod", tc.observed), edited)
 			if got := ct.ForProvider(ct.Find(t, res.Resources, compose.TargetGroup(tc.app)))["port"]; got != tc.want {
 				t.Errorf("%s\nport: want %d, got %v", tc.reason, tc.want, got)
 			}
@@ -142,7 +142,7 @@ func TestTargetGroupPortDecoupled(t *testing.T) {
 	}
 
 	// Every field but the health-check path (updated in place) stays what it was.
-	after := targetGroups(testEnv(observed), edited)
+	after := targetGroups(ct.Env("prod", observed), edited)
 	if got := ct.ForProvider(ct.Find(t, after.Resources, compose.TargetGroup("backend")))["healthCheck"].(map[string]any)["path"]; got != "/ready" {
 		t.Errorf("the health-check path follows the spec in place: got %v", got)
 	}

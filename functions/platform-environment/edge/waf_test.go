@@ -91,7 +91,7 @@ func TestWAF(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			res := waf(testEnv(tc.observed), tc.spec)
+			res := waf(ct.Env("prod", tc.observed), tc.spec)
 			ct.Validate(t, res.Resources)
 			want := append([]string(nil), tc.names...)
 			sort.Strings(want)
@@ -142,9 +142,9 @@ func withWAFLogs(obs compose.Observed) compose.Observed {
 // account and region (so environments sharing it never fight over it) and is never deleted.
 func TestWAFLogs(t *testing.T) {
 	const account = "123456789012"
-	res := waf(testEnv(withWAFLogs(withLoadBalancer(neighbours()))), v1alpha1.ResolvedEdge{WAF: true, WAFRateLimit: 2000})
+	res := waf(ct.Env("prod", withWAFLogs(withLoadBalancer(neighbours()))), v1alpha1.ResolvedEdge{WAF: true, WAFRateLimit: 2000})
 	ct.Validate(t, res.Resources)
-	env := testEnv(nil)
+	env := ct.Env("prod", nil)
 	group := "aws-waf-logs-" + env.AWSName(compose.RuleGeneric, "waf")
 	groupARN := "arn:aws:logs:us-east-1:" + account + ":log-group:" + group
 	g := ct.Find(t, res.Resources, wafLogGroup).Object
@@ -198,7 +198,7 @@ func TestWAFLogs(t *testing.T) {
 		t.Errorf("resource policy (-want +got):\n%s", diff)
 	}
 	// Another environment of the same account and region renders the same policy under the same name.
-	other := testEnv(withWAFLogs(withLoadBalancer(neighbours())))
+	other := ct.Env("prod", withWAFLogs(withLoadBalancer(neighbours())))
 	other.Name, other.Namespace = "staging", "other-team"
 	otherRes := waf(other, v1alpha1.ResolvedEdge{WAF: true, WAFRateLimit: 2000})
 	if a, b := ct.ForProvider(ct.Find(t, res.Resources, wafLogsPolicy))["policyDocument"], ct.ForProvider(ct.Find(t, otherRes.Resources, wafLogsPolicy))["policyDocument"]; a != b {

@@ -219,7 +219,7 @@ func TestWAFChanges(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			env := testEnv(tc.observed)
+			env := ct.Env("prod", tc.observed)
 			res := wafChanges(env, acl, tc.lbARN)
 			ct.Validate(t, res.Resources)
 			if diff := cmp.Diff(tc.names, ct.Names(res.Resources)); diff != "" {
