@@ -167,6 +167,12 @@ func WithARN(arn string) map[string]any {
 	}
 }
 
+// NetworkObserved is the observed state in which only the network's VPC exists, Ready and with its ARN:
+// what a domain reads the account ID from before it renders what names the account.
+func NetworkObserved() compose.Observed {
+	return compose.Observed{compose.VPC: WithARN("arn:aws:ec2:" + Region + ":" + Account + ":vpc/vpc-0123")}
+}
+
 // Options are the observe options of the seed's environment, Ready where ready says so (nil: all).
 func Options(ready func(string) bool) observe.Options {
 	return observe.Options{Namespace: Namespace, Region: Region, Ready: ready}

@@ -13,12 +13,8 @@ const (
 	keyARN  = "arn:aws:kms:us-east-1:123456789012:key/abcd1234-12ab-34cd-56ef-1234567890ab"
 )
 
-func networkObserved() compose.Observed {
-	return compose.Observed{"network-vpc": ct.WithARN("arn:aws:ec2:us-east-1:" + account + ":vpc/vpc-0123")}
-}
-
 func keyObserved() compose.Observed {
-	o := networkObserved()
+	o := ct.NetworkObserved()
 	o[kmsKey] = ct.WithARN(keyARN)
 	return o
 }

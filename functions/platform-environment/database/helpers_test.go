@@ -13,14 +13,9 @@ const (
 	keyARN  = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 )
 
-// networkObserved: the network exists, so the account is known.
-func networkObserved() compose.Observed {
-	return compose.Observed{"network-vpc": ct.WithARN("arn:aws:ec2:us-east-1:" + account + ":vpc/vpc-0123")}
-}
-
 // keyOnlyObserved: the network and the database's KMS key exist.
 func keyOnlyObserved() compose.Observed {
-	o := networkObserved()
+	o := ct.NetworkObserved()
 	o[kmsKey] = ct.WithARN(keyARN)
 	return o
 }
