@@ -37,7 +37,9 @@ func InNamespace(ns string) Option { return func(e *compose.Env) { e.Namespace =
 func WithZones(zones ...string) Option { return func(e *compose.Env) { e.Zones = zones } }
 
 // WithDeletionProtection sets deletion protection, which is otherwise on for the prod profile only.
-func WithDeletionProtection(on bool) Option { return func(e *compose.Env) { e.DeletionProtection = on } }
+func WithDeletionProtection(on bool) Option {
+	return func(e *compose.Env) { e.DeletionProtection = on }
+}
 
 // Env is the seed's environment of a profile over observed state (nil: nothing observed).
 func Env(profile string, observed compose.Observed, opts ...Option) *compose.Env {
@@ -82,9 +84,10 @@ func Has(res []*compose.Resource, name string) bool {
 	return false
 }
 
-// Names are the composition resource names of res, sorted.
+// Names are the composition resource names of res, sorted; nil when there are none, so that a table
+// case which renders nothing may leave its wanted names out.
 func Names(res []*compose.Resource) []string {
-	out := make([]string, 0, len(res))
+	var out []string
 	for _, r := range res {
 		out = append(out, r.Name)
 	}
@@ -120,23 +123,36 @@ func ForProvider(r *compose.Resource) map[string]any {
 }
 
 // JSON is v as a decoded object holds it (int32 and []string become float64 and []any), for comparisons.
-func JSON(t testing.TB, v any) any {
-	t.Helper()
+func JSON(v any) any {
 	b, err := json.Marshal(v)
 	if err != nil {
-		t.Fatal(err)
+		panic(err)
 	}
 	var out any
 	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatal(err)
+		panic(err)
 	}
 	return out
 }
 
-// JSONCopy is a deep copy of m as JSON-shaped values.
-func JSONCopy(t testing.TB, m map[string]any) map[string]any {
+// JSONCopy is a deep copy of m as JSON-shaped values (numbers become float64, as in observed state).
+func JSONCopy(m map[string]any) map[string]any {
+	out, _ := JSON(m).(map[string]any)
+	return out
+}
+
+// Assemble is what reaches Crossplane of the results: compose.Assemble's desired state (what was rendered
+// and the observed resources it keeps), failing the test on an error.
+func Assemble(t testing.TB, env *compose.Env, results ...compose.Result) []*compose.Resource {
 	t.Helper()
-	out, _ := JSON(t, m).(map[string]any)
+	a, err := compose.Assemble(env, results...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]*compose.Resource, len(a.Resources))
+	for i, r := range a.Resources {
+		out[i] = &compose.Resource{Name: r.Name, Object: r.Object}
+	}
 	return out
 }
 
@@ -149,6 +165,12 @@ func WithARN(arn string) map[string]any {
 			"conditions": []any{map[string]any{"type": "Ready", "status": "True"}},
 		},
 	}
+}
+
+// NetworkObserved is the observed state in which only the network's VPC exists, Ready and with its ARN:
+// what a domain reads the account ID from before it renders what names the account.
+func NetworkObserved() compose.Observed {
+	return compose.Observed{compose.VPC: WithARN("arn:aws:ec2:" + Region + ":" + Account + ":vpc/vpc-0123")}
 }
 
 // Options are the observe options of the seed's environment, Ready where ready says so (nil: all).
@@ -211,6 +233,24 @@ func Validate(t testing.TB, res []*compose.Resource) {
 	for _, r := range res {
 		if errs := v.Object(r.Object); len(errs) > 0 {
 			t.Errorf("%s is not valid:\n  %s", r.Name, strings.Join(errs, "\n  "))
+		}
+	}
+}
+
+// NoKeys fails the test for every resource whose JSON holds one of the quoted keys (`"password"`): what
+// a secret's value or reference would be rendered as, which must stay with the provider. why says where
+// the secret stays instead.
+func NoKeys(t testing.TB, res []*compose.Resource, why string, keys ...string) {
+	t.Helper()
+	for _, r := range res {
+		b, err := json.Marshal(r.Object)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range keys {
+			if strings.Contains(string(b), k) {
+				t.Errorf("%s renders %s: %s", r.Name, k, why)
+			}
 		}
 	}
 }

@@ -24,7 +24,7 @@ func TestBuildGating(t *testing.T) {
 		},
 		"AccountKnown": {
 			reason:   "The account is known: the key; the group waits for its ARN.",
-			observed: networkObserved(),
+			observed: ct.NetworkObserved(),
 			want:     []string{subnetGroup, kmsKey, kmsAlias},
 			waiting:  "cache-replication-group waits for cache-kms-key's ARN (ElastiCache reports its key as an ARN, set once at creation)",
 		},
@@ -110,7 +110,7 @@ func TestOutputs(t *testing.T) {
 // TestKeepObserved: a replication group that exists stays in desired state when a render cannot build it
 // (its key's observed status lost the ARN): the assembly keeps it as observed.
 func TestKeepObserved(t *testing.T) {
-	obs := networkObserved()
+	obs := ct.NetworkObserved()
 	obs[kmsKey] = map[string]any{"apiVersion": apiKMS, "kind": "Key", "status": map[string]any{}}
 	g := observedGroup("redis", "7.1", "7.1.0")
 	g["metadata"] = map[string]any{"name": "prod-cache-replication-group"}

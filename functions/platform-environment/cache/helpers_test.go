@@ -1,8 +1,6 @@
 package cache
 
 import (
-	"encoding/json"
-	"strings"
 	"testing"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
@@ -15,12 +13,8 @@ const (
 	keyARN  = "arn:aws:kms:us-east-1:123456789012:key/abcd1234-12ab-34cd-56ef-1234567890ab"
 )
 
-func networkObserved() compose.Observed {
-	return compose.Observed{"network-vpc": ct.WithARN("arn:aws:ec2:us-east-1:" + account + ":vpc/vpc-0123")}
-}
-
 func keyObserved() compose.Observed {
-	o := networkObserved()
+	o := ct.NetworkObserved()
 	o[kmsKey] = ct.WithARN(keyARN)
 	return o
 }
@@ -49,15 +43,5 @@ func resolve(t *testing.T, e *compose.Env, spec v1alpha1.CacheSpec) v1alpha1.Res
 // Secret the provider generates it into may appear.
 func noSecrets(t *testing.T, res []*compose.Resource) {
 	t.Helper()
-	for _, r := range res {
-		b, err := json.Marshal(r.Object)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, bad := range []string{`"authToken"`, `"authToken":`, `"password"`} {
-			if strings.Contains(string(b), bad) {
-				t.Errorf("%s renders %s: the AUTH token must stay in its Secret", r.Name, bad)
-			}
-		}
-	}
+	ct.NoKeys(t, res, "the AUTH token must stay in its Secret", `"authToken"`, `"authToken":`, `"password"`)
 }

@@ -14,15 +14,16 @@ import (
 	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestSmokeTest(t *testing.T) {
 	out, observed := it.Walk(t, "prod", it.LoadTested(t), it.All, it.Others(it.All, "backend", "frontend"))
-	smoke, load, ok := testJobs(it.Env("prod", observed), it.LoadTested(t))
-	if !ok || !it.Has(out, smoke) || !it.Has(out, load) {
+	smoke, load, ok := testJobs(ct.Env("prod", observed), it.LoadTested(t))
+	if !ok || !ct.Has(out.Resources, smoke) || !ct.Has(out.Resources, load) {
 		t.Fatalf("the tests run once everything is rolled out: %v %v %v", smoke, load, ok)
 	}
-	job := it.ManifestOf(t, it.Find(t, out, smoke))
+	job := it.ManifestOf(t, ct.Find(t, out.Resources, smoke))
 	pod := it.Get(job, "spec.template.spec").(map[string]any)
 	host, _ := observed.String(compose.Database, "status.atProvider.address")
 	steps := append(it.Get(pod, "initContainers").([]any), it.Get(pod, "containers").([]any)...)
@@ -61,12 +62,12 @@ func TestSmokeTest(t *testing.T) {
 
 func TestSmokeTestFailureInStatus(t *testing.T) {
 	_, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
-	smoke, _, _ := testJobs(it.Env("prod", observed), it.Seed(t))
-	failed := it.JSONCopy(t, observed[smoke])
+	smoke, _, _ := testJobs(ct.Env("prod", observed), it.Seed(t))
+	failed := ct.JSONCopy(observed[smoke])
 	st := it.Get(failed, "status.atProvider.manifest").(map[string]any)
 	st["status"] = map[string]any{"failed": 2.0, "conditions": []any{map[string]any{"type": "Failed", "status": "True", "message": "Job has reached the specified backoff limit"}}}
 	observed[smoke] = failed
-	out := it.Desired(t, it.Env("prod", observed), it.Seed(t))
+	out := it.Desired(t, ct.Env("prod", observed), it.Seed(t))
 	if diff := cmp.Diff(&v1alpha1.TestRunStatus{Job: "smoke-test-" + smoke[len(checks.SmokeTestPrefix):], Phase: "Failed", Message: "Job has reached the specified backoff limit"}, out.Outputs.SmokeTest); diff != "" {
 		t.Errorf("a failed smoke test shows in the status (-want +got):\n%s", diff)
 	}
@@ -78,29 +79,29 @@ func TestLoadTestNeedsARun(t *testing.T) {
 	noRun := it.LoadTested(t)
 	noRun.Checks.LoadTest.RunID = ""
 	out, _ := it.Walk(t, "prod", noRun, it.All, it.Others(it.All, "backend", "frontend"))
-	for _, n := range it.Names(out) {
+	for _, n := range ct.Names(out.Resources) {
 		if strings.HasPrefix(n, checks.LoadTestPrefix) {
 			t.Errorf("%s renders without a requested run", n)
 		}
 	}
 	out, _ = it.Walk(t, "prod", it.LoadTested(t), it.All, it.Others(it.All, "backend", "frontend"))
-	if !slices.ContainsFunc(it.Names(out), func(n string) bool { return strings.HasPrefix(n, checks.LoadTestPrefix) }) {
-		t.Errorf("a run id renders the load test: %v", it.Names(out))
+	if !slices.ContainsFunc(ct.Names(out.Resources), func(n string) bool { return strings.HasPrefix(n, checks.LoadTestPrefix) }) {
+		t.Errorf("a run id renders the load test: %v", ct.Names(out.Resources))
 	}
 }
 
 func TestLoadTest(t *testing.T) {
-	notSmoked := notReadyPrefix(checks.SmokeTestPrefix)
+	notSmoked := it.NotReadyPrefix(checks.SmokeTestPrefix)
 	out, _ := it.Walk(t, "prod", it.LoadTested(t), notSmoked, it.Others(notSmoked, "backend", "frontend"))
-	for _, n := range it.Names(out) {
+	for _, n := range ct.Names(out.Resources) {
 		if strings.HasPrefix(n, checks.LoadTestPrefix) {
 			t.Errorf("%s runs before the smoke test succeeded", n)
 		}
 	}
 	out, observed := it.Walk(t, "prod", it.LoadTested(t), it.All, it.Others(it.All, "backend", "frontend"))
-	_, load, _ := testJobs(it.Env("prod", observed), it.LoadTested(t))
-	job := it.ManifestOf(t, it.Find(t, out, load))
-	s, _ := it.ManifestOf(t, it.Find(t, out, load+"-script"))["data"].(map[string]any)["script.js"].(string)
+	_, load, _ := testJobs(ct.Env("prod", observed), it.LoadTested(t))
+	job := it.ManifestOf(t, ct.Find(t, out.Resources, load))
+	s, _ := it.ManifestOf(t, ct.Find(t, out.Resources, load+"-script"))["data"].(map[string]any)["script.js"].(string)
 	for _, want := range []string{
 		"{ duration: '2m', target: 100 }", "{ duration: '5m', target: 200 }", "{ duration: '2m', target: 0 }",
 		// The backend's Service inside the cluster, not https://api.<domain>: through the edge every virtual
@@ -127,38 +128,38 @@ func TestLoadTest(t *testing.T) {
 
 func TestNewRolloutNewTests(t *testing.T) {
 	_, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
-	old, _, _ := testJobs(it.Env("prod", observed), it.Seed(t))
+	old, _, _ := testJobs(ct.Env("prod", observed), it.Seed(t))
 	f := it.FrontendSpec()
 	f.Image = "registry.example.com/frontend:1.1.0"
 	r := it.Resolve(t, []v1alpha1.ApplicationSpec{it.BackendSpec(), f}, v1alpha1.AddonsSpec{})
 	// The new frontend is rolling out: the old test stays, no new one yet.
-	rolling := it.Desired(t, it.Env("prod", observed), r)
+	rolling := it.Desired(t, ct.Env("prod", observed), r)
 	obs := compose.Observed{}
 	for k, v := range observed {
 		obs[k] = v
 	}
 	d := incluster.DeploymentObject("frontend")
-	obs[d] = observe.Resource(d, it.JSONCopy(t, it.Find(t, rolling, d).Object), observe.Options{Namespace: it.Namespace, Region: it.Region, Ready: func(string) bool { return false }})
-	during := it.Desired(t, it.Env("prod", obs), r)
-	if !it.Has(during, old) {
+	obs[d] = observe.Resource(d, ct.JSONCopy(ct.Find(t, rolling.Resources, d).Object), observe.Options{Namespace: ct.Namespace, Region: ct.Region, Ready: func(string) bool { return false }})
+	during := it.Desired(t, ct.Env("prod", obs), r)
+	if !ct.Has(during.Resources, old) {
 		t.Errorf("while a rollout is in progress the previous smoke test stays")
 	}
 	out, observed2 := it.Walk(t, "prod", r, it.All, obs)
-	now, _, _ := testJobs(it.Env("prod", observed2), r)
-	if now == old || !it.Has(out, now) || it.Has(out, old) {
+	now, _, _ := testJobs(ct.Env("prod", observed2), r)
+	if now == old || !ct.Has(out.Resources, now) || ct.Has(out.Resources, old) {
 		t.Errorf("a new rollout gets a new smoke test and retires the previous one: old %s now %s", old, now)
 	}
 }
 
 func TestLoadTestDoesNotHoldReadiness(t *testing.T) {
-	running := notReadyPrefix(checks.LoadTestPrefix)
+	running := it.NotReadyPrefix(checks.LoadTestPrefix)
 	out, observed := it.Walk(t, "prod", it.LoadTested(t), running, it.Others(running, "backend", "frontend"))
-	_, load, _ := testJobs(it.Env("prod", observed), it.LoadTested(t))
-	if r := it.Find(t, out, load); r.Readiness != compose.ReadyWhenObserved {
+	_, load, _ := testJobs(ct.Env("prod", observed), it.LoadTested(t))
+	if r := ct.Find(t, out.Resources, load); r.Readiness != compose.ReadyWhenObserved {
 		t.Errorf("a running (or failed) load test must not keep the environment unready")
 	}
-	smoke, _, _ := testJobs(it.Env("prod", observed), it.LoadTested(t))
-	if r := it.Find(t, out, smoke); r.Readiness != compose.ReadyFromObserved {
+	smoke, _, _ := testJobs(ct.Env("prod", observed), it.LoadTested(t))
+	if r := ct.Find(t, out.Resources, smoke); r.Readiness != compose.ReadyFromObserved {
 		t.Errorf("the smoke test's outcome is the environment's readiness")
 	}
 }
@@ -168,29 +169,29 @@ func TestLoadTestDoesNotHoldReadiness(t *testing.T) {
 // nothing in their place.
 func TestSupersededJobsStayUntilTheSuccessorRenders(t *testing.T) {
 	out, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
-	oldSmoke, _, _ := testJobs(it.Env("prod", observed), it.Seed(t))
-	oldSetup, _ := checks.DatabaseSetupJob(it.Env("prod", observed), it.Ptr(it.Seed(t)))
+	oldSmoke, _, _ := testJobs(ct.Env("prod", observed), it.Seed(t))
+	oldSetup, _ := checks.DatabaseSetupJob(ct.Env("prod", observed), ct.Ptr(it.Seed(t)))
 	obs := compose.Observed{}
 	for k, v := range observed {
 		obs[k] = v
 	}
-	db := it.JSONCopy(t, obs[compose.Database])
+	db := ct.JSONCopy(obs[compose.Database])
 	db["status"].(map[string]any)["atProvider"].(map[string]any)["address"] = "replaced.abcdefghijkl.us-east-1.rds.amazonaws.com"
 	obs[compose.Database] = db
 	for _, n := range []string{incluster.SecretSmokeTest, incluster.SecretDatabaseSetup} {
-		obs[n] = observe.Resource(n, it.JSONCopy(t, it.Find(t, out, n).Object), observe.Options{Namespace: it.Namespace, Region: it.Region, Ready: func(string) bool { return false }})
+		obs[n] = observe.Resource(n, ct.JSONCopy(ct.Find(t, out.Resources, n).Object), observe.Options{Namespace: ct.Namespace, Region: ct.Region, Ready: func(string) bool { return false }})
 	}
-	newSmoke, _, _ := testJobs(it.Env("prod", obs), it.Seed(t))
-	newSetup, _ := checks.DatabaseSetupJob(it.Env("prod", obs), it.Ptr(it.Seed(t)))
+	newSmoke, _, _ := testJobs(ct.Env("prod", obs), it.Seed(t))
+	newSetup, _ := checks.DatabaseSetupJob(ct.Env("prod", obs), ct.Ptr(it.Seed(t)))
 	if newSmoke == oldSmoke || newSetup == oldSetup {
 		t.Fatalf("a new database address must name new Jobs: smoke %s → %s, setup %s → %s", oldSmoke, newSmoke, oldSetup, newSetup)
 	}
-	during := it.Desired(t, it.Env("prod", obs), it.Seed(t))
+	during := it.Desired(t, ct.Env("prod", obs), it.Seed(t))
 	for _, c := range []struct{ old, successor string }{{oldSmoke, newSmoke}, {oldSetup, newSetup}} {
-		if it.Has(during, c.successor) {
+		if ct.Has(during.Resources, c.successor) {
 			t.Errorf("%s rendered although its secret is not Ready", c.successor)
 		}
-		if !it.Has(during, c.old) {
+		if !ct.Has(during.Resources, c.old) {
 			t.Errorf("%s dropped before its successor %s renders", c.old, c.successor)
 		}
 	}
@@ -203,9 +204,4 @@ func testJobs(env *compose.Env, r incluster.Spec) (smoke, load string, ok bool) 
 		in.Deployments = append(in.Deployments, incluster.Deployment{App: r.Apps[i].Name, Manifest: workloads.DeploymentManifest(env, &r, &r.Apps[i])})
 	}
 	return checks.JobNames(env, &r, in)
-}
-
-// notReadyPrefix is ready for every name but those under prefix.
-func notReadyPrefix(prefix string) func(string) bool {
-	return func(n string) bool { return !strings.HasPrefix(n, prefix) }
 }

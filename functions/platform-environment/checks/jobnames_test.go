@@ -12,6 +12,7 @@ import (
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
 	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 // jobNames are the composition resource names of the current per-rollout and per-version Jobs, by prefix.
@@ -85,16 +86,16 @@ func TestJobNamesFollowTheirTemplates(t *testing.T) {
 			setAt(o[compose.CacheReplicationGroup], "status.atProvider.primaryEndpointAddress", "master.replaced.abcdef.use1.cache.amazonaws.com")
 		}, renamed: []string{checks.SmokeTestPrefix}}, // a new rollout: the smoke test again
 	}
-	before := jobNames(t, it.Env("prod", observed), base())
+	before := jobNames(t, ct.Env("prod", observed), base())
 	rendered := map[string]map[string]any{}
-	for _, res := range environment.BuildInCluster(it.Env("prod", observed), it.Ptr(base())).Resources {
-		rendered[res.Name] = it.JSONCopy(t, res.Object)
+	for _, res := range environment.BuildInCluster(ct.Env("prod", observed), ct.Ptr(base())).Resources {
+		rendered[res.Name] = ct.JSONCopy(res.Object)
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			r, obs := base(), compose.Observed{}
 			for k, v := range observed {
-				obs[k] = it.JSONCopy(t, v)
+				obs[k] = ct.JSONCopy(v)
 			}
 			if tc.spec != nil {
 				tc.spec(&r)
@@ -104,7 +105,7 @@ func TestJobNamesFollowTheirTemplates(t *testing.T) {
 			}
 			// The next pass (the cluster as the previous spec left it), then the pass once the Deployments
 			// are applied and rolled out as the spec asks.
-			next := it.Env("prod", obs)
+			next := ct.Env("prod", obs)
 			rolled := compose.Observed{}
 			for k, v := range obs {
 				rolled[k] = v
@@ -112,12 +113,12 @@ func TestJobNamesFollowTheirTemplates(t *testing.T) {
 			for i := range r.Apps {
 				name := incluster.DeploymentObject(r.Apps[i].Name)
 				if o, ok := obs[name]; ok {
-					o = it.JSONCopy(t, o)
-					setAt(o, "spec.forProvider.manifest", it.JSONCopy(t, workloads.DeploymentManifest(next, &r, &r.Apps[i])))
+					o = ct.JSONCopy(o)
+					setAt(o, "spec.forProvider.manifest", ct.JSONCopy(workloads.DeploymentManifest(next, &r, &r.Apps[i])))
 					rolled[name] = o
 				}
 			}
-			rolledOut := it.Env("prod", rolled)
+			rolledOut := ct.Env("prod", rolled)
 			after := jobNames(t, rolledOut, r)
 			for prefix, was := range before {
 				renamed := slices.Contains(tc.renamed, prefix)
@@ -129,11 +130,11 @@ func TestJobNamesFollowTheirTemplates(t *testing.T) {
 			for _, env := range []*compose.Env{next, rolledOut} {
 				for _, res := range environment.BuildInCluster(env, &r).Resources {
 					old, ok := rendered[res.Name]
-					if !ok || it.Get(it.JSONCopy(t, res.Object), "spec.forProvider.manifest.kind") != "Job" {
+					if !ok || it.Get(ct.JSONCopy(res.Object), "spec.forProvider.manifest.kind") != "Job" {
 						continue
 					}
 					compared++
-					if cs := immutable.Changes(old, it.JSONCopy(t, res.Object)); len(cs) != 0 {
+					if cs := immutable.Changes(old, ct.JSONCopy(res.Object)); len(cs) != 0 {
 						t.Errorf("%s changes what Kubernetes cannot change in place: %+v", res.Name, cs)
 					}
 				}

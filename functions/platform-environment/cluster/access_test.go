@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestAccess(t *testing.T) {
@@ -52,13 +53,13 @@ func TestAccess(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got := jsonRound(t, forProvider(find(t, res, tc.name)))
-			if diff := cmp.Diff(jsonRound(t, tc.want), got); diff != "" {
+			got := ct.JSON(ct.ForProvider(ct.Find(t, res, tc.name)))
+			if diff := cmp.Diff(ct.JSON(tc.want), got); diff != "" {
 				t.Errorf("%s\nforProvider (-want +got):\n%s", tc.reason, diff)
 			}
 		})
 	}
-	ref := find(t, res, compose.ClusterAuth).Object["spec"].(map[string]any)["writeConnectionSecretToRef"]
+	ref := ct.Find(t, res, compose.ClusterAuth).Object["spec"].(map[string]any)["writeConnectionSecretToRef"]
 	if diff := cmp.Diff(map[string]any{"name": "prod-cluster-auth"}, ref); diff != "" {
 		t.Errorf("ClusterAuth connection secret (-want +got):\n%s", diff)
 	}
@@ -101,7 +102,7 @@ func TestAccessChanges(t *testing.T) {
 					entries = append(entries, res.Name)
 				}
 			}
-			if diff := cmp.Diff(sorted(tc.wantEntries), sorted(entries)); diff != "" {
+			if diff := cmp.Diff(ct.Sorted(tc.wantEntries), ct.Sorted(entries)); diff != "" {
 				t.Errorf("%s\nadmin entries (-want +got):\n%s", tc.reason, diff)
 			}
 			if diff := cmp.Diff(tc.wantRetired, out.Retired); diff != "" {

@@ -7,13 +7,14 @@ import (
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestAddons(t *testing.T) {
 	spec := seedSpec()
 	spec.AddonVersions.CoreDNS = "v1.12.1-eksbuild.2"
 	observed, out := walkSpec(t, "prod", spec, networkObserved(t), nil, func(string) bool { return true })
-	env := testEnv("prod", observed)
+	env := ct.Env("prod", observed)
 	res := out.Resources
 	ebsRole, _ := env.Observed.ARN(ebsCSIRole)
 	tags := map[string]any{"component": "addons", "environment": "cloud-consulting/prod", "managed-by": "crossplane"}
@@ -54,18 +55,18 @@ func TestAddons(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got := jsonRound(t, forProvider(find(t, res, name)))
-			if diff := cmp.Diff(jsonRound(t, tc.want), got); diff != "" {
+			got := ct.JSON(ct.ForProvider(ct.Find(t, res, name)))
+			if diff := cmp.Diff(ct.JSON(tc.want), got); diff != "" {
 				t.Errorf("%s\nforProvider (-want +got):\n%s", tc.reason, diff)
 			}
-			if got := annotation(find(t, res, name), followsAnnotation); got != "1.35" {
+			if got := annotation(ct.Find(t, res, name), followsAnnotation); got != "1.35" {
 				t.Errorf("%s\n%s = %q, want 1.35", tc.reason, followsAnnotation, got)
 			}
 		})
 	}
 
 	// The roles: vpc-cni trusts aws-node through the OIDC provider, the EBS CSI driver trusts Pod Identity.
-	cniTrust := policyOf(t, forProvider(find(t, res, vpcCNIRole))["assumeRolePolicy"])
+	cniTrust := ct.PolicyOf(t, ct.ForProvider(ct.Find(t, res, vpcCNIRole))["assumeRolePolicy"])
 	wantCNI, ok := env.IRSATrustPolicy("kube-system", "aws-node")
 	if !ok {
 		t.Fatal("no IRSA trust policy")
@@ -83,14 +84,14 @@ func TestAddons(t *testing.T) {
 			"ArnEquals":    {"aws:SourceArn": "arn:aws:eks:us-east-1:" + account + ":cluster/" + env.ClusterName()},
 		},
 	})
-	if diff := cmp.Diff(wantEBS, policyOf(t, forProvider(find(t, res, ebsCSIRole))["assumeRolePolicy"])); diff != "" {
+	if diff := cmp.Diff(wantEBS, ct.PolicyOf(t, ct.ForProvider(ct.Find(t, res, ebsCSIRole))["assumeRolePolicy"])); diff != "" {
 		t.Errorf("EBS CSI trust (-want +got):\n%s", diff)
 	}
 	for name, policy := range map[string]string{
 		vpcCNIRole + "-policy": "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
 		ebsCSIRole + "-policy": "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
 	} {
-		if got := forProvider(find(t, res, name))["policyArn"]; got != policy {
+		if got := ct.ForProvider(ct.Find(t, res, name))["policyArn"]; got != policy {
 			t.Errorf("%s: policyArn %v, want %s", name, got, policy)
 		}
 	}
@@ -122,7 +123,7 @@ func TestAddonGates(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			_, out := walk(t, "prod", networkObserved(t), nil, tc.ready)
 			for _, n := range tc.absent {
-				if has(out.Resources, n) {
+				if ct.Has(out.Resources, n) {
 					t.Errorf("%s\n%s was rendered", tc.reason, n)
 				}
 			}
@@ -154,7 +155,7 @@ func TestAddonsFollowTheCluster(t *testing.T) {
 	versions := func(out Output) map[string]string {
 		got := map[string]string{}
 		for _, a := range addonOrder {
-			v, _ := forProvider(find(t, out.Resources, addonName(a)))["addonVersion"].(string)
+			v, _ := ct.ForProvider(ct.Find(t, out.Resources, addonName(a)))["addonVersion"].(string)
 			got[a] = v
 		}
 		return got
@@ -187,7 +188,7 @@ func TestAddonsFollowTheCluster(t *testing.T) {
 	}
 
 	// The EBS CSI driver was upgraded by hand past the table's 1.35 version.
-	ebs := deepCopy(observed[addonName(AddonEBSCSIDriver)])
+	ebs := ct.JSONCopy(observed[addonName(AddonEBSCSIDriver)])
 	ebs["status"].(map[string]any)["atProvider"].(map[string]any)["addonVersion"] = "v1.57.1-eksbuild.12"
 	observed[addonName(AddonEBSCSIDriver)] = ebs
 	at134[AddonEBSCSIDriver] = "v1.57.1-eksbuild.12"
@@ -207,7 +208,7 @@ func TestAddonsFollowTheCluster(t *testing.T) {
 	var got []step
 	for pass := 0; pass < 10; pass++ {
 		env, out := build(observed)
-		s := step{forProvider(find(t, out.Resources, compose.NodeGroup))["version"].(string), versions(out)}
+		s := step{ct.ForProvider(ct.Find(t, out.Resources, compose.NodeGroup))["version"].(string), versions(out)}
 		if len(got) > 0 && cmp.Equal(got[len(got)-1], s) {
 			break
 		}
@@ -218,7 +219,7 @@ func TestAddonsFollowTheCluster(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("version step (-want +got):\n%s", diff)
 	}
-	if got := annotation(find(t, mustBuild(t, spec, observed).Resources, addonName(AddonPodIdentityAgent)), followsAnnotation); got != "1.34" {
+	if got := annotation(ct.Find(t, mustBuild(t, spec, observed).Resources, addonName(AddonPodIdentityAgent)), followsAnnotation); got != "1.34" {
 		t.Errorf("the agent, which the table lacks for 1.35, follows %q; want 1.34 (it moves once a release has 1.35)", got)
 	}
 }
@@ -238,7 +239,7 @@ func TestAddonsAdoptedFromEarlierRelease(t *testing.T) {
 	observed, _ := walk(t, "prod", networkObserved(t), nil, func(string) bool { return true })
 	for _, a := range addonOrder {
 		n := addonName(a)
-		o := deepCopy(observed[n])
+		o := ct.JSONCopy(observed[n])
 		delete(o["metadata"].(map[string]any)["annotations"].(map[string]any), followsAnnotation)
 		if a == AddonCoreDNS {
 			// A record the function did not write reads as none.
@@ -250,8 +251,8 @@ func TestAddonsAdoptedFromEarlierRelease(t *testing.T) {
 	}
 	out := mustBuild(t, seedSpec(), observed)
 	for _, a := range addonOrder {
-		r := find(t, out.Resources, addonName(a))
-		if got := forProvider(r)["addonVersion"]; got != "v1.0.0-eksbuild.1" {
+		r := ct.Find(t, out.Resources, addonName(a))
+		if got := ct.ForProvider(r)["addonVersion"]; got != "v1.0.0-eksbuild.1" {
 			t.Errorf("%s: addonVersion %v, want the v1.0.0-eksbuild.1 it runs", a, got)
 		}
 		if got := annotation(r, followsAnnotation); got != "1.35" {

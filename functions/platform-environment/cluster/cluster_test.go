@@ -1,12 +1,12 @@
 package cluster
 
 import (
-	"sort"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 // stageResources are the composition resources each stage renders for the seed, cumulatively.
@@ -77,7 +77,7 @@ func TestStages(t *testing.T) {
 		t.Run(s.name, func(t *testing.T) {
 			before := observed
 			got, out := walk(t, "prod", network, observed, s.ready)
-			if diff := cmp.Diff(sorted(s.want), names(out.Resources)); diff != "" {
+			if diff := cmp.Diff(ct.Sorted(s.want), ct.Names(out.Resources)); diff != "" {
 				t.Errorf("%s\nrendered (-want +got):\n%s", s.reason, diff)
 			}
 			if diff := cmp.Diff(s.waiting, out.Waiting, cmpEmptyMap); diff != "" {
@@ -88,7 +88,7 @@ func TestStages(t *testing.T) {
 					t.Errorf("%s was observed before the stage and is no longer desired", name)
 				}
 			}
-			validateAll(t, out.Resources)
+			ct.Validate(t, out.Resources)
 			observed = got
 		})
 	}
@@ -109,15 +109,15 @@ func TestKeepObserved(t *testing.T) {
 	observed = withCondition(observed, compose.Cluster, "False")
 	delete(observed[compose.OIDCProvider]["status"].(map[string]any)["atProvider"].(map[string]any), "arn")
 	delete(observed[kmsKey]["status"].(map[string]any)["atProvider"].(map[string]any), "arn")
-	env := testEnv("prod", observed)
+	env := ct.Env("prod", observed)
 	out, err := Build(env, resolveSeed(t, env))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(sorted(readyStage), names(out.Resources)); diff != "" {
+	if diff := cmp.Diff(ct.Sorted(readyStage), ct.Names(out.Resources)); diff != "" {
 		t.Errorf("rendered (-want +got):\n%s", diff)
 	}
-	enc := forProvider(find(t, out.Resources, compose.Cluster))["encryptionConfig"].(map[string]any)
+	enc := ct.ForProvider(ct.Find(t, out.Resources, compose.Cluster))["encryptionConfig"].(map[string]any)
 	if enc["provider"].(map[string]any)["keyArn"] == "" {
 		t.Errorf("the cluster lost its key ARN: %v", enc)
 	}
@@ -128,19 +128,13 @@ func withCondition(o compose.Observed, name, status string) compose.Observed {
 	for k, v := range o {
 		out[k] = v
 	}
-	obj := jsonCopy(o[name])
+	obj := ct.JSONCopy(o[name])
 	for _, c := range obj["status"].(map[string]any)["conditions"].([]any) {
 		if m := c.(map[string]any); m["type"] == "Ready" {
 			m["status"] = status
 		}
 	}
 	out[name] = obj
-	return out
-}
-
-func sorted(s []string) []string {
-	out := append([]string{}, s...)
-	sort.Strings(out)
 	return out
 }
 
@@ -152,23 +146,23 @@ func TestSecurityControls(t *testing.T) {
 	for _, profile := range []string{"prod", "staging", "dev"} {
 		t.Run(profile, func(t *testing.T) {
 			res, _ := readyBuild(t, profile)
-			validateAll(t, res)
+			ct.Validate(t, res)
 			for _, r := range res {
-				fp := forProvider(r)
+				fp := ct.ForProvider(r)
 				for _, f := range []string{"assumeRolePolicy", "policy"} {
 					if p, ok := fp[f]; ok {
-						noWildcardAdmin(t, r.Name, policyOf(t, p))
+						ct.NoWildcardAdmin(t, r.Name, ct.PolicyOf(t, p))
 					}
 				}
 			}
-			lt := forProvider(find(t, res, launchTemplate))
+			lt := ct.ForProvider(ct.Find(t, res, launchTemplate))
 			if md := lt["metadataOptions"].(map[string]any); md["httpTokens"] != "required" {
 				t.Errorf("IMDSv2 is not required: %v", md)
 			}
 			if ebs := lt["blockDeviceMappings"].([]any)[0].(map[string]any)["ebs"].(map[string]any); ebs["encrypted"] != "true" {
 				t.Errorf("root volume not encrypted: %v", ebs)
 			}
-			cl := forProvider(find(t, res, compose.Cluster))
+			cl := ct.ForProvider(ct.Find(t, res, compose.Cluster))
 			if _, ok := cl["encryptionConfig"]; !ok {
 				t.Error("secrets are not encrypted")
 			}

@@ -6,13 +6,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 // readyBuild is the seed's build with everything observed Ready.
 func readyBuild(t *testing.T, profile string) ([]*compose.Resource, *compose.Env) {
 	t.Helper()
 	observed, out := walk(t, profile, networkObserved(t), nil, func(string) bool { return true })
-	return out.Resources, testEnv(profile, observed)
+	return out.Resources, ct.Env(profile, observed)
 }
 
 func TestControlPlane(t *testing.T) {
@@ -72,18 +73,18 @@ func TestControlPlane(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got := jsonRound(t, forProvider(find(t, res, tc.name)))
-			if diff := cmp.Diff(jsonRound(t, tc.want), got); diff != "" {
+			got := ct.JSON(ct.ForProvider(ct.Find(t, res, tc.name)))
+			if diff := cmp.Diff(ct.JSON(tc.want), got); diff != "" {
 				t.Errorf("%s\nforProvider (-want +got):\n%s", tc.reason, diff)
 			}
 		})
 	}
 
-	cl := find(t, res, compose.Cluster)
+	cl := ct.Find(t, res, compose.Cluster)
 	if got := cl.Object["metadata"].(map[string]any)["annotations"].(map[string]any)["crossplane.io/external-name"]; got != env.ClusterName() {
 		t.Errorf("cluster external name = %v, want %s", got, env.ClusterName())
 	}
-	lg := find(t, res, logGroup)
+	lg := ct.Find(t, res, logGroup)
 	if got := lg.Object["metadata"].(map[string]any)["annotations"].(map[string]any)["crossplane.io/external-name"]; got != "/aws/eks/"+env.ClusterName()+"/cluster" {
 		t.Errorf("log group name = %v", got)
 	}
@@ -94,13 +95,13 @@ func TestControlPlane(t *testing.T) {
 // log group only.
 func TestKMSKey(t *testing.T) {
 	res, env := readyBuild(t, "prod")
-	fp := forProvider(find(t, res, kmsKey))
+	fp := ct.ForProvider(ct.Find(t, res, kmsKey))
 	if fp["enableKeyRotation"] != true || fp["deletionWindowInDays"] != 30 {
 		t.Errorf("rotation %v, deletion window %v; want true, 30", fp["enableKeyRotation"], fp["deletionWindowInDays"])
 	}
 	roleARN, _ := env.Observed.ARN(clusterRole)
-	got := policyOf(t, fp["policy"])
-	noWildcardAdmin(t, kmsKey, got)
+	got := ct.PolicyOf(t, fp["policy"])
+	ct.NoWildcardAdmin(t, kmsKey, got)
 	want := compose.Policy(
 		compose.Statement{Sid: "AccountAdministersTheKey", Effect: "Allow", Principal: map[string]any{"AWS": "arn:aws:iam::123456789012:root"}, Action: []string{"kms:*"}, Resource: []string{"*"}},
 		compose.Statement{Sid: "ClusterRoleUsesTheKey", Effect: "Allow", Principal: map[string]any{"AWS": roleARN}, Action: []string{"kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"}, Resource: []string{"*"}},
@@ -136,7 +137,7 @@ func TestProtection(t *testing.T) {
 				}
 			}
 		}
-		if got := forProvider(find(t, res, kmsKey))["deletionWindowInDays"]; profile == "dev" && got != 7 {
+		if got := ct.ForProvider(ct.Find(t, res, kmsKey))["deletionWindowInDays"]; profile == "dev" && got != 7 {
 			t.Errorf("dev key deletion window = %v, want 7", got)
 		}
 	}
@@ -169,12 +170,12 @@ func TestClusterGates(t *testing.T) {
 				}
 			}
 			tc.observed(observed)
-			env := testEnv("prod", observed)
+			env := ct.Env("prod", observed)
 			out, err := Build(env, resolveSeed(t, env))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if has(out.Resources, compose.Cluster) {
+			if ct.Has(out.Resources, compose.Cluster) {
 				t.Errorf("%s\nthe cluster was rendered", tc.reason)
 			}
 			if got := out.Waiting["cluster"]; got != tc.want {

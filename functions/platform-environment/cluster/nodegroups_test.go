@@ -9,6 +9,7 @@ import (
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 // largerSpec is the seed's cluster with other instance types: a change EKS cannot make in place.
@@ -35,7 +36,7 @@ func observeAs(o compose.Observed, r *compose.Resource, ready bool) compose.Obse
 	for k, v := range o {
 		out[k] = v
 	}
-	out[r.Name] = observe.Resource(r.Name, r.Object, observe.Options{Namespace: "cloud-consulting", Region: "us-east-1", Ready: func(string) bool { return ready }})
+	out[r.Name] = observe.Resource(r.Name, r.Object, ct.Options(func(string) bool { return ready }))
 	return out
 }
 
@@ -58,28 +59,28 @@ func TestNodeGroupReplacement(t *testing.T) {
 	for _, profile := range []string{"prod", "dev"} {
 		t.Run(profile, func(t *testing.T) {
 			ready, _ := walk(t, profile, networkObserved(t), nil, func(string) bool { return true })
-			next := desiredForceNew(testEnv(profile, ready), mustResolve(t, profile, largerSpec()).NodeGroup).generation()
+			next := desiredForceNew(ct.Env(profile, ready), mustResolve(t, profile, largerSpec()).NodeGroup).generation()
 			oldObserved := specOf(ready[compose.NodeGroup])
 
 			// Stage 0: the spec is unchanged: the group keeps its name and its spec (the stage goldens
 			// prove the whole output byte-identical).
 			out, a := buildSpec(t, profile, seedSpec(), ready)
-			if out.NodeGroup != compose.NodeGroup || has(out.Resources, next) || len(out.Retired) > 0 {
-				t.Fatalf("unchanged spec: serving %q, rendered %v, retired %v", out.NodeGroup, names(out.Resources), out.Retired)
+			if out.NodeGroup != compose.NodeGroup || ct.Has(out.Resources, next) || len(out.Retired) > 0 {
+				t.Fatalf("unchanged spec: serving %q, rendered %v, retired %v", out.NodeGroup, ct.Names(out.Resources), out.Retired)
 			}
-			if diff := cmp.Diff(jsonRound(t, oldObserved), jsonRound(t, specOf(desiredOf(a, compose.NodeGroup)))); diff != "" {
+			if diff := cmp.Diff(ct.JSON(oldObserved), ct.JSON(specOf(desiredOf(a, compose.NodeGroup)))); diff != "" {
 				t.Errorf("unchanged spec changed the node group (-observed +desired):\n%s", diff)
 			}
 
 			// Stage 1: instance types edited: the new group is rendered, the old one kept untouched.
 			out, a = buildSpec(t, profile, largerSpec(), ready)
-			newGroup := find(t, out.Resources, next)
-			fp := forProvider(newGroup)
-			if diff := cmp.Diff([]any{"m5.large"}, jsonRound(t, fp["instanceTypes"])); diff != "" {
+			newGroup := ct.Find(t, out.Resources, next)
+			fp := ct.ForProvider(newGroup)
+			if diff := cmp.Diff([]any{"m5.large"}, ct.JSON(fp["instanceTypes"])); diff != "" {
 				t.Errorf("new group's instance types (-want +got):\n%s", diff)
 			}
 			for _, f := range []string{"nodeRoleArnRef", "launchTemplate", "clusterNameRef", "subnetIdRefs", "scalingConfig", "labels", "version"} {
-				if diff := cmp.Diff(jsonRound(t, oldObserved["forProvider"].(map[string]any)[f]), jsonRound(t, fp[f])); diff != "" {
+				if diff := cmp.Diff(ct.JSON(oldObserved["forProvider"].(map[string]any)[f]), ct.JSON(fp[f])); diff != "" {
 					t.Errorf("the new group's %s differs from the old one's (-old +new):\n%s", f, diff)
 				}
 			}
@@ -88,10 +89,10 @@ func TestNodeGroupReplacement(t *testing.T) {
 			if newEN == oldEN || newGroup.Object["metadata"].(map[string]any)["name"] == ready[compose.NodeGroup]["metadata"].(map[string]any)["name"] {
 				t.Errorf("the new group needs its own metadata.name and EKS name: %v, %v", newGroup.Object["metadata"], oldEN)
 			}
-			if has(out.Resources, compose.NodeGroup) {
+			if ct.Has(out.Resources, compose.NodeGroup) {
 				t.Error("the old group is rendered while its successor is created; it must be kept as observed")
 			}
-			if diff := cmp.Diff(jsonRound(t, oldObserved), jsonRound(t, specOf(desiredOf(a, compose.NodeGroup)))); diff != "" {
+			if diff := cmp.Diff(ct.JSON(oldObserved), ct.JSON(specOf(desiredOf(a, compose.NodeGroup)))); diff != "" {
 				t.Errorf("the old group changed while its successor is created (-observed +desired):\n%s", diff)
 			}
 			if out.NodeGroup != compose.NodeGroup {
@@ -107,18 +108,18 @@ func TestNodeGroupReplacement(t *testing.T) {
 			// Stage 1b: the new group exists but is not active yet: nothing moves.
 			creating := observeAs(ready, newGroup, false)
 			out, _ = buildSpec(t, profile, largerSpec(), creating)
-			if has(out.Resources, compose.NodeGroup) || len(out.Retired) > 0 || out.NodeGroup != compose.NodeGroup {
-				t.Errorf("new group not Ready: the old group must stay untouched and serving (rendered %v, retired %v, serving %q)", names(out.Resources), out.Retired, out.NodeGroup)
+			if ct.Has(out.Resources, compose.NodeGroup) || len(out.Retired) > 0 || out.NodeGroup != compose.NodeGroup {
+				t.Errorf("new group not Ready: the old group must stay untouched and serving (rendered %v, retired %v, serving %q)", ct.Names(out.Resources), out.Retired, out.NodeGroup)
 			}
 
 			// Stage 2: the new group is Ready: the old one gets the NoSchedule taint, nothing else; what
 			// names the node group moves to the new one.
-			active := observeAs(ready, find(t, out.Resources, next), true)
+			active := observeAs(ready, ct.Find(t, out.Resources, next), true)
 			out, _ = buildSpec(t, profile, largerSpec(), active)
-			old := find(t, out.Resources, compose.NodeGroup)
-			want := jsonCopy(oldObserved)
+			old := ct.Find(t, out.Resources, compose.NodeGroup)
+			want := ct.JSONCopy(oldObserved)
 			want["forProvider"].(map[string]any)["taint"] = []any{map[string]any{"key": "platform.cloudpartner.pro/retiring", "value": "true", "effect": "NO_SCHEDULE"}}
-			if diff := cmp.Diff(jsonRound(t, want), jsonRound(t, specOf(old.Object))); diff != "" {
+			if diff := cmp.Diff(ct.JSON(want), ct.JSON(specOf(old.Object))); diff != "" {
 				t.Errorf("the old group gets the taint and nothing else (-want +got):\n%s", diff)
 			}
 			if out.NodeGroup != next {
@@ -134,20 +135,20 @@ func TestNodeGroupReplacement(t *testing.T) {
 			// Stage 2b: the new group flaps to not Ready after it took over: nothing moves back, nothing
 			// is retired, the old group stays tainted as observed.
 			out, a = buildSpec(t, profile, largerSpec(), withCondition(tainted, next, "False"))
-			if out.NodeGroup != next || len(out.Retired) > 0 || has(out.Resources, compose.NodeGroup) {
-				t.Errorf("flap after the switch: serving %q, retired %v, rendered %v", out.NodeGroup, out.Retired, names(out.Resources))
+			if out.NodeGroup != next || len(out.Retired) > 0 || ct.Has(out.Resources, compose.NodeGroup) {
+				t.Errorf("flap after the switch: serving %q, retired %v, rendered %v", out.NodeGroup, out.Retired, ct.Names(out.Resources))
 			}
-			if _, ok := forProvider(&compose.Resource{Object: desiredOf(a, compose.NodeGroup)})["taint"]; !ok {
+			if _, ok := ct.ForProvider(&compose.Resource{Object: desiredOf(a, compose.NodeGroup)})["taint"]; !ok {
 				t.Error("flap after the switch: the old group lost its taint")
 			}
 
 			// Set back after the switch: the first group is the spec's again and loses its taint in place
 			// (rendered from the spec), the replacement becomes the old group and is tainted in turn.
 			out, a = buildSpec(t, profile, seedSpec(), tainted)
-			if _, ok := forProvider(find(t, out.Resources, compose.NodeGroup))["taint"]; ok || out.NodeGroup != compose.NodeGroup {
+			if _, ok := ct.ForProvider(ct.Find(t, out.Resources, compose.NodeGroup))["taint"]; ok || out.NodeGroup != compose.NodeGroup {
 				t.Errorf("set back: the first group keeps its taint or does not serve (serving %q)", out.NodeGroup)
 			}
-			if _, ok := forProvider(&compose.Resource{Object: desiredOf(a, next)})["taint"]; !ok {
+			if _, ok := ct.ForProvider(&compose.Resource{Object: desiredOf(a, next)})["taint"]; !ok {
 				t.Error("set back: the replacement is not tainted in turn")
 			}
 
@@ -164,7 +165,7 @@ func TestNodeGroupReplacement(t *testing.T) {
 				withUsage[k] = v
 			}
 			out, _ = buildSpec(t, profile, largerSpec(), withUsage)
-			if len(out.Retired) > 0 || !has(out.Resources, compose.NodeGroup) {
+			if len(out.Retired) > 0 || !ct.Has(out.Resources, compose.NodeGroup) {
 				t.Errorf("a Usage still names the old group: it must stay (retired %v)", out.Retired)
 			}
 
@@ -184,8 +185,8 @@ func TestNodeGroupReplacement(t *testing.T) {
 			// Stage 4: the old group is gone: the new one is the only group, rendered from the spec.
 			delete(tainted, compose.NodeGroup)
 			out, _ = buildSpec(t, profile, largerSpec(), tainted)
-			if out.NodeGroup != next || has(out.Resources, compose.NodeGroup) || len(out.Retired) > 0 || out.Waiting["nodes"] != "" {
-				t.Errorf("after the replacement: serving %q, rendered %v, retired %v, waiting %q", out.NodeGroup, names(out.Resources), out.Retired, out.Waiting["nodes"])
+			if out.NodeGroup != next || ct.Has(out.Resources, compose.NodeGroup) || len(out.Retired) > 0 || out.Waiting["nodes"] != "" {
+				t.Errorf("after the replacement: serving %q, rendered %v, retired %v, waiting %q", out.NodeGroup, ct.Names(out.Resources), out.Retired, out.Waiting["nodes"])
 			}
 		})
 	}
@@ -193,7 +194,7 @@ func TestNodeGroupReplacement(t *testing.T) {
 
 func mustResolve(t *testing.T, profile string, spec v1alpha1.ClusterSpec) v1alpha1.ResolvedCluster {
 	t.Helper()
-	r, err := Resolve(spec, testEnv(profile, nil))
+	r, err := Resolve(spec, ct.Env(profile, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,13 +208,13 @@ func mustResolve(t *testing.T, profile string, spec v1alpha1.ClusterSpec) v1alph
 func TestNodeGroupReplacementWalk(t *testing.T) {
 	network := networkObserved(t)
 	observed, _ := walk(t, "prod", network, nil, func(string) bool { return true })
-	next := desiredForceNew(testEnv("prod", observed), mustResolve(t, "prod", largerSpec()).NodeGroup).generation()
+	next := desiredForceNew(ct.Env("prod", observed), mustResolve(t, "prod", largerSpec()).NodeGroup).generation()
 	sawTaint := false
 	for pass := 1; ; pass++ {
 		if pass > 10 {
 			t.Fatal("no fixed point after 10 passes")
 		}
-		env := testEnv("prod", observed)
+		env := ct.Env("prod", observed)
 		out, a := buildSpec(t, "prod", largerSpec(), observed)
 		for _, r := range a.Resources {
 			if r.Object["kind"] != "NodeGroup" || observed[r.Name] == nil {
@@ -231,7 +232,7 @@ func TestNodeGroupReplacementWalk(t *testing.T) {
 			}
 		}
 		if desiredOf(a, compose.NodeGroup) != nil {
-			if _, ok := forProvider(&compose.Resource{Object: desiredOf(a, compose.NodeGroup)})["taint"]; ok {
+			if _, ok := ct.ForProvider(&compose.Resource{Object: desiredOf(a, compose.NodeGroup)})["taint"]; ok {
 				sawTaint = true
 			}
 		}
@@ -257,7 +258,7 @@ func TestNodeGroupReplacementWalk(t *testing.T) {
 	if observed.Exists(compose.NodeGroup) || !observed.Ready(next) {
 		t.Errorf("fixed point: old group observed %v, new group Ready %v", observed.Exists(compose.NodeGroup), observed.Ready(next))
 	}
-	if got := observedVersion(testEnv("prod", observed), next); got != "1.35" {
+	if got := observedVersion(ct.Env("prod", observed), next); got != "1.35" {
 		t.Errorf("the new group runs %q, want the cluster's 1.35", got)
 	}
 }
@@ -282,7 +283,7 @@ func TestReplacementDesiredSize(t *testing.T) {
 			if tc.observed != nil {
 				obj["status"] = map[string]any{"atProvider": map[string]any{"scalingConfig": map[string]any{"desiredSize": tc.observed}}}
 			}
-			env := testEnv("prod", compose.Observed{compose.NodeGroup: obj})
+			env := ct.Env("prod", compose.Observed{compose.NodeGroup: obj})
 			if got := replacementDesiredSize(env, r, []string{compose.NodeGroup}); got != tc.want {
 				t.Errorf("%s\ngot %d, want %d", tc.reason, got, tc.want)
 			}
@@ -294,7 +295,7 @@ func TestReplacementDesiredSize(t *testing.T) {
 func TestPlanNodeGroups(t *testing.T) {
 	seed := mustResolve(t, "prod", seedSpec()).NodeGroup
 	larger := mustResolve(t, "prod", largerSpec()).NodeGroup
-	env := testEnv("prod", nil)
+	env := ct.Env("prod", nil)
 	gen := func(ng v1alpha1.ResolvedNodeGroup) string { return desiredForceNew(env, ng).generation() }
 	group := func(types ...string) map[string]any {
 		list := make([]any, len(types))
@@ -362,7 +363,7 @@ func TestPlanNodeGroups(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got := planNodeGroups(testEnv("prod", tc.observed), tc.ng)
+			got := planNodeGroups(ct.Env("prod", tc.observed), tc.ng)
 			if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(nodeGroupPlan{})); diff != "" {
 				t.Errorf("%s\n-want +got:\n%s", tc.reason, diff)
 			}
@@ -385,15 +386,15 @@ func nodeGroupNames(a *compose.Assembled) []string {
 func TestFailedReplacementGivenUp(t *testing.T) {
 	ready, _ := walk(t, "prod", networkObserved(t), nil, func(string) bool { return true })
 	out, _ := buildSpec(t, "prod", largerSpec(), ready)
-	next := desiredForceNew(testEnv("prod", ready), mustResolve(t, "prod", largerSpec()).NodeGroup).generation()
-	failed := observeAs(ready, find(t, out.Resources, next), false)
+	next := desiredForceNew(ct.Env("prod", ready), mustResolve(t, "prod", largerSpec()).NodeGroup).generation()
+	failed := observeAs(ready, ct.Find(t, out.Resources, next), false)
 	failed[next]["status"].(map[string]any)["atProvider"].(map[string]any)["status"] = "CREATE_FAILED"
 
 	out, _ = buildSpec(t, "prod", seedSpec(), failed)
 	if diff := cmp.Diff([]string{next}, out.Retired); diff != "" {
 		t.Errorf("the failed replacement is retired (-want +got):\n%s", diff)
 	}
-	if out.NodeGroup != compose.NodeGroup || !has(out.Resources, compose.NodeGroup) {
+	if out.NodeGroup != compose.NodeGroup || !ct.Has(out.Resources, compose.NodeGroup) {
 		t.Errorf("the first group serves and is rendered from the spec: serving %q", out.NodeGroup)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestNodes(t *testing.T) {
@@ -65,23 +66,23 @@ func TestNodes(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got := jsonRound(t, forProvider(find(t, res, tc.name)))
-			if diff := cmp.Diff(jsonRound(t, tc.want), got); diff != "" {
+			got := ct.JSON(ct.ForProvider(ct.Find(t, res, tc.name)))
+			if diff := cmp.Diff(ct.JSON(tc.want), got); diff != "" {
 				t.Errorf("%s\nforProvider (-want +got):\n%s", tc.reason, diff)
 			}
 		})
 	}
 
 	// desiredSize only at creation: the cluster autoscaler owns it afterwards.
-	ng := find(t, res, compose.NodeGroup)
-	if diff := cmp.Diff(jsonRound(t, map[string]any{"scalingConfig": map[string]any{"desiredSize": 3}}), jsonRound(t, ng.Object["spec"].(map[string]any)["initProvider"])); diff != "" {
+	ng := ct.Find(t, res, compose.NodeGroup)
+	if diff := cmp.Diff(ct.JSON(map[string]any{"scalingConfig": map[string]any{"desiredSize": 3}}), ct.JSON(ng.Object["spec"].(map[string]any)["initProvider"])); diff != "" {
 		t.Errorf("initProvider (-want +got):\n%s", diff)
 	}
 
 	var policies []string
 	for _, r := range res {
 		if r.Object["kind"] == "RolePolicyAttachment" && compose.Component(r.Name) == "nodes" {
-			policies = append(policies, forProvider(r)["policyArn"].(string))
+			policies = append(policies, ct.ForProvider(r)["policyArn"].(string))
 		}
 	}
 	want := []string{
@@ -89,10 +90,10 @@ func TestNodes(t *testing.T) {
 		"arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
 		"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
 	}
-	if diff := cmp.Diff(want, sorted(policies)); diff != "" {
+	if diff := cmp.Diff(want, ct.Sorted(policies)); diff != "" {
 		t.Errorf("node role policies (-want +got):\n%s", diff)
 	}
-	trust := policyOf(t, forProvider(find(t, res, nodeRole))["assumeRolePolicy"])
+	trust := ct.PolicyOf(t, ct.ForProvider(ct.Find(t, res, nodeRole))["assumeRolePolicy"])
 	if diff := cmp.Diff(compose.AssumeRolePolicy("ec2.amazonaws.com"), trust); diff != "" {
 		t.Errorf("node role trust (-want +got):\n%s", diff)
 	}
@@ -135,12 +136,12 @@ func TestNodeGroupGates(t *testing.T) {
 			observed, _ := walk(t, "prod", networkObserved(t), nil, func(string) bool { return true })
 			delete(observed, compose.NodeGroup)
 			observed = tc.change(observed)
-			env := testEnv("prod", observed)
+			env := ct.Env("prod", observed)
 			out, err := Build(env, resolveSeed(t, env))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if has(out.Resources, compose.NodeGroup) {
+			if ct.Has(out.Resources, compose.NodeGroup) {
 				t.Errorf("%s\nthe node group was rendered", tc.reason)
 			}
 			if got := out.Waiting["nodes"]; got != tc.want {

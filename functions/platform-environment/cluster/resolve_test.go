@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func i32(v int32) *int32 { return &v }
@@ -113,7 +114,7 @@ func TestResolve(t *testing.T) {
 			if tc.spec != nil {
 				tc.spec(&spec)
 			}
-			env := testEnv(tc.profile, nil)
+			env := ct.Env(tc.profile, nil)
 			got, err := Resolve(spec, env)
 			if err != nil {
 				t.Fatalf("%s\nResolve: %v", tc.reason, err)
@@ -232,7 +233,7 @@ func TestResolveRejects(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			spec := seedSpec()
 			tc.spec(&spec)
-			_, err := Resolve(spec, testEnv(tc.profile, nil))
+			_, err := Resolve(spec, ct.Env(tc.profile, nil))
 			if err == nil {
 				t.Fatalf("%s\nResolve: no error", tc.reason)
 			}

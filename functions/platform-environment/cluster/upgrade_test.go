@@ -1,7 +1,7 @@
 package cluster
 
 import (
-	"encoding/json"
+	"maps"
 	"strings"
 	"testing"
 
@@ -9,6 +9,7 @@ import (
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestPlanVersions(t *testing.T) {
@@ -192,11 +193,11 @@ func TestUpgradeSequence(t *testing.T) {
 	var got []step
 	for pass := 0; pass < 10; pass++ {
 		env, out := resolveBuild(t, "prod", spec, observed)
-		validateAll(t, out.Resources)
+		ct.Validate(t, out.Resources)
 		s := step{
-			ControlPlane: forProvider(find(t, out.Resources, compose.Cluster))["version"].(string),
-			NodeGroup:    forProvider(find(t, out.Resources, compose.NodeGroup))["version"].(string),
-			KubeProxy:    forProvider(find(t, out.Resources, addonName(AddonKubeProxy)))["addonVersion"].(string),
+			ControlPlane: ct.ForProvider(ct.Find(t, out.Resources, compose.Cluster))["version"].(string),
+			NodeGroup:    ct.ForProvider(ct.Find(t, out.Resources, compose.NodeGroup))["version"].(string),
+			KubeProxy:    ct.ForProvider(ct.Find(t, out.Resources, addonName(AddonKubeProxy)))["addonVersion"].(string),
 			Upgrade:      out.Outputs.Upgrade,
 		}
 		if len(got) > 0 && got[len(got)-1] == s {
@@ -239,19 +240,8 @@ func TestUpgradeWaits(t *testing.T) {
 // observeOnce observes one build as if AWS applied it at once and everything is Ready.
 func observeOnce(t *testing.T, env *compose.Env, out Output, network compose.Observed) compose.Observed {
 	t.Helper()
-	a, err := compose.Assemble(env, out.Result)
-	if err != nil {
-		t.Fatal(err)
-	}
-	next := compose.Observed{}
-	for k, v := range network {
-		next[k] = v
-	}
-	for _, r := range a.Resources {
-		if _, ok := network[r.Name]; !ok {
-			next[r.Name] = observe.Resource(r.Name, r.Object, observe.Options{Namespace: env.Namespace, Region: env.Region})
-		}
-	}
+	next := ct.ObserveAll(nil, ct.Assemble(t, env, out.Result), observe.Options{Namespace: env.Namespace, Region: env.Region})
+	maps.Copy(next, network) // the network stays as it is observed
 	return next
 }
 
@@ -277,10 +267,10 @@ func TestUnreadableObservedVersion(t *testing.T) {
 			for k, v := range base {
 				observed[k] = v
 			}
-			cp := deepCopy(observed[compose.Cluster])
+			cp := ct.JSONCopy(observed[compose.Cluster])
 			cp["status"].(map[string]any)["atProvider"].(map[string]any)["version"] = tc.status
 			observed[compose.Cluster] = cp
-			env := testEnv("prod", observed)
+			env := ct.Env("prod", observed)
 			r, err := Resolve(spec, env)
 			if err != nil {
 				t.Fatal(err)
@@ -289,22 +279,9 @@ func TestUnreadableObservedVersion(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s\nBuild: %v", tc.reason, err)
 			}
-			if got := forProvider(find(t, out.Resources, compose.Cluster))["version"]; got != tc.want {
+			if got := ct.ForProvider(ct.Find(t, out.Resources, compose.Cluster))["version"]; got != tc.want {
 				t.Errorf("%s\ncontrol plane version = %v, want %s", tc.reason, got, tc.want)
 			}
 		})
 	}
-}
-
-// deepCopy copies an observed object through JSON (numbers become float64, as in observed state).
-func deepCopy(o map[string]any) map[string]any {
-	b, err := json.Marshal(o)
-	if err != nil {
-		panic(err)
-	}
-	var out map[string]any
-	if err := json.Unmarshal(b, &out); err != nil {
-		panic(err)
-	}
-	return out
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 	"github.com/cloudpartner/platform-environment/test/validate"
 )
 
@@ -105,7 +106,7 @@ func TestXRDRejects(t *testing.T) {
 		"metadata": map[string]any{"name": "prod", "namespace": "cloud-consulting"},
 		"spec":     map[string]any{"region": "us-east-1", "cluster": map[string]any{"providerPrincipalArn": testProvider}},
 	}
-	upd := jsonCopy(old)
+	upd := ct.JSONCopy(old)
 	upd["spec"].(map[string]any)["cluster"].(map[string]any)["providerPrincipalArn"] = testAdmin
 	if got := v.XRUpdate(old, upd); len(got) != 1 || !strings.Contains(got[0], "spec.cluster.providerPrincipalArn is immutable") {
 		t.Errorf("changing the provider principal: problems %v", got)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 // TestGuard: the budget's cases. The seed costs $479.41 a month at the table's prices.
@@ -43,20 +44,20 @@ func TestGuard(t *testing.T) {
 		acceptGen int64
 	}{
 		"no limit: anything goes": {gen: 2, prev: accepted(1, seedUSD), e: big, acceptGen: 2},
-		"under the limit":         {limit: ptr(600.0), gen: 2, prev: accepted(1, seedUSD), e: big, acceptGen: 2},
-		"over: an edit that raises the cost": {limit: ptr(500.0), gen: 2, prev: accepted(1, seedUSD), e: big,
+		"under the limit":         {limit: ct.Ptr(600.0), gen: 2, prev: accepted(1, seedUSD), e: big, acceptGen: 2},
+		"over: an edit that raises the cost": {limit: ct.Ptr(500.0), gen: 2, prev: accepted(1, seedUSD), e: big,
 			refused: []string{"spec.budget.monthlyLimitUSD", "$582.52", "$500.00", "$479.41 accepted at generation 1", "nodes $206.21, database $129.12, network $110.50"}},
-		"over on creation: nothing accepted yet": {limit: ptr(400.0), gen: 1, e: seed,
+		"over on creation: nothing accepted yet": {limit: ct.Ptr(400.0), gen: 1, e: seed,
 			refused: []string{"$479.41", "$400.00", "nothing accepted yet"}},
-		"lowering above the limit is accepted":                        {limit: ptr(500.0), gen: 3, prev: accepted(2, bigUSD), e: small, exceeded: true, acceptGen: 3},
-		"unchanged generation after a price-table change never fails": {limit: ptr(480.0), gen: 4, prev: accepted(4, seedUSD), e: repriced, exceeded: true, acceptGen: 4},
+		"lowering above the limit is accepted":                        {limit: ct.Ptr(500.0), gen: 3, prev: accepted(2, bigUSD), e: small, exceeded: true, acceptGen: 3},
+		"unchanged generation after a price-table change never fails": {limit: ct.Ptr(480.0), gen: 4, prev: accepted(4, seedUSD), e: repriced, exceeded: true, acceptGen: 4},
 		// During a node group replacement both groups run until the new one is Ready, but the estimate is
 		// of the spec: an edit then is judged against the accepted spec's estimate, not the overlap.
-		"an edit during a replacement raising the cost":                                         {limit: ptr(500.0), gen: 6, prev: accepted(5, seedUSD), e: big, refused: []string{"generation 6", "$479.41 accepted at generation 5"}},
-		"an edit during a replacement keeping the cost":                                         {limit: ptr(400.0), gen: 6, prev: accepted(5, seedUSD), e: seed, exceeded: true, acceptGen: 6},
-		"an older generation is not an edit":                                                    {limit: ptr(400.0), gen: 3, prev: accepted(5, seedUSD), e: big, exceeded: true, acceptGen: 5},
-		"an existing environment meeting the guardrail for the first time (a function upgrade)": {limit: ptr(400.0), gen: 7, e: seed, exceeded: true, acceptGen: 7},
-		"an incomplete estimate is not enforced":                                                {limit: ptr(1.0), gen: 2, prev: accepted(1, seedUSD), e: New(Default, Input{Region: "af-south-1", Spec: seedInput().Spec, Resolved: seedInput().Resolved}), acceptGen: 2},
+		"an edit during a replacement raising the cost":                                         {limit: ct.Ptr(500.0), gen: 6, prev: accepted(5, seedUSD), e: big, refused: []string{"generation 6", "$479.41 accepted at generation 5"}},
+		"an edit during a replacement keeping the cost":                                         {limit: ct.Ptr(400.0), gen: 6, prev: accepted(5, seedUSD), e: seed, exceeded: true, acceptGen: 6},
+		"an older generation is not an edit":                                                    {limit: ct.Ptr(400.0), gen: 3, prev: accepted(5, seedUSD), e: big, exceeded: true, acceptGen: 5},
+		"an existing environment meeting the guardrail for the first time (a function upgrade)": {limit: ct.Ptr(400.0), gen: 7, e: seed, exceeded: true, acceptGen: 7},
+		"an incomplete estimate is not enforced":                                                {limit: ct.Ptr(1.0), gen: 2, prev: accepted(1, seedUSD), e: New(Default, Input{Region: "af-south-1", Spec: seedInput().Spec, Resolved: seedInput().Resolved}), acceptGen: 2},
 	}
 	_ = smallUSD
 	_ = repricedUSD

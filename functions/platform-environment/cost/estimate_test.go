@@ -6,9 +6,8 @@ import (
 	"testing"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
-
-func ptr[T any](v T) *T { return &v }
 
 // seedInput is the seed environment (examples/seed-production.yaml) as the function resolves it: the
 // values of its status.resolved in test/golden/seed-production/ready.yaml.
@@ -17,7 +16,7 @@ func seedInput() Input {
 		Region: "us-east-1",
 		Spec: v1alpha1.PlatformEnvironmentSpec{
 			Profile: "prod", Region: "us-east-1", Domain: "cloudpartner.pro",
-			DNS:   v1alpha1.DNSSpec{HealthCheck: v1alpha1.HealthCheckSpec{Path: "/health", FailureThreshold: ptr(int32(3))}},
+			DNS:   v1alpha1.DNSSpec{HealthCheck: v1alpha1.HealthCheckSpec{Path: "/health", FailureThreshold: ct.Ptr(int32(3))}},
 			Email: v1alpha1.EmailSpec{Sender: "info@cloudpartner.pro", FallbackRegion: "us-west-2"},
 			Applications: []v1alpha1.ApplicationSpec{
 				{Name: "backend", EnvFromSecrets: map[string]string{"DATABASE_URL": "database-url", "REDIS_URL": "redis-url", "JWT_SECRET": "jwt-secret"}, Route: &v1alpha1.RouteSpec{PathPatterns: []string{"/api/*"}}},

@@ -25,7 +25,7 @@ func TestBuildGating(t *testing.T) {
 		},
 		"AccountKnown": {
 			reason:   "The network reports ARNs: key, alias and monitoring role; the instance waits for the key's ARN.",
-			observed: networkObserved(),
+			observed: ct.NetworkObserved(),
 			want:     []string{subnetGroup, "database-params-postgres17", kmsKey, kmsAlias, logsPrefix + "postgresql", logsPrefix + "upgrade", monitoringRole, monitoringPolicy},
 			waiting:  "database-instance waits for database-kms-key's ARN (Performance Insights takes only an ARN)",
 		},
@@ -135,7 +135,7 @@ func TestOutputs(t *testing.T) {
 // (here its key's observed status lost the ARN): the builder leaves it out, and the assembly keeps it as
 // observed, so Crossplane never deletes a database because of partial observed state.
 func TestKeepObserved(t *testing.T) {
-	obs := networkObserved()
+	obs := ct.NetworkObserved()
 	obs[kmsKey] = map[string]any{"apiVersion": apiKMS, "kind": "Key", "status": map[string]any{}}
 	inst := observedInstance("17", "17.6")
 	inst["metadata"] = map[string]any{"name": "prod-database-instance"}

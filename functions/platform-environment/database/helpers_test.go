@@ -1,8 +1,6 @@
 package database
 
 import (
-	"encoding/json"
-	"strings"
 	"testing"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
@@ -15,14 +13,9 @@ const (
 	keyARN  = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 )
 
-// networkObserved: the network exists, so the account is known.
-func networkObserved() compose.Observed {
-	return compose.Observed{"network-vpc": ct.WithARN("arn:aws:ec2:us-east-1:" + account + ":vpc/vpc-0123")}
-}
-
 // keyOnlyObserved: the network and the database's KMS key exist.
 func keyOnlyObserved() compose.Observed {
-	o := networkObserved()
+	o := ct.NetworkObserved()
 	o[kmsKey] = ct.WithARN(keyARN)
 	return o
 }
@@ -60,16 +53,5 @@ func resolve(t *testing.T, e *compose.Env, spec v1alpha1.DatabaseSpec) v1alpha1.
 // the master password in Secrets Manager, nothing else may hold it.
 func noSecrets(t *testing.T, res []*compose.Resource) {
 	t.Helper()
-	for _, r := range res {
-		b, err := json.Marshal(r.Object)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := string(b)
-		for _, bad := range []string{`"password"`, `"passwordSecretRef"`, `"autoGeneratePassword"`, `"passwordWo`} {
-			if strings.Contains(s, bad) {
-				t.Errorf("%s renders %s: the master password must stay with RDS and Secrets Manager", r.Name, bad)
-			}
-		}
-	}
+	ct.NoKeys(t, res, "the master password must stay with RDS and Secrets Manager", `"password"`, `"passwordSecretRef"`, `"autoGeneratePassword"`, `"passwordWo`)
 }

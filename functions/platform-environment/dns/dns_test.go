@@ -1,6 +1,7 @@
 package dns
 
 import (
+	"maps"
 	"sort"
 	"strings"
 	"testing"
@@ -10,27 +11,13 @@ import (
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
-	"github.com/cloudpartner/platform-environment/test/validate"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 const testDomain = "cloudpartner.pro"
 
-func testEnv(observed compose.Observed) *compose.Env {
-	return &compose.Env{
-		Name: "prod", Namespace: "cloud-consulting", Region: "us-east-1", Profile: "prod",
-		ProviderConfig:     compose.ProviderConfigRef{Kind: "ProviderConfig", Name: "default"},
-		DeletionProtection: true,
-		Zones:              []string{"us-east-1a", "us-east-1b", "us-east-1c"},
-		Observed:           observed,
-	}
-}
-
 func seedInput() Input {
 	return Input{Domain: testDomain, Spec: Resolve(v1alpha1.DNSSpec{})}
-}
-
-func opts(ready func(string) bool) observe.Options {
-	return observe.Options{Namespace: "cloud-consulting", Region: "us-east-1", Ready: ready}
 }
 
 var allReady = func(string) bool { return true }
@@ -48,55 +35,9 @@ func edgeObserved(names ...string) compose.Observed {
 	}
 	out := compose.Observed{}
 	for _, n := range names {
-		out[n] = observe.Resource(n, desired[n], opts(allReady))
+		out[n] = observe.Resource(n, desired[n], ct.Options(allReady))
 	}
 	return out
-}
-
-func observeAll(base compose.Observed, res compose.Result, ready func(string) bool) compose.Observed {
-	out := compose.Observed{}
-	for k, v := range base {
-		out[k] = v
-	}
-	for _, r := range res.Resources {
-		out[r.Name] = observe.Resource(r.Name, r.Object, opts(ready))
-	}
-	return out
-}
-
-func names(res compose.Result) []string {
-	var out []string
-	for _, r := range res.Resources {
-		out = append(out, r.Name)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func find(t *testing.T, res compose.Result, name string) map[string]any {
-	t.Helper()
-	for _, r := range res.Resources {
-		if r.Name == name {
-			return r.Object
-		}
-	}
-	t.Fatalf("%s is not rendered; rendered: %v", name, names(res))
-	return nil
-}
-
-func forProvider(t *testing.T, res compose.Result, name string) map[string]any {
-	t.Helper()
-	return find(t, res, name)["spec"].(map[string]any)["forProvider"].(map[string]any)
-}
-
-func validateAll(t *testing.T, res compose.Result) {
-	t.Helper()
-	v := validate.Shared(t)
-	for _, r := range res.Resources {
-		if problems := v.Object(r.Object); len(problems) > 0 {
-			t.Errorf("%s does not validate:\n%v", r.Name, problems)
-		}
-	}
 }
 
 // TestBuildPasses walks DNS through the passes in which the edge's and its own values arrive.
@@ -154,12 +95,12 @@ func TestBuildPasses(t *testing.T) {
 	}
 	var prev compose.Result
 	for i, p := range passes {
-		obs := observeAll(edgeObserved(p.edge...), prev, p.ready)
-		out := Build(testEnv(obs), in)
-		validateAll(t, out.Result)
+		obs := ct.ObserveAll(edgeObserved(p.edge...), prev.Resources, ct.Options(p.ready))
+		out := Build(ct.Env("prod", obs), in)
+		ct.Validate(t, out.Result.Resources)
 		want := append([]string(nil), p.names...)
 		sort.Strings(want)
-		if diff := cmp.Diff(want, names(out.Result)); diff != "" {
+		if diff := cmp.Diff(want, ct.Names(out.Result.Resources)); diff != "" {
 			t.Errorf("pass %d: %s\n-want +got:\n%s", i+1, p.reason, diff)
 		}
 		if got := out.Waiting[component]; got != p.waiting {
@@ -175,7 +116,7 @@ func full(t *testing.T, in Input) compose.Observed {
 	edge := edgeObserved(compose.VPC, compose.Certificate, compose.LoadBalancer, compose.LoadBalancerHTTPS)
 	obs := edge
 	for range 6 {
-		obs = observeAll(edge, Build(testEnv(obs), in).Result, allReady)
+		obs = ct.ObserveAll(maps.Clone(edge), Build(ct.Env("prod", obs), in).Result.Resources, ct.Options(allReady))
 	}
 	return obs
 }
@@ -183,7 +124,7 @@ func full(t *testing.T, in Input) compose.Observed {
 func TestRecords(t *testing.T) {
 	in := seedInput()
 	obs := full(t, in)
-	res := Build(testEnv(obs), in).Result
+	res := Build(ct.Env("prod", obs), in).Result
 	lbName, _ := obs.String(compose.LoadBalancer, "status.atProvider.dnsName")
 	lbZone, _ := obs.String(compose.LoadBalancer, "status.atProvider.zoneId")
 	recs, _ := obs.CertificateValidationRecords(compose.Certificate)
@@ -219,7 +160,7 @@ func TestRecords(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, forProvider(t, res, tc.name)); diff != "" {
+			if diff := cmp.Diff(tc.want, ct.ForProvider(ct.Find(t, res.Resources, tc.name))); diff != "" {
 				t.Errorf("%s\n-want +got:\n%s", tc.reason, diff)
 			}
 		})
@@ -278,14 +219,14 @@ func TestZone(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			obs := full(t, tc.in)
-			env := testEnv(obs)
+			env := ct.Env("prod", obs)
 			env.DeletionProtection = tc.protect
 			out := Build(env, tc.in)
-			validateAll(t, out.Result)
-			if diff := cmp.Diff(tc.wantFP, forProvider(t, out.Result, compose.HostedZone)); diff != "" {
+			ct.Validate(t, out.Result.Resources)
+			if diff := cmp.Diff(tc.wantFP, ct.ForProvider(ct.Find(t, out.Result.Resources, compose.HostedZone))); diff != "" {
 				t.Errorf("%s\nforProvider: -want +got:\n%s", tc.reason, diff)
 			}
-			z := find(t, out.Result, compose.HostedZone)
+			z := ct.Find(t, out.Result.Resources, compose.HostedZone).Object
 			if got := z["spec"].(map[string]any)["managementPolicies"]; !cmp.Equal(got, tc.policies) {
 				t.Errorf("%s\nmanagementPolicies = %v, want %v", tc.reason, got, tc.policies)
 			}
@@ -306,9 +247,9 @@ func TestZone(t *testing.T) {
 }
 
 func TestBuildWithoutDomain(t *testing.T) {
-	out := Build(testEnv(compose.Observed{}), Input{})
+	out := Build(ct.Env("prod", compose.Observed{}), Input{})
 	if len(out.Resources) != 0 || out.Outputs != nil {
-		t.Errorf("without a domain DNS renders nothing, got %v", names(out.Result))
+		t.Errorf("without a domain DNS renders nothing, got %v", ct.Names(out.Result.Resources))
 	}
 	if diff := cmp.Diff([]string{"dns-"}, out.Retired); diff != "" {
 		t.Errorf("-want +got:\n%s", diff)
@@ -347,10 +288,10 @@ func TestResolve(t *testing.T) {
 func TestDelegation(t *testing.T) {
 	in := seedInput()
 	zoneOnly := func(certReady bool) compose.Observed {
-		obs := observeAll(nil, Build(testEnv(compose.Observed{}), in).Result, allReady)
+		obs := ct.ObserveAll(nil, Build(ct.Env("prod", compose.Observed{}), in).Result.Resources, ct.Options(allReady))
 		c := edgeObserved(compose.Certificate)
 		if !certReady {
-			c = compose.Observed{compose.Certificate: observe.Resource(compose.Certificate, c[compose.Certificate], opts(noneReady))}
+			c = compose.Observed{compose.Certificate: observe.Resource(compose.Certificate, c[compose.Certificate], ct.Options(noneReady))}
 		}
 		obs[compose.Certificate] = c[compose.Certificate]
 		return obs
@@ -373,7 +314,7 @@ func TestDelegation(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			obs := zoneOnly(tc.certReady)
-			o := Build(testEnv(obs), in).Outputs
+			o := Build(ct.Env("prod", obs), in).Outputs
 			if len(o.NameServers) != 4 {
 				t.Fatalf("%s\nname servers = %v, want the zone's 4", tc.reason, o.NameServers)
 			}
@@ -388,11 +329,11 @@ func TestDelegation(t *testing.T) {
 func TestBuildLowerCasesDomain(t *testing.T) {
 	in := seedInput()
 	in.Domain = "CloudPartner.PRO"
-	out := Build(testEnv(compose.Observed{}), in)
-	if got := forProvider(t, out.Result, compose.HostedZone)["name"]; got != "cloudpartner.pro" {
+	out := Build(ct.Env("prod", compose.Observed{}), in)
+	if got := ct.ForProvider(ct.Find(t, out.Result.Resources, compose.HostedZone))["name"]; got != "cloudpartner.pro" {
 		t.Errorf("zone name = %v, want the domain in lower case", got)
 	}
-	if got := forProvider(t, out.Result, www)["name"]; got != "www.cloudpartner.pro" {
+	if got := ct.ForProvider(ct.Find(t, out.Result.Resources, www))["name"]; got != "www.cloudpartner.pro" {
 		t.Errorf("www = %v", got)
 	}
 }

@@ -9,16 +9,17 @@ import (
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestHealthCheck(t *testing.T) {
 	in := seedInput()
 	in.AlarmEmails = []string{"ops@cloudpartner.pro", "Oncall@cloudpartner.pro"}
 	obs := full(t, in)
-	res := healthCheck(testEnv(obs), in)
-	validateAll(t, res)
+	res := healthCheck(ct.Env("prod", obs), in)
+	ct.Validate(t, res.Resources)
 
-	hc := forProvider(t, res, healthCheckName)
+	hc := ct.ForProvider(ct.Find(t, res.Resources, healthCheckName))
 	if diff := cmp.Diff(map[string]any{
 		"type": "HTTPS", "fqdn": "api.cloudpartner.pro", "port": 443, "resourcePath": "/health", "enableSni": true,
 		"failureThreshold": int32(3), "requestInterval": int32(30),
@@ -29,7 +30,7 @@ func TestHealthCheck(t *testing.T) {
 
 	id, _ := obs.ID(healthCheckName)
 	topicARN, _ := obs.ARN(alarmTopic)
-	alarm := forProvider(t, res, healthAlarm)
+	alarm := ct.ForProvider(ct.Find(t, res.Resources, healthAlarm))
 	delete(alarm, "tags")
 	if diff := cmp.Diff(map[string]any{
 		"region":             "us-east-1",
@@ -53,7 +54,7 @@ func TestHealthCheck(t *testing.T) {
 		t.Fatalf("health check ID and topic ARN must be observed")
 	}
 
-	topic := forProvider(t, res, alarmTopic)
+	topic := ct.ForProvider(ct.Find(t, res.Resources, alarmTopic))
 	keyARN, _ := obs.ARN(alarmKey)
 	if topic["region"] != "us-east-1" || topic["kmsMasterKeyId"] != keyARN {
 		t.Errorf("the topic is in us-east-1, encrypted with the dns key: region %v, key %v (want %s)", topic["region"], topic["kmsMasterKeyId"], keyARN)
@@ -62,11 +63,11 @@ func TestHealthCheck(t *testing.T) {
 	if err := json.Unmarshal([]byte(topic["policy"].(string)), &tp); err != nil {
 		t.Fatal(err)
 	}
-	name := testEnv(nil).AWSName(compose.RuleGeneric, "route53-alarms")
+	name := ct.Env("prod", nil).AWSName(compose.RuleGeneric, "route53-alarms")
 	if diff := cmp.Diff(AlarmTopicPolicy("aws", observe.Account, "arn:aws:sns:us-east-1:"+observe.Account+":"+name), tp); diff != "" {
 		t.Errorf("topic policy: -want +got:\n%s", diff)
 	}
-	key := forProvider(t, res, alarmKey)
+	key := ct.ForProvider(ct.Find(t, res.Resources, alarmKey))
 	var kp compose.PolicyDocument
 	if err := json.Unmarshal([]byte(key["policy"].(string)), &kp); err != nil {
 		t.Fatal(err)
@@ -77,11 +78,11 @@ func TestHealthCheck(t *testing.T) {
 	if key["region"] != "us-east-1" || key["enableKeyRotation"] != true || key["deletionWindowInDays"] != 30 {
 		t.Errorf("key: region %v, rotation %v, window %v", key["region"], key["enableKeyRotation"], key["deletionWindowInDays"])
 	}
-	if p := find(t, res, alarmKey)["spec"].(map[string]any)["managementPolicies"]; p != nil {
+	if p := ct.Find(t, res.Resources, alarmKey).Object["spec"].(map[string]any)["managementPolicies"]; p != nil {
 		t.Errorf("the alarm key holds no data (SNS messages in flight only): it may be deleted when the health check goes, got policies %v", p)
 	}
 	for _, e := range in.AlarmEmails {
-		sub := forProvider(t, res, AlarmEmail(e))
+		sub := ct.ForProvider(ct.Find(t, res.Resources, AlarmEmail(e)))
 		if sub["endpoint"] != e || sub["protocol"] != "email" || sub["region"] != "us-east-1" {
 			t.Errorf("subscription of %s: %v", e, sub)
 		}
@@ -123,7 +124,7 @@ func TestHealthCheckVariants(t *testing.T) {
 		obs := full(t, seedInput())
 		obs[compose.AlarmTopic] = observe.Resource(compose.AlarmTopic, map[string]any{
 			"apiVersion": "sns.aws.m.upbound.io/v1beta1", "kind": "Topic", "metadata": map[string]any{"name": "prod-observability-alarm-topic"},
-		}, opts(allReady))
+		}, ct.Options(allReady))
 		return obs
 	}
 	cases := map[string]struct {
@@ -151,9 +152,9 @@ func TestHealthCheckVariants(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			res := healthCheck(testEnv(tc.observed), tc.in)
-			validateAll(t, res)
-			if diff := cmp.Diff(tc.names, names(res)); diff != "" {
+			res := healthCheck(ct.Env("prod", tc.observed), tc.in)
+			ct.Validate(t, res.Resources)
+			if diff := cmp.Diff(tc.names, ct.Names(res.Resources)); diff != "" {
 				t.Errorf("%s\nnames: -want +got:\n%s", tc.reason, diff)
 			}
 			if diff := cmp.Diff(tc.retired, res.Retired); diff != "" {
@@ -161,7 +162,7 @@ func TestHealthCheckVariants(t *testing.T) {
 			}
 			if tc.topic != "" {
 				arn, _ := tc.observed.ARN(tc.topic)
-				if got := forProvider(t, res, healthAlarm)["alarmActions"]; !cmp.Equal(got, []any{arn}) {
+				if got := ct.ForProvider(ct.Find(t, res.Resources, healthAlarm))["alarmActions"]; !cmp.Equal(got, []any{arn}) {
 					t.Errorf("%s\nalarmActions = %v, want [%s]", tc.reason, got, arn)
 				}
 			}

@@ -6,12 +6,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestCertificate(t *testing.T) {
-	first := certificate(testEnv(compose.Observed{}), testDomain)
-	validateAll(t, first)
-	fp := forProvider(t, first, compose.Certificate)
+	first := certificate(ct.Env("prod", compose.Observed{}), testDomain)
+	ct.Validate(t, first.Resources)
+	fp := ct.ForProvider(ct.Find(t, first.Resources, compose.Certificate))
 	delete(fp, "tags")
 	if diff := cmp.Diff(map[string]any{
 		"domainName":              "cloudpartner.pro",
@@ -23,7 +24,7 @@ func TestCertificate(t *testing.T) {
 	}, fp); diff != "" {
 		t.Errorf("the seed's certificate: -want +got:\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{compose.Certificate}, names(first)); diff != "" {
+	if diff := cmp.Diff([]string{compose.Certificate}, ct.Names(first.Resources)); diff != "" {
 		t.Errorf("before ACM answers only the certificate is rendered: -want +got:\n%s", diff)
 	}
 	if first.Waiting[component] == "" {
@@ -32,14 +33,14 @@ func TestCertificate(t *testing.T) {
 
 	// Observed (pending validation, not Ready): ACM's options are there; the validation appears with
 	// one FQDN per distinct record — the apex and the wildcard share one.
-	obs := observeAll(nil, first, noneReady)
-	second := certificate(testEnv(obs), testDomain)
-	validateAll(t, second)
+	obs := ct.ObserveAll(nil, first.Resources, ct.Options(noneReady))
+	second := certificate(ct.Env("prod", obs), testDomain)
+	ct.Validate(t, second.Resources)
 	records, _ := obs.CertificateValidationRecords(compose.Certificate)
 	if len(records) != 2 {
 		t.Fatalf("apex + wildcard share a record, api has its own: want 2 records, got %d", len(records))
 	}
-	v := forProvider(t, second, certificateValidation)
+	v := ct.ForProvider(ct.Find(t, second.Resources, certificateValidation))
 	if diff := cmp.Diff(map[string]any{
 		"certificateArnRef":     map[string]any{"name": "prod-edge-certificate"},
 		"validationRecordFqdns": []any{records[0].Name, records[1].Name},

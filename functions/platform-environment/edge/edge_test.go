@@ -9,21 +9,10 @@ import (
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
-	"github.com/cloudpartner/platform-environment/test/validate"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 const testDomain = "cloudpartner.pro"
-
-// testEnv is the seed's environment with the given observed state.
-func testEnv(observed compose.Observed) *compose.Env {
-	return &compose.Env{
-		Name: "prod", Namespace: "cloud-consulting", Region: "us-east-1", Profile: "prod",
-		ProviderConfig:     compose.ProviderConfigRef{Kind: "ProviderConfig", Name: "default"},
-		DeletionProtection: true,
-		Zones:              []string{"us-east-1a", "us-east-1b", "us-east-1c"},
-		Observed:           observed,
-	}
-}
 
 // seedRoutes are the seed's applications: backend on /api/* with /health, frontend by default.
 func seedRoutes() []Route {
@@ -48,7 +37,7 @@ func network() compose.Observed {
 	return compose.Observed{compose.VPC: observe.Resource(compose.VPC, map[string]any{
 		"apiVersion": "ec2.aws.m.upbound.io/v1beta1", "kind": "VPC",
 		"metadata": map[string]any{"name": "prod-network-vpc"},
-	}, observe.Options{Namespace: "cloud-consulting", Region: "us-east-1"})}
+	}, ct.Options(nil))}
 }
 
 // testProvider is the seed's spec.cluster.providerPrincipalArn.
@@ -62,60 +51,12 @@ func neighbours() compose.Observed {
 		"apiVersion": "eks.aws.m.upbound.io/v1beta1", "kind": "AccessEntry",
 		"metadata": map[string]any{"name": "prod-" + compose.ClusterProviderAccess},
 		"spec":     map[string]any{"forProvider": map[string]any{"principalArn": testProvider}},
-	}, observe.Options{Namespace: "cloud-consulting", Region: "us-east-1"})
+	}, ct.Options(nil))
 	out[compose.AlarmTopic] = observe.Resource(compose.AlarmTopic, map[string]any{
 		"apiVersion": "sns.aws.m.upbound.io/v1beta1", "kind": "Topic",
 		"metadata": map[string]any{"name": "prod-" + compose.AlarmTopic},
-	}, observe.Options{Namespace: "cloud-consulting", Region: "us-east-1"})
+	}, ct.Options(nil))
 	return out
-}
-
-// observeAll returns base plus every resource of the result observed, Ready where ready says so.
-func observeAll(base compose.Observed, res compose.Result, ready func(string) bool) compose.Observed {
-	out := compose.Observed{}
-	for k, v := range base {
-		out[k] = v
-	}
-	for _, r := range res.Resources {
-		out[r.Name] = observe.Resource(r.Name, r.Object, observe.Options{Namespace: "cloud-consulting", Region: "us-east-1", Ready: ready})
-	}
-	return out
-}
-
-func names(res compose.Result) []string {
-	var out []string
-	for _, r := range res.Resources {
-		out = append(out, r.Name)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func find(t *testing.T, res compose.Result, name string) map[string]any {
-	t.Helper()
-	for _, r := range res.Resources {
-		if r.Name == name {
-			return r.Object
-		}
-	}
-	t.Fatalf("%s is not rendered; rendered: %v", name, names(res))
-	return nil
-}
-
-func forProvider(t *testing.T, res compose.Result, name string) map[string]any {
-	t.Helper()
-	return find(t, res, name)["spec"].(map[string]any)["forProvider"].(map[string]any)
-}
-
-// validateAll checks every rendered object against the provider CRDs.
-func validateAll(t *testing.T, res compose.Result) {
-	t.Helper()
-	v := validate.Shared(t)
-	for _, r := range res.Resources {
-		if problems := v.Object(r.Object); len(problems) > 0 {
-			t.Errorf("%s does not validate:\n%v", r.Name, problems)
-		}
-	}
 }
 
 var allReady = func(string) bool { return true }
@@ -137,9 +78,9 @@ func TestBuildPasses(t *testing.T) {
 	}
 
 	// Pass 1: nothing observed.
-	out1 := Build(testEnv(compose.Observed{}), in)
-	validateAll(t, out1.Result)
-	if diff := cmp.Diff(with(), names(out1.Result)); diff != "" {
+	out1 := Build(ct.Env("prod", compose.Observed{}), in)
+	ct.Validate(t, out1.Result.Resources)
+	if diff := cmp.Diff(with(), ct.Names(out1.Result.Resources)); diff != "" {
 		t.Errorf("pass 1 (nothing observed): -want +got:\n%s", diff)
 	}
 	if got := out1.Waiting[component]; got == "" {
@@ -148,12 +89,12 @@ func TestBuildPasses(t *testing.T) {
 
 	// Pass 2: the network (account) and pass 1 observed, nothing Ready yet: the bucket policy and the
 	// certificate validation appear; the load balancer waits for the policy, the HTTPS listener for ACM.
-	obs2 := observeAll(neighbours(), out1.Result, noneReady)
-	out2 := Build(testEnv(obs2), in)
-	validateAll(t, out2.Result)
+	obs2 := ct.ObserveAll(neighbours(), out1.Result.Resources, ct.Options(noneReady))
+	out2 := Build(ct.Env("prod", obs2), in)
+	ct.Validate(t, out2.Result.Resources)
 	// The WAF's log group, its key and the account's log resource policy need only the account.
 	wafLogs := []string{"edge-waf-logs", "edge-waf-logs-key", "edge-waf-logs-key-alias", "edge-waf-logs-policy"}
-	if diff := cmp.Diff(with(append([]string{"edge-certificate-validation", "edge-logs-policy"}, wafLogs...)...), names(out2.Result)); diff != "" {
+	if diff := cmp.Diff(with(append([]string{"edge-certificate-validation", "edge-logs-policy"}, wafLogs...)...), ct.Names(out2.Result.Resources)); diff != "" {
 		t.Errorf("pass 2: -want +got:\n%s", diff)
 	}
 	if got, want := out2.Waiting[component], "waiting for edge-logs-policy to be Ready before creating the load balancer (AWS checks that it may write the access logs)"; got != want {
@@ -162,11 +103,11 @@ func TestBuildPasses(t *testing.T) {
 
 	// Pass 3: everything of pass 2 Ready (policy, certificate issued and validated): the load balancer,
 	// the HTTPS listener and its rules appear; the web ACL association waits for the LB's ARN.
-	obs3 := observeAll(neighbours(), out2.Result, allReady)
-	out3 := Build(testEnv(obs3), in)
-	validateAll(t, out3.Result)
+	obs3 := ct.ObserveAll(neighbours(), out2.Result.Resources, ct.Options(allReady))
+	out3 := Build(ct.Env("prod", obs3), in)
+	ct.Validate(t, out3.Result.Resources)
 	// The WAF's log group and policy Ready: its logging configuration appears.
-	if diff := cmp.Diff(with(append([]string{"edge-certificate-validation", "edge-logs-policy", "edge-lb", "edge-listener-https", "edge-rule-host-api", "edge-rule-path-backend", "edge-waf-logging"}, wafLogs...)...), names(out3.Result)); diff != "" {
+	if diff := cmp.Diff(with(append([]string{"edge-certificate-validation", "edge-logs-policy", "edge-lb", "edge-listener-https", "edge-rule-host-api", "edge-rule-path-backend", "edge-waf-logging"}, wafLogs...)...), ct.Names(out3.Result.Resources)); diff != "" {
 		t.Errorf("pass 3: -want +got:\n%s", diff)
 	}
 	if got, want := out3.Waiting[component], "waiting for the ARN of edge-lb to associate the web ACL"; got != want {
@@ -174,10 +115,10 @@ func TestBuildPasses(t *testing.T) {
 	}
 
 	// Pass 4: the load balancer observed: the association and the WAF change alert appear and nothing waits.
-	obs4 := observeAll(neighbours(), out3.Result, allReady)
-	out4 := Build(testEnv(obs4), in)
-	validateAll(t, out4.Result)
-	if diff := cmp.Diff(with(append([]string{"edge-certificate-validation", "edge-logs-policy", "edge-lb", "edge-listener-https", "edge-rule-host-api", "edge-rule-path-backend", "edge-waf-association", compose.WAFChangeRule, compose.WAFChangeTarget, "edge-waf-logging"}, wafLogs...)...), names(out4.Result)); diff != "" {
+	obs4 := ct.ObserveAll(neighbours(), out3.Result.Resources, ct.Options(allReady))
+	out4 := Build(ct.Env("prod", obs4), in)
+	ct.Validate(t, out4.Result.Resources)
+	if diff := cmp.Diff(with(append([]string{"edge-certificate-validation", "edge-logs-policy", "edge-lb", "edge-listener-https", "edge-rule-host-api", "edge-rule-path-backend", "edge-waf-association", compose.WAFChangeRule, compose.WAFChangeTarget, "edge-waf-logging"}, wafLogs...)...), ct.Names(out4.Result.Resources)); diff != "" {
 		t.Errorf("pass 4: -want +got:\n%s", diff)
 	}
 	if len(out4.Waiting) != 0 {
@@ -185,8 +126,8 @@ func TestBuildPasses(t *testing.T) {
 	}
 
 	// The outputs come from the observed resources.
-	obs5 := observeAll(neighbours(), out4.Result, allReady)
-	got := Build(testEnv(obs5), in).Outputs
+	obs5 := ct.ObserveAll(neighbours(), out4.Result.Resources, ct.Options(allReady))
+	got := Build(ct.Env("prod", obs5), in).Outputs
 	lbARN, _ := obs5.ARN(compose.LoadBalancer)
 	dns, _ := obs5.String(compose.LoadBalancer, "status.atProvider.dnsName")
 	certARN, _ := obs5.ARN(compose.Certificate)
@@ -209,22 +150,22 @@ func TestBuildPasses(t *testing.T) {
 // Ready after a restart) never takes back what exists: the resources stay rendered.
 func TestBuildKeepsGatedResources(t *testing.T) {
 	in := seedInput(t)
-	obs := observeAll(network(), Build(testEnv(compose.Observed{}), in).Result, allReady)
+	obs := ct.ObserveAll(network(), Build(ct.Env("prod", compose.Observed{}), in).Result.Resources, ct.Options(allReady))
 	for range 3 {
-		obs = observeAll(network(), Build(testEnv(obs), in).Result, allReady)
+		obs = ct.ObserveAll(network(), Build(ct.Env("prod", obs), in).Result.Resources, ct.Options(allReady))
 	}
 	// Every edge resource observed; now observe them all not Ready.
-	stale := observeAll(network(), Build(testEnv(obs), in).Result, noneReady)
-	out := Build(testEnv(stale), in)
+	stale := ct.ObserveAll(network(), Build(ct.Env("prod", obs), in).Result.Resources, ct.Options(noneReady))
+	out := Build(ct.Env("prod", stale), in)
 	for _, n := range []string{compose.LoadBalancer, compose.LoadBalancerHTTPS, "edge-rule-path-backend", "edge-rule-host-api", webACLAssociation, certificateValidation} {
-		find(t, out.Result, n)
+		ct.Find(t, out.Result.Resources, n)
 	}
 }
 
 func TestBuildWithoutDomain(t *testing.T) {
-	out := Build(testEnv(compose.Observed{}), Input{})
+	out := Build(ct.Env("prod", compose.Observed{}), Input{})
 	if len(out.Resources) != 0 {
-		t.Errorf("without a domain the edge renders nothing, got %v", names(out.Result))
+		t.Errorf("without a domain the edge renders nothing, got %v", ct.Names(out.Result.Resources))
 	}
 	if diff := cmp.Diff([]string{"edge-"}, out.Retired); diff != "" {
 		t.Errorf("without a domain everything an earlier domain made is retired: -want +got:\n%s", diff)
@@ -237,8 +178,8 @@ func TestBuildWithoutDomain(t *testing.T) {
 func TestBuildLowerCasesDomain(t *testing.T) {
 	in := seedInput(t)
 	in.Domain = "CloudPartner.PRO"
-	out := Build(testEnv(compose.Observed{}), in)
-	if got := forProvider(t, out.Result, compose.Certificate)["domainName"]; got != "cloudpartner.pro" {
+	out := Build(ct.Env("prod", compose.Observed{}), in)
+	if got := ct.ForProvider(ct.Find(t, out.Result.Resources, compose.Certificate))["domainName"]; got != "cloudpartner.pro" {
 		t.Errorf("domainName = %v, want the domain in lower case", got)
 	}
 	if got := out.Outputs.URL; got != "https://cloudpartner.pro" {

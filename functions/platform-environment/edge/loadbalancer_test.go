@@ -6,14 +6,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 // readyEdge returns observed state in which every gate of the load balancer is open.
 func readyEdge(t *testing.T, in Input) compose.Observed {
 	t.Helper()
-	obs := observeAll(network(), Build(testEnv(compose.Observed{}), in).Result, allReady)
+	obs := ct.ObserveAll(network(), Build(ct.Env("prod", compose.Observed{}), in).Result.Resources, ct.Options(allReady))
 	for range 3 {
-		obs = observeAll(network(), Build(testEnv(obs), in).Result, allReady)
+		obs = ct.ObserveAll(network(), Build(ct.Env("prod", obs), in).Result.Resources, ct.Options(allReady))
 	}
 	return obs
 }
@@ -21,12 +22,12 @@ func readyEdge(t *testing.T, in Input) compose.Observed {
 func TestLoadBalancer(t *testing.T) {
 	in := seedInput(t)
 	obs := readyEdge(t, in)
-	res := loadBalancer(testEnv(obs), in)
-	validateAll(t, res)
+	res := loadBalancer(ct.Env("prod", obs), in)
+	ct.Validate(t, res.Resources)
 
-	lb := forProvider(t, res, compose.LoadBalancer)
+	lb := ct.ForProvider(ct.Find(t, res.Resources, compose.LoadBalancer))
 	want := map[string]any{
-		"name":             testEnv(nil).AWSName(compose.RuleALB, "alb"),
+		"name":             ct.Env("prod", nil).AWSName(compose.RuleALB, "alb"),
 		"loadBalancerType": "application",
 		"internal":         false,
 		"ipAddressType":    "ipv4",
@@ -45,11 +46,11 @@ func TestLoadBalancer(t *testing.T) {
 	if diff := cmp.Diff(want, lb); diff != "" {
 		t.Errorf("load balancer: -want +got:\n%s", diff)
 	}
-	if got := find(t, res, compose.LoadBalancer)["spec"].(map[string]any)["managementPolicies"]; got == nil {
+	if got := ct.Find(t, res.Resources, compose.LoadBalancer).Object["spec"].(map[string]any)["managementPolicies"]; got == nil {
 		t.Errorf("a deletion-protected load balancer cannot be deleted by the provider: it must be orphaned (no Delete policy)")
 	}
 
-	http := forProvider(t, res, listenerHTTP)
+	http := ct.ForProvider(ct.Find(t, res.Resources, listenerHTTP))
 	if diff := cmp.Diff([]any{map[string]any{
 		"type":     "redirect",
 		"redirect": map[string]any{"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"},
@@ -57,7 +58,7 @@ func TestLoadBalancer(t *testing.T) {
 		t.Errorf("HTTP listener redirects: -want +got:\n%s", diff)
 	}
 
-	https := forProvider(t, res, compose.LoadBalancerHTTPS)
+	https := ct.ForProvider(ct.Find(t, res.Resources, compose.LoadBalancerHTTPS))
 	certARN, _ := obs.ARN(compose.Certificate)
 	for k, v := range map[string]any{
 		"port": 443, "protocol": "HTTPS", "sslPolicy": DefaultSSLPolicy, "certificateArn": certARN,
@@ -71,7 +72,7 @@ func TestLoadBalancer(t *testing.T) {
 		t.Errorf("the default route goes to frontend: -want +got:\n%s", diff)
 	}
 
-	path := forProvider(t, res, PathRule("backend"))
+	path := ct.ForProvider(ct.Find(t, res.Resources, PathRule("backend")))
 	delete(path, "tags")
 	if diff := cmp.Diff(map[string]any{
 		"listenerArnRef": map[string]any{"name": "prod-edge-listener-https"},
@@ -82,7 +83,7 @@ func TestLoadBalancer(t *testing.T) {
 	}, path); diff != "" {
 		t.Errorf("the seed's rule: priority 100, /api/* to backend: -want +got:\n%s", diff)
 	}
-	host := forProvider(t, res, hostRule)
+	host := ct.ForProvider(ct.Find(t, res.Resources, hostRule))
 	if diff := cmp.Diff([]any{map[string]any{"hostHeader": map[string]any{"values": []any{"api.cloudpartner.pro"}}}}, host["condition"]); diff != "" {
 		t.Errorf("api.<domain> goes to the API application: -want +got:\n%s", diff)
 	}
@@ -113,13 +114,13 @@ func TestLoadBalancerRoutes(t *testing.T) {
 			spec := *seedInput(t).Spec
 			spec.APIApplication = ""
 			in := Input{Domain: testDomain, Spec: &spec, Routes: tc.routes}
-			res := loadBalancer(testEnv(readyEdge(t, in)), in)
-			validateAll(t, res)
-			if diff := cmp.Diff([]any{tc.defaultAction}, forProvider(t, res, compose.LoadBalancerHTTPS)["defaultAction"]); diff != "" {
+			res := loadBalancer(ct.Env("prod", readyEdge(t, in)), in)
+			ct.Validate(t, res.Resources)
+			if diff := cmp.Diff([]any{tc.defaultAction}, ct.ForProvider(ct.Find(t, res.Resources, compose.LoadBalancerHTTPS))["defaultAction"]); diff != "" {
 				t.Errorf("%s\ndefault action: -want +got:\n%s", tc.reason, diff)
 			}
 			var rules []string
-			for _, n := range names(res) {
+			for _, n := range ct.Names(res.Resources) {
 				if len(n) > len("edge-rule-") && n[:len("edge-rule-")] == "edge-rule-" {
 					rules = append(rules, n)
 				}
@@ -137,7 +138,7 @@ func TestLoadBalancerRoutes(t *testing.T) {
 func TestLoadBalancerGatesNeverRetire(t *testing.T) {
 	// While the HTTPS listener waits, its rules are not rendered, and must not be retired either: an
 	// observed rule stays (kept as observed) instead of being deleted by a closed gate.
-	res := loadBalancer(testEnv(compose.Observed{}), seedInput(t))
+	res := loadBalancer(ct.Env("prod", compose.Observed{}), seedInput(t))
 	if len(res.Retired) != 0 {
 		t.Errorf("a gated listener retires nothing, got %v", res.Retired)
 	}
@@ -145,13 +146,13 @@ func TestLoadBalancerGatesNeverRetire(t *testing.T) {
 
 func TestLoadBalancerWithoutProtection(t *testing.T) {
 	in := seedInput(t)
-	env := testEnv(readyEdge(t, in))
+	env := ct.Env("prod", readyEdge(t, in))
 	env.DeletionProtection = false
 	res := loadBalancer(env, in)
-	if got := forProvider(t, res, compose.LoadBalancer)["enableDeletionProtection"]; got != false {
+	if got := ct.ForProvider(ct.Find(t, res.Resources, compose.LoadBalancer))["enableDeletionProtection"]; got != false {
 		t.Errorf("enableDeletionProtection = %v, want false without protection", got)
 	}
-	if got := find(t, res, compose.LoadBalancer)["spec"].(map[string]any)["managementPolicies"]; got != nil {
+	if got := ct.Find(t, res.Resources, compose.LoadBalancer).Object["spec"].(map[string]any)["managementPolicies"]; got != nil {
 		t.Errorf("without protection the load balancer is deleted with the environment, got policies %v", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestLogBucketPolicy(t *testing.T) {
@@ -60,8 +61,8 @@ func TestLogBucketPolicy(t *testing.T) {
 }
 
 func TestAccessLogs(t *testing.T) {
-	prod := testEnv(network())
-	dev := testEnv(network())
+	prod := ct.Env("prod", network())
+	dev := ct.Env("prod", network())
 	dev.DeletionProtection = false
 	cases := map[string]struct {
 		reason    string
@@ -82,36 +83,36 @@ func TestAccessLogs(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			res := accessLogs(tc.env, v1alpha1.ResolvedEdge{AccessLogRetentionDays: tc.retention})
-			validateAll(t, res)
-			bucket := find(t, res, logBucket)
+			ct.Validate(t, res.Resources)
+			bucket := ct.Find(t, res.Resources, logBucket).Object
 			if got := bucket["metadata"].(map[string]any)["annotations"].(map[string]any)["crossplane.io/external-name"]; got != LogBucketName(tc.env) {
 				t.Errorf("%s\nbucket external name = %v, want %s", tc.reason, got, LogBucketName(tc.env))
 			}
 			if got := bucket["spec"].(map[string]any)["managementPolicies"]; !cmp.Equal(got, tc.policies) {
 				t.Errorf("%s\nmanagementPolicies = %v, want %v", tc.reason, got, tc.policies)
 			}
-			if got := forProvider(t, res, logBucket)["forceDestroy"]; got != tc.destroy {
+			if got := ct.ForProvider(ct.Find(t, res.Resources, logBucket))["forceDestroy"]; got != tc.destroy {
 				t.Errorf("%s\nforceDestroy = %v, want %v", tc.reason, got, tc.destroy)
 			}
-			sse := forProvider(t, res, logEncryption)["rule"].([]any)[0].(map[string]any)["applyServerSideEncryptionByDefault"]
+			sse := ct.ForProvider(ct.Find(t, res.Resources, logEncryption))["rule"].([]any)[0].(map[string]any)["applyServerSideEncryptionByDefault"]
 			if diff := cmp.Diff(map[string]any{"sseAlgorithm": "AES256"}, sse); diff != "" {
 				t.Errorf("%s\nALB log delivery supports SSE-S3 only: -want +got:\n%s", tc.reason, diff)
 			}
-			pab := forProvider(t, res, logPublicAccess)
+			pab := ct.ForProvider(ct.Find(t, res.Resources, logPublicAccess))
 			for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 				if pab[k] != true {
 					t.Errorf("%s\n%s = %v, want true", tc.reason, k, pab[k])
 				}
 			}
-			if got := forProvider(t, res, logOwnership)["rule"]; !cmp.Equal(got, map[string]any{"objectOwnership": "BucketOwnerEnforced"}) {
+			if got := ct.ForProvider(ct.Find(t, res.Resources, logOwnership))["rule"]; !cmp.Equal(got, map[string]any{"objectOwnership": "BucketOwnerEnforced"}) {
 				t.Errorf("%s\nownership = %v", tc.reason, got)
 			}
-			rule := forProvider(t, res, logLifecycle)["rule"].([]any)[0].(map[string]any)
+			rule := ct.ForProvider(ct.Find(t, res.Resources, logLifecycle))["rule"].([]any)[0].(map[string]any)
 			if diff := cmp.Diff([]any{map[string]any{"days": tc.retention}}, rule["expiration"]); diff != "" {
 				t.Errorf("%s\nexpiration: -want +got:\n%s", tc.reason, diff)
 			}
 			var doc compose.PolicyDocument
-			if err := json.Unmarshal([]byte(forProvider(t, res, logPolicy)["policy"].(string)), &doc); err != nil {
+			if err := json.Unmarshal([]byte(ct.ForProvider(ct.Find(t, res.Resources, logPolicy))["policy"].(string)), &doc); err != nil {
 				t.Fatal(err)
 			}
 			want := LogBucketPolicy("aws", "us-east-1", LogBucketName(tc.env), "123456789012")
@@ -123,7 +124,7 @@ func TestAccessLogs(t *testing.T) {
 }
 
 func TestAccessLogsWaitForAccount(t *testing.T) {
-	res := accessLogs(testEnv(compose.Observed{}), v1alpha1.ResolvedEdge{AccessLogRetentionDays: 30})
+	res := accessLogs(ct.Env("prod", compose.Observed{}), v1alpha1.ResolvedEdge{AccessLogRetentionDays: 30})
 	for _, r := range res.Resources {
 		if r.Name == logPolicy {
 			t.Fatalf("the bucket policy needs the account ID: it must wait for an observed ARN")

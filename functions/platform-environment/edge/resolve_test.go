@@ -6,10 +6,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 	"github.com/cloudpartner/platform-environment/test/validate"
 )
-
-func ptr[T any](v T) *T { return &v }
 
 func TestResolve(t *testing.T) {
 	type want struct {
@@ -43,8 +42,8 @@ func TestResolve(t *testing.T) {
 		"DevOverrides": {
 			reason: "dev keeps logs 30 days by default; explicit values win; WAF off has no rate limit.",
 			spec: v1alpha1.EdgeSpec{
-				SSLPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06", AccessLogRetentionDays: ptr(int32(7)),
-				WAF: v1alpha1.WAFSpec{Enabled: ptr(false), RateLimit: ptr(int64(500))}, APIApplication: "frontend",
+				SSLPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06", AccessLogRetentionDays: ct.Ptr(int32(7)),
+				WAF: v1alpha1.WAFSpec{Enabled: ct.Ptr(false), RateLimit: ct.Ptr(int64(500))}, APIApplication: "frontend",
 			},
 			domain: testDomain, profile: "dev", routes: seedRoutes(),
 			want: want{

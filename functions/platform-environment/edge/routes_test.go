@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestRoutes(t *testing.T) {
@@ -29,8 +30,8 @@ func TestRoutes(t *testing.T) {
 		"ExplicitHealthAndPriority": {
 			reason: "The route's own health path and priority win; a readiness probe on another port is not the target group's.",
 			apps: []v1alpha1.ApplicationSpec{
-				{Name: "a", Port: 8080, Route: &v1alpha1.RouteSpec{PathPatterns: []string{"/a/*"}, Priority: ptr(int32(300)), HealthCheckPath: "/ready"}, ReadinessProbe: &v1alpha1.ProbeSpec{Path: "/health"}},
-				{Name: "b", Port: 8080, Route: &v1alpha1.RouteSpec{PathPatterns: []string{"/b/*"}}, ReadinessProbe: &v1alpha1.ProbeSpec{Path: "/health", Port: ptr(int32(9090))}},
+				{Name: "a", Port: 8080, Route: &v1alpha1.RouteSpec{PathPatterns: []string{"/a/*"}, Priority: ct.Ptr(int32(300)), HealthCheckPath: "/ready"}, ReadinessProbe: &v1alpha1.ProbeSpec{Path: "/health"}},
+				{Name: "b", Port: 8080, Route: &v1alpha1.RouteSpec{PathPatterns: []string{"/b/*"}}, ReadinessProbe: &v1alpha1.ProbeSpec{Path: "/health", Port: ct.Ptr(int32(9090))}},
 			},
 			want: []Route{
 				{App: "a", Port: 8080, PathPatterns: []string{"/a/*"}, Priority: 300, HealthPath: "/ready"},

@@ -8,12 +8,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestTargetGroups(t *testing.T) {
-	env := testEnv(compose.Observed{})
+	env := ct.Env("prod", compose.Observed{})
 	res := targetGroups(env, seedInput(t).Routes)
-	validateAll(t, res)
+	ct.Validate(t, res.Resources)
 	cases := map[string]struct {
 		reason string
 		name   string
@@ -44,7 +45,7 @@ func TestTargetGroups(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got := forProvider(t, res, tc.name)
+			got := ct.ForProvider(ct.Find(t, res.Resources, tc.name))
 			delete(got, "tags")
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("%s\n-want +got:\n%s", tc.reason, diff)
@@ -88,7 +89,7 @@ func TestTargetGroupRetiredOnceUnused(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			env := testEnv(compose.Observed{
+			env := ct.Env("prod", compose.Observed{
 				old: {"apiVersion": "elbv2.aws.m.upbound.io/v1beta1", "kind": "LBTargetGroup", "metadata": map[string]any{"name": "prod-edge-tg-gone"},
 					"status": map[string]any{"atProvider": map[string]any{"arn": arn}}},
 				"edge-forwarder": {"apiVersion": "elbv2.aws.m.upbound.io/v1beta1", "kind": tc.kind, "spec": tc.spec, "status": tc.status},
@@ -109,8 +110,8 @@ func TestTargetGroupRetiredOnceUnused(t *testing.T) {
 // application's port changes no field of an existing target group, while a target group not created yet
 // takes the port of the spec.
 func TestTargetGroupPortDecoupled(t *testing.T) {
-	before := targetGroups(testEnv(compose.Observed{}), seedRoutes())
-	observed := observeAll(network(), before, nil)
+	before := targetGroups(ct.Env("prod", compose.Observed{}), seedRoutes())
+	observed := ct.ObserveAll(network(), before.Resources, ct.Options(nil))
 	edited := seedRoutes()
 	edited[0].Port = 9090 // backend
 	edited[1].Port = 8080 // frontend
@@ -133,20 +134,20 @@ func TestTargetGroupPortDecoupled(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			res := targetGroups(testEnv(tc.observed), edited)
-			if got := forProvider(t, res, compose.TargetGroup(tc.app))["port"]; got != tc.want {
+			res := targetGroups(ct.Env("prod", tc.observed), edited)
+			if got := ct.ForProvider(ct.Find(t, res.Resources, compose.TargetGroup(tc.app)))["port"]; got != tc.want {
 				t.Errorf("%s\nport: want %d, got %v", tc.reason, tc.want, got)
 			}
 		})
 	}
 
 	// Every field but the health-check path (updated in place) stays what it was.
-	after := targetGroups(testEnv(observed), edited)
-	if got := forProvider(t, after, compose.TargetGroup("backend"))["healthCheck"].(map[string]any)["path"]; got != "/ready" {
+	after := targetGroups(ct.Env("prod", observed), edited)
+	if got := ct.ForProvider(ct.Find(t, after.Resources, compose.TargetGroup("backend")))["healthCheck"].(map[string]any)["path"]; got != "/ready" {
 		t.Errorf("the health-check path follows the spec in place: got %v", got)
 	}
 	for _, app := range []string{"backend", "frontend"} {
-		was, now := forProvider(t, before, compose.TargetGroup(app)), forProvider(t, after, compose.TargetGroup(app))
+		was, now := ct.ForProvider(ct.Find(t, before.Resources, compose.TargetGroup(app))), ct.ForProvider(ct.Find(t, after.Resources, compose.TargetGroup(app)))
 		now["healthCheck"].(map[string]any)["path"] = was["healthCheck"].(map[string]any)["path"]
 		if diff := cmp.Diff(was, now); diff != "" {
 			t.Errorf("%s: an application port edit changed its target group (-before +after):\n%s", app, diff)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 // TestWAFRulesJSON pins the exact JSON the WebACL gets: AWS's own Rule structure, which the provider
@@ -90,11 +91,11 @@ func TestWAF(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			res := waf(testEnv(tc.observed), tc.spec)
-			validateAll(t, res)
+			res := waf(ct.Env("prod", tc.observed), tc.spec)
+			ct.Validate(t, res.Resources)
 			want := append([]string(nil), tc.names...)
 			sort.Strings(want)
-			if diff := cmp.Diff(want, names(res)); diff != "" {
+			if diff := cmp.Diff(want, ct.Names(res.Resources)); diff != "" {
 				t.Errorf("%s\nnames: -want +got:\n%s", tc.reason, diff)
 			}
 			if diff := cmp.Diff(tc.retired, res.Retired); diff != "" {
@@ -104,13 +105,13 @@ func TestWAF(t *testing.T) {
 				t.Errorf("%s\nwaiting = %v, want %v", tc.reason, got, tc.waiting)
 			}
 			if tc.spec.WAF {
-				fp := forProvider(t, res, webACL)
+				fp := ct.ForProvider(ct.Find(t, res.Resources, webACL))
 				if fp["scope"] != "REGIONAL" || !cmp.Equal(fp["defaultAction"], map[string]any{"allow": map[string]any{}}) || fp["ruleJson"] != compose.MustJSON(WAFRules(2000)) {
 					t.Errorf("%s\nweb ACL: scope %v, defaultAction %v, rules %v", tc.reason, fp["scope"], fp["defaultAction"], fp["ruleJson"])
 				}
 			}
 			if slices.Contains(tc.names, webACLAssociation) {
-				fp := forProvider(t, res, webACLAssociation)
+				fp := ct.ForProvider(ct.Find(t, res.Resources, webACLAssociation))
 				if fp["resourceArn"] != "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/x/1" || !cmp.Equal(fp["webAclArnRef"], map[string]any{"name": "prod-edge-waf"}) {
 					t.Errorf("%s\nassociation: %v", tc.reason, fp)
 				}
@@ -141,25 +142,25 @@ func withWAFLogs(obs compose.Observed) compose.Observed {
 // account and region (so environments sharing it never fight over it) and is never deleted.
 func TestWAFLogs(t *testing.T) {
 	const account = "123456789012"
-	res := waf(testEnv(withWAFLogs(withLoadBalancer(neighbours()))), v1alpha1.ResolvedEdge{WAF: true, WAFRateLimit: 2000})
-	validateAll(t, res)
-	env := testEnv(nil)
+	res := waf(ct.Env("prod", withWAFLogs(withLoadBalancer(neighbours()))), v1alpha1.ResolvedEdge{WAF: true, WAFRateLimit: 2000})
+	ct.Validate(t, res.Resources)
+	env := ct.Env("prod", nil)
 	group := "aws-waf-logs-" + env.AWSName(compose.RuleGeneric, "waf")
 	groupARN := "arn:aws:logs:us-east-1:" + account + ":log-group:" + group
-	g := find(t, res, wafLogGroup)
+	g := ct.Find(t, res.Resources, wafLogGroup).Object
 	if got := g["metadata"].(map[string]any)["annotations"].(map[string]any)["crossplane.io/external-name"]; got != group {
 		t.Errorf("log group name %v, want %s (AWS WAF logs only to aws-waf-logs-*)", got, group)
 	}
-	gfp := forProvider(t, res, wafLogGroup)
+	gfp := ct.ForProvider(ct.Find(t, res.Resources, wafLogGroup))
 	if gfp["retentionInDays"] != int32(365) || !cmp.Equal(gfp["kmsKeyIdRef"], map[string]any{"name": "prod-" + wafLogKey}) {
 		t.Errorf("log group: retention %v, key %v; want 365 and the WAF logs key", gfp["retentionInDays"], gfp["kmsKeyIdRef"])
 	}
 	var keyPolicy compose.PolicyDocument
-	mustUnmarshal(t, forProvider(t, res, wafLogKey)["policy"], &keyPolicy)
+	mustUnmarshal(t, ct.ForProvider(ct.Find(t, res.Resources, wafLogKey))["policy"], &keyPolicy)
 	if diff := cmp.Diff(compose.LogGroupsUseKey("us-east-1", groupARN), keyPolicy.Statement[1]); diff != "" {
 		t.Errorf("key: CloudWatch Logs uses it for the WAF log group only (-want +got):\n%s", diff)
 	}
-	lfp := forProvider(t, res, wafLogging)
+	lfp := ct.ForProvider(ct.Find(t, res.Resources, wafLogging))
 	want := map[string]any{
 		"region":                "us-east-1",
 		"resourceArnRef":        map[string]any{"name": "prod-" + webACL},
@@ -173,7 +174,7 @@ func TestWAFLogs(t *testing.T) {
 		t.Errorf("logging configuration (-want +got):\n%s", diff)
 	}
 
-	p := find(t, res, wafLogsPolicy)
+	p := ct.Find(t, res.Resources, wafLogsPolicy).Object
 	if got := p["metadata"].(map[string]any)["annotations"].(map[string]any)["crossplane.io/external-name"]; got != "platform-environment-aws-waf-logs" {
 		t.Errorf("resource policy name %v", got)
 	}
@@ -181,7 +182,7 @@ func TestWAFLogs(t *testing.T) {
 		t.Errorf("the shared resource policy is never deleted (-want +got):\n%s", diff)
 	}
 	var doc compose.PolicyDocument
-	mustUnmarshal(t, forProvider(t, res, wafLogsPolicy)["policyDocument"], &doc)
+	mustUnmarshal(t, ct.ForProvider(ct.Find(t, res.Resources, wafLogsPolicy))["policyDocument"], &doc)
 	wantDoc := compose.Policy(compose.Statement{
 		Sid:       "AWSWAFLogsDelivery",
 		Effect:    "Allow",
@@ -197,10 +198,10 @@ func TestWAFLogs(t *testing.T) {
 		t.Errorf("resource policy (-want +got):\n%s", diff)
 	}
 	// Another environment of the same account and region renders the same policy under the same name.
-	other := testEnv(withWAFLogs(withLoadBalancer(neighbours())))
+	other := ct.Env("prod", withWAFLogs(withLoadBalancer(neighbours())))
 	other.Name, other.Namespace = "staging", "other-team"
 	otherRes := waf(other, v1alpha1.ResolvedEdge{WAF: true, WAFRateLimit: 2000})
-	if a, b := forProvider(t, res, wafLogsPolicy)["policyDocument"], forProvider(t, otherRes, wafLogsPolicy)["policyDocument"]; a != b {
+	if a, b := ct.ForProvider(ct.Find(t, res.Resources, wafLogsPolicy))["policyDocument"], ct.ForProvider(ct.Find(t, otherRes.Resources, wafLogsPolicy))["policyDocument"]; a != b {
 		t.Errorf("two environments of one account render different shared policies:\n%v\n%v", a, b)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 // matches evaluates an EventBridge event pattern against an event, for the operators WAFChangePattern
@@ -218,10 +219,10 @@ func TestWAFChanges(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			env := testEnv(tc.observed)
+			env := ct.Env("prod", tc.observed)
 			res := wafChanges(env, acl, tc.lbARN)
-			validateAll(t, res)
-			if diff := cmp.Diff(tc.names, names(res)); diff != "" {
+			ct.Validate(t, res.Resources)
+			if diff := cmp.Diff(tc.names, ct.Names(res.Resources)); diff != "" {
 				t.Errorf("%s\nnames: -want +got:\n%s", tc.reason, diff)
 			}
 			if got := res.Waiting[component] != ""; got != tc.waiting {
@@ -230,15 +231,15 @@ func TestWAFChanges(t *testing.T) {
 			if len(tc.names) == 0 {
 				return
 			}
-			rule := find(t, res, compose.WAFChangeRule)
+			rule := ct.Find(t, res.Resources, compose.WAFChangeRule).Object
 			if got := compose.ExternalName(rule); got != env.WAFChangeRuleName() {
 				t.Errorf("rule external name = %q, want %q", got, env.WAFChangeRuleName())
 			}
-			if got, want := forProvider(t, res, compose.WAFChangeRule)["eventPattern"], compose.MustJSON(WAFChangePattern(testProvider, acl, testLBARN)); got != want {
+			if got, want := ct.ForProvider(ct.Find(t, res.Resources, compose.WAFChangeRule))["eventPattern"], compose.MustJSON(WAFChangePattern(testProvider, acl, testLBARN)); got != want {
 				t.Errorf("eventPattern = %v, want %v", got, want)
 			}
 			if len(tc.names) == 2 {
-				fp := forProvider(t, res, compose.WAFChangeTarget)
+				fp := ct.ForProvider(ct.Find(t, res.Resources, compose.WAFChangeTarget))
 				topic, _ := tc.observed.ARN(compose.AlarmTopic)
 				if fp["arn"] != topic || !cmp.Equal(fp["ruleRef"], map[string]any{"name": "prod-" + compose.WAFChangeRule}) || fp["eventBusName"] != "default" {
 					t.Errorf("target: %v (topic %s)", fp, topic)

@@ -11,17 +11,14 @@ import (
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
-	"github.com/cloudpartner/platform-environment/test/validate"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 const account = observe.Account
 
+// testEnv is the seed's prod environment in the namespace team, without zones (email needs none).
 func testEnv(o compose.Observed) *compose.Env {
-	return &compose.Env{
-		Name: "prod", Namespace: "team", Region: "us-east-1", Profile: "prod",
-		ProviderConfig:     compose.ProviderConfigRef{Kind: "ProviderConfig", Name: "default"},
-		DeletionProtection: true, Observed: o,
-	}
+	return ct.Env("prod", o, ct.InNamespace("team"), ct.WithZones())
 }
 
 var seed = Resolved{Enabled: true, Domain: "cloudpartner.pro", Sender: "info@cloudpartner.pro", Regions: []string{"us-east-1", "us-west-2"}, Events: defaultEvents}
@@ -45,37 +42,6 @@ func observeAll(o compose.Observed, rs []*compose.Resource) {
 	}
 }
 
-func names(rs []*compose.Resource) []string {
-	var out []string
-	for _, r := range rs {
-		out = append(out, r.Name)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func byName(rs []*compose.Resource) map[string]*compose.Resource {
-	m := map[string]*compose.Resource{}
-	for _, r := range rs {
-		m[r.Name] = r
-	}
-	return m
-}
-
-func fp(r *compose.Resource) map[string]any {
-	return r.Object["spec"].(map[string]any)["forProvider"].(map[string]any)
-}
-
-func validateAll(t *testing.T, rs []*compose.Resource) {
-	t.Helper()
-	v := validate.Shared(t)
-	for _, r := range rs {
-		for _, p := range v.Object(r.Object) {
-			t.Errorf("%s: %s", r.Name, p)
-		}
-	}
-}
-
 // TestBuildPasses walks the seed's email setup through the passes in which observed values arrive.
 func TestBuildPasses(t *testing.T) {
 	obs := compose.Observed{}
@@ -93,7 +59,7 @@ func TestBuildPasses(t *testing.T) {
 
 	// Pass 1: nothing observed. Identities and configuration sets start at once (verification takes time).
 	out := Build(testEnv(obs), seed, withZone)
-	if diff := cmp.Diff(perRegion("configuration-set", "identity"), names(out.Resources)); diff != "" {
+	if diff := cmp.Diff(perRegion("configuration-set", "identity"), ct.Names(out.Resources)); diff != "" {
 		t.Errorf("pass 1 (-want +got):\n%s", diff)
 	}
 	if !strings.Contains(out.Waiting[component], "account id") {
@@ -104,7 +70,7 @@ func TestBuildPasses(t *testing.T) {
 	// topics wait for their keys.
 	observeAll(obs, out.Resources)
 	out = Build(testEnv(obs), seed, withZone)
-	if diff := cmp.Diff(perRegion("configuration-set", "dkim-1", "dkim-2", "dkim-3", "identity", "key"), names(out.Resources)); diff != "" {
+	if diff := cmp.Diff(perRegion("configuration-set", "dkim-1", "dkim-2", "dkim-3", "identity", "key"), ct.Names(out.Resources)); diff != "" {
 		t.Errorf("pass 2 (-want +got):\n%s", diff)
 	}
 	if !strings.Contains(out.Waiting[component], "KMS key") {
@@ -116,25 +82,25 @@ func TestBuildPasses(t *testing.T) {
 	out = Build(testEnv(obs), seed, withZone)
 	observeAll(obs, out.Resources)
 	out = Build(testEnv(obs), seed, withZone)
-	if diff := cmp.Diff(perRegion("configuration-set", "dkim-1", "dkim-2", "dkim-3", "events", "events-topic", "identity", "key"), names(out.Resources)); diff != "" {
+	if diff := cmp.Diff(perRegion("configuration-set", "dkim-1", "dkim-2", "dkim-3", "events", "events-topic", "identity", "key"), ct.Names(out.Resources)); diff != "" {
 		t.Errorf("pass 4 (-want +got):\n%s", diff)
 	}
 	if len(out.Waiting) != 0 {
 		t.Errorf("pass 4: still waiting: %v", out.Waiting)
 	}
-	validateAll(t, out.Resources)
+	ct.Validate(t, out.Resources)
 
-	got := byName(out.Resources)
+	got := ct.ByName(out.Resources)
 	for _, region := range seed.Regions {
 		p := compose.EmailRegionPrefix(region)
 		id := got[p+"identity"]
 		if en := id.Object["metadata"].(map[string]any)["annotations"].(map[string]any)["crossplane.io/external-name"]; en != "cloudpartner.pro" {
 			t.Errorf("%s: identity external name = %v", region, en)
 		}
-		if fp(id)["region"] != region {
-			t.Errorf("%s: identity region = %v", region, fp(id)["region"])
+		if ct.ForProvider(id)["region"] != region {
+			t.Errorf("%s: identity region = %v", region, ct.ForProvider(id)["region"])
 		}
-		rec := fp(got[p+"dkim-2"])
+		rec := ct.ForProvider(got[p+"dkim-2"])
 		want := map[string]any{
 			"name": region + "-tok2._domainkey.cloudpartner.pro", "type": "CNAME", "ttl": 1800,
 			"records": []any{region + "-tok2.dkim.amazonses.com"}, "zoneIdRef": map[string]any{"name": "prod-dns-zone"},
@@ -142,20 +108,20 @@ func TestBuildPasses(t *testing.T) {
 		if diff := cmp.Diff(want, rec); diff != "" {
 			t.Errorf("%s: DKIM record (-want +got):\n%s", region, diff)
 		}
-		ev := fp(got[p+"events"])["eventDestination"].(map[string]any)
+		ev := ct.ForProvider(got[p+"events"])["eventDestination"].(map[string]any)
 		if diff := cmp.Diff([]any{"SEND", "REJECT", "BOUNCE", "COMPLAINT", "DELIVERY", "RENDERING_FAILURE", "DELIVERY_DELAY"}, ev["matchingEventTypes"]); diff != "" {
 			t.Errorf("%s: event types (-want +got):\n%s", region, diff)
 		}
 		if ev["enabled"] != true || ev["snsDestination"].(map[string]any)["topicArnRef"].(map[string]any)["name"] != "prod-"+p+"events-topic" {
 			t.Errorf("%s: event destination = %v", region, ev)
 		}
-		topic := fp(got[p+"events-topic"])
+		topic := ct.ForProvider(got[p+"events-topic"])
 		keyARN, _ := obs.ARN(p + "key")
 		if topic["kmsMasterKeyId"] != keyARN || topic["region"] != region {
 			t.Errorf("%s: topic key %v region %v", region, topic["kmsMasterKeyId"], topic["region"])
 		}
 		var kp compose.PolicyDocument
-		if err := json.Unmarshal([]byte(fp(got[p+"key"])["policy"].(string)), &kp); err != nil {
+		if err := json.Unmarshal([]byte(ct.ForProvider(got[p+"key"])["policy"].(string)), &kp); err != nil {
 			t.Fatal(err)
 		}
 		ses := kp.Statement[1]
@@ -219,7 +185,7 @@ func TestBuildVariants(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			out := Build(testEnv(obs), tc.r, tc.domains)
-			got := byName(out.Resources)
+			got := ct.ByName(out.Resources)
 			if tc.r.Enabled {
 				if (got["email-us-east-1-dkim-1"] != nil) != tc.wantRecords {
 					t.Errorf("%s\nDKIM record rendered = %v, want %v", tc.reason, got["email-us-east-1-dkim-1"] != nil, tc.wantRecords)
@@ -233,7 +199,7 @@ func TestBuildVariants(t *testing.T) {
 					t.Errorf("%s\nDMARC record in status (-want +got):\n%s", tc.reason, diff)
 				}
 				if r := got[dmarcResource]; r != nil {
-					fp := r.Object["spec"].(map[string]any)["forProvider"].(map[string]any)
+					fp := ct.ForProvider(r)
 					if fp["name"] != "_dmarc.cloudpartner.pro" || fp["type"] != "TXT" || !cmp.Equal(fp["records"], []any{"v=DMARC1; p=none"}) {
 						t.Errorf("%s\nDMARC record = %v", tc.reason, fp)
 					}

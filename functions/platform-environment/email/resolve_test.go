@@ -7,9 +7,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
-
-func ptr[T any](v T) *T { return &v }
 
 func TestResolve(t *testing.T) {
 	cases := map[string]struct {
@@ -32,7 +31,7 @@ func TestResolve(t *testing.T) {
 			domain: "Example.COM",
 			want:   Resolved{Enabled: true, Domain: "example.com", Sender: "info@example.com", Regions: []string{"us-east-1"}, Events: defaultEvents},
 		},
-		"Off": {reason: "Turned off explicitly.", domain: "example.com", spec: v1alpha1.EmailSpec{Enabled: ptr(false)}, want: Resolved{Domain: "example.com"}},
+		"Off": {reason: "Turned off explicitly.", domain: "example.com", spec: v1alpha1.EmailSpec{Enabled: ct.Ptr(false)}, want: Resolved{Domain: "example.com"}},
 		"SubdomainSender": {
 			reason: "A subdomain's address is covered by the domain identity.", domain: "example.com",
 			spec: v1alpha1.EmailSpec{Sender: "noreply@mail.example.com", Events: []string{"CLICK", "BOUNCE", "SEND"}},
@@ -40,7 +39,7 @@ func TestResolve(t *testing.T) {
 				Events: []string{"SEND", "BOUNCE", "CLICK"}},
 		},
 		"EnabledWithoutDomain": {
-			reason: "SES cannot verify nothing.", spec: v1alpha1.EmailSpec{Enabled: ptr(true)},
+			reason: "SES cannot verify nothing.", spec: v1alpha1.EmailSpec{Enabled: ct.Ptr(true)},
 			wantErr: "spec.email.enabled: SES needs a domain",
 		},
 		"ForeignSender": {

@@ -12,6 +12,7 @@ import (
 	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/secrets"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 // TestUnreadableStaysAsObserved: the holes of the former keep code. A resource that exists and whose
@@ -61,8 +62,8 @@ func TestUnreadableStaysAsObserved(t *testing.T) {
 		},
 		"UsageWithoutItsUser": {
 			reason: "A Usage whose user is momentarily not observed stays while the spec wants it (FuzzObserved, 8159d9b).",
-			name:   incluster.AppSecretObject(it.Namespace) + "-uses-eso",
-			unset:  [][2]string{{incluster.AppSecretObject(it.Namespace), ""}, {compose.Database, "status.atProvider.address"}},
+			name:   incluster.AppSecretObject(ct.Namespace) + "-uses-eso",
+			unset:  [][2]string{{incluster.AppSecretObject(ct.Namespace), ""}, {compose.Database, "status.atProvider.address"}},
 		},
 	}
 	for name, tc := range cases {
@@ -76,12 +77,12 @@ func TestUnreadableStaysAsObserved(t *testing.T) {
 					delete(obs, u[0]) // not observed at all
 					continue
 				}
-				o := it.JSONCopy(t, obs[u[0]])
+				o := ct.JSONCopy(obs[u[0]])
 				unsetPath(o, u[1])
 				obs[u[0]] = o
 			}
-			out := it.Desired(t, it.Env("prod", obs), it.Seed(t))
-			got := it.Find(t, out, tc.name)
+			out := it.Desired(t, ct.Env("prod", obs), it.Seed(t))
+			got := ct.Find(t, out.Resources, tc.name)
 			want := obs[tc.name]
 			if diff := cmp.Diff(want["spec"], got.Object["spec"]); diff != "" {
 				t.Errorf("%s\n%s is not kept as observed (-observed +desired):\n%s", tc.reason, tc.name, diff)

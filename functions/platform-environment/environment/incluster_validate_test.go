@@ -8,6 +8,7 @@ import (
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
 	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
 	tapps "github.com/cloudpartner/platform-environment/test/apps"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 	"github.com/cloudpartner/platform-environment/test/validate"
 )
 
@@ -39,7 +40,7 @@ func TestRenderedObjectsValid(t *testing.T) {
 			for _, profile := range []string{"prod", "dev"} {
 				out, _ := it.Walk(t, profile, r, ready, it.Others(ready, "backend", "frontend", "web"))
 				for _, res := range out.Resources {
-					obj := it.JSONCopy(t, res.Object)
+					obj := ct.JSONCopy(res.Object)
 					for _, p := range v.Object(obj) {
 						t.Errorf("%s/%s/%s: %s", specName, stage, profile, p)
 					}

@@ -10,6 +10,7 @@ import (
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
 	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 // TestDatabaseTLSVerified: every rendered database URL verifies the server (verify-full) against a CA file
@@ -26,8 +27,8 @@ func TestDatabaseTLSVerified(t *testing.T) {
 		bundles []string
 		noneIn  []string
 	}{
-		"Seed":            {apps: []v1alpha1.ApplicationSpec{it.BackendSpec(), it.FrontendSpec()}, bundles: []string{it.Namespace}},
-		"TwoDBNamespaces": {apps: []v1alpha1.ApplicationSpec{it.BackendSpec(), it.FrontendSpec(), worker, static}, bundles: []string{it.Namespace, "jobs"}, noneIn: []string{"static"}},
+		"Seed":            {apps: []v1alpha1.ApplicationSpec{it.BackendSpec(), it.FrontendSpec()}, bundles: []string{ct.Namespace}},
+		"TwoDBNamespaces": {apps: []v1alpha1.ApplicationSpec{it.BackendSpec(), it.FrontendSpec(), worker, static}, bundles: []string{ct.Namespace, "jobs"}, noneIn: []string{"static"}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -41,7 +42,7 @@ func TestDatabaseTLSVerified(t *testing.T) {
 			out, _ := it.Walk(t, "prod", r, it.All, it.Others(it.All, apps...))
 
 			for _, ns := range tc.bundles {
-				cm := it.ManifestOf(t, it.Find(t, out, incluster.RDSCAObject(ns)))
+				cm := it.ManifestOf(t, ct.Find(t, out.Resources, incluster.RDSCAObject(ns)))
 				if it.Get(cm, "metadata.name") != incluster.RDSCAConfigMap || it.Get(cm, "metadata.namespace") != ns {
 					t.Errorf("%s: the bundle is %v/%v, want %s/%s", ns, it.Get(cm, "metadata.namespace"), it.Get(cm, "metadata.name"), ns, incluster.RDSCAConfigMap)
 				}
@@ -65,7 +66,7 @@ func TestDatabaseTLSVerified(t *testing.T) {
 				}
 			}
 			for _, ns := range tc.noneIn {
-				if it.Has(out, incluster.RDSCAObject(ns)) {
+				if ct.Has(out.Resources, incluster.RDSCAObject(ns)) {
 					t.Errorf("%s: no application there takes database-url, yet it got the RDS CA bundle", ns)
 				}
 			}
@@ -113,7 +114,7 @@ func TestDatabaseTLSVerified(t *testing.T) {
 				if !mounts(pod) {
 					t.Errorf("%s (%s) takes the application secret but does not mount %s from ConfigMap %s", res.Name, kind, incluster.RDSCAPath, incluster.RDSCAConfigMap)
 				}
-				if ns, _ := it.Get(m, "metadata.namespace").(string); !it.Has(out, incluster.RDSCAObject(ns)) {
+				if ns, _ := it.Get(m, "metadata.namespace").(string); !ct.Has(out.Resources, incluster.RDSCAObject(ns)) {
 					t.Errorf("%s mounts the bundle, but %s has none", res.Name, ns)
 				}
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
 	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestAccessGating(t *testing.T) {
@@ -39,7 +40,7 @@ func TestAccessGating(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			spec := it.Seed(t)
-			res := incluster.Builder{Env: it.Env("prod", it.Others(tc.ready)), Spec: &spec}.Access()
+			res := incluster.Builder{Env: ct.Env("prod", it.Others(tc.ready)), Spec: &spec}.Access()
 			got := 0
 			for _, r := range res.Resources {
 				if r.Name == incluster.KubernetesConfig || r.Name == incluster.HelmConfig {
@@ -62,14 +63,14 @@ func TestAccessGating(t *testing.T) {
 
 func TestProviderConfigs(t *testing.T) {
 	out, _ := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
-	secretRef := map[string]any{"namespace": it.Namespace, "name": "prod-cluster-auth", "key": "kubeconfig"}
+	secretRef := map[string]any{"namespace": ct.Namespace, "name": "prod-cluster-auth", "key": "kubeconfig"}
 	for _, name := range []string{incluster.KubernetesConfig, incluster.HelmConfig} {
-		r := it.Find(t, out, name)
+		r := ct.Find(t, out.Resources, name)
 		if r.Readiness != compose.ReadyWhenObserved {
 			t.Errorf("%s has no Ready condition: it must be ready once observed", name)
 		}
 		want := map[string]any{"credentials": map[string]any{"source": "Secret", "secretRef": secretRef}}
-		if diff := cmp.Diff(want, it.Get(it.JSONCopy(t, r.Object), "spec")); diff != "" {
+		if diff := cmp.Diff(want, it.Get(ct.JSONCopy(r.Object), "spec")); diff != "" {
 			t.Errorf("%s reads the kubeconfig from ClusterAuth's connection secret, naming its namespace (-want +got):\n%s", name, diff)
 		}
 	}
@@ -86,7 +87,7 @@ func TestProviderConfigs(t *testing.T) {
 		default:
 			continue
 		}
-		ref := it.Get(it.JSONCopy(t, r.Object), "spec.providerConfigRef")
+		ref := it.Get(ct.JSONCopy(r.Object), "spec.providerConfigRef")
 		if diff := cmp.Diff(map[string]any{"kind": "ProviderConfig", "name": want}, ref); diff != "" {
 			t.Errorf("%s: providerConfigRef (-want +got):\n%s", r.Name, diff)
 		}
@@ -108,12 +109,12 @@ func TestUsages(t *testing.T) {
 		"BindingKeepsTG":     {"… and the target group it deregisters from.", compose.TargetGroup("backend"), workloads.BindingObject("backend"), "LBTargetGroup", "Object"},
 		"LBCKeepsRole":       {"The controller keeps its AWS identity while it cleans up.", incluster.LBCRelease + "-role", incluster.LBCRelease, "Role", "Release"},
 		"LBCKeepsNodes":      {"… and nodes to run on.", compose.NodeGroup, incluster.LBCRelease, "NodeGroup", "Release"},
-		"SecretKeepsESO":     {"ExternalSecrets carry the operator's finalizer.", incluster.ESORelease, incluster.AppSecretObject(it.Namespace), "Release", "Object"},
+		"SecretKeepsESO":     {"ExternalSecrets carry the operator's finalizer.", incluster.ESORelease, incluster.AppSecretObject(ct.Namespace), "Release", "Object"},
 	}
 	byName := map[string]map[string]any{}
 	for _, r := range out.Resources {
 		if r.Object["kind"] == "Usage" {
-			byName[r.Name] = it.JSONCopy(t, r.Object)
+			byName[r.Name] = ct.JSONCopy(r.Object)
 		}
 	}
 	for name, tc := range cases {
@@ -133,7 +134,7 @@ func TestUsages(t *testing.T) {
 
 func TestUsageWaitsForBoth(t *testing.T) {
 	spec := it.Resolve(t, nil, v1alpha1.AddonsSpec{})
-	res := incluster.Builder{Env: it.Env("prod", it.Others(it.All)), Spec: &spec}.Usage("releases-x-uses-y", compose.Cluster, incluster.KubernetesConfig)
+	res := incluster.Builder{Env: ct.Env("prod", it.Others(it.All)), Spec: &spec}.Usage("releases-x-uses-y", compose.Cluster, incluster.KubernetesConfig)
 	if len(res.Resources) != 0 {
 		t.Errorf("A Usage whose user does not exist yet cannot be created (Crossplane resolves both)")
 	}
@@ -148,15 +149,15 @@ func TestUsagesStayWhileTheirConfigIsNotObserved(t *testing.T) {
 		obs[k] = v
 	}
 	delete(obs, incluster.HelmConfig)
-	policy := it.JSONCopy(t, obs[compose.ClusterProviderAccessPolicy])
+	policy := ct.JSONCopy(obs[compose.ClusterProviderAccessPolicy])
 	delete(policy, "status")
 	obs[compose.ClusterProviderAccessPolicy] = policy
-	out := it.Desired(t, it.Env("prod", obs), it.Seed(t))
-	if it.Has(out, incluster.HelmConfig) {
+	out := it.Desired(t, ct.Env("prod", obs), it.Seed(t))
+	if ct.Has(out.Resources, incluster.HelmConfig) {
 		t.Fatalf("%s rendered although its cluster access is not Ready", incluster.HelmConfig)
 	}
 	for _, suffix := range []string{"auth", "cluster", "access", "access-policy"} {
-		if n := incluster.HelmConfig + "-uses-" + suffix; !it.Has(out, n) {
+		if n := incluster.HelmConfig + "-uses-" + suffix; !ct.Has(out.Resources, n) {
 			t.Errorf("%s dropped while its ProviderConfig is not observed", n)
 		}
 	}
@@ -170,14 +171,14 @@ func TestUnreadablePolicyStays(t *testing.T) {
 	for k, v := range observed {
 		obs[k] = v
 	}
-	db := it.JSONCopy(t, obs[compose.Database])
+	db := ct.JSONCopy(obs[compose.Database])
 	delete(db["status"].(map[string]any)["atProvider"].(map[string]any), "masterUserSecret")
 	obs[compose.Database] = db
-	policy := it.JSONCopy(t, obs[incluster.ESORelease+"-policy"])
+	policy := ct.JSONCopy(obs[incluster.ESORelease+"-policy"])
 	policy["spec"] = map[string]any{}
 	obs[incluster.ESORelease+"-policy"] = policy
-	out := it.Desired(t, it.Env("prod", obs), it.Seed(t))
-	got := it.Find(t, out, incluster.ESORelease+"-policy")
+	out := it.Desired(t, ct.Env("prod", obs), it.Seed(t))
+	got := ct.Find(t, out.Resources, incluster.ESORelease+"-policy")
 	if got.Object["kind"] != "RolePolicy" || got.Object["apiVersion"] != policy["apiVersion"] {
 		t.Errorf("%s kept as %v %v, want it as observed (%v RolePolicy)", incluster.ESORelease+"-policy", got.Object["apiVersion"], got.Object["kind"], policy["apiVersion"])
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 
 	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestIdentityBinding(t *testing.T) {
@@ -22,22 +23,22 @@ func TestIdentityBinding(t *testing.T) {
 	}{
 		"LBC":     {"The controller's role is bound to its service account.", "releases-lbc", "kube-system", "aws-load-balancer-controller"},
 		"ESO":     {"", "releases-external-secrets", "external-secrets", "external-secrets"},
-		"Backend": {"An application's role is bound to its own service account.", "apps-app-backend", it.Namespace, "backend"},
+		"Backend": {"An application's role is bound to its own service account.", "apps-app-backend", ct.Namespace, "backend"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			a := it.JSONCopy(t, it.Find(t, out, tc.prefix+"-identity").Object)
+			a := ct.JSONCopy(ct.Find(t, out.Resources, tc.prefix+"-identity").Object)
 			if a["kind"] != "PodIdentityAssociation" || it.Get(a, "spec.forProvider.namespace") != tc.namespace || it.Get(a, "spec.forProvider.serviceAccount") != tc.sa ||
 				it.Get(a, "spec.forProvider.roleArnRef.name") != "prod-"+tc.prefix+"-role" {
 				t.Errorf("%s: %v", tc.reason, a["spec"])
 			}
-			trust := it.Get(it.JSONCopy(t, it.Find(t, out, tc.prefix+"-role").Object), "spec.forProvider.assumeRolePolicy").(string)
+			trust := it.Get(ct.JSONCopy(ct.Find(t, out.Resources, tc.prefix+"-role").Object), "spec.forProvider.assumeRolePolicy").(string)
 			if !strings.Contains(trust, "pods.eks.amazonaws.com") || !strings.Contains(trust, "sts:TagSession") {
 				t.Errorf("the role must trust EKS Pod Identity: %s", trust)
 			}
 		})
 	}
-	if it.Has(out, "apps-app-frontend-role") {
+	if ct.Has(out.Resources, "apps-app-frontend-role") {
 		t.Errorf("an application without IAM statements gets no role (and no AWS credentials)")
 	}
 }
@@ -47,18 +48,18 @@ func TestIdentityBinding(t *testing.T) {
 // made elsewhere for the role gets nothing).
 func TestPodIdentityTrustIsScoped(t *testing.T) {
 	out, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
-	env := it.Env("prod", observed)
+	env := ct.Env("prod", observed)
 	acct, _ := observed.AccountID()
 	cases := map[string]struct {
 		prefix, namespace, sa string
 	}{
-		"Application": {"apps-app-backend", it.Namespace, "backend"},
+		"Application": {"apps-app-backend", ct.Namespace, "backend"},
 		"ESO":         {"releases-external-secrets", "external-secrets", "external-secrets"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			var doc compose.PolicyDocument
-			s := it.Get(it.JSONCopy(t, it.Find(t, out, tc.prefix+"-role").Object), "spec.forProvider.assumeRolePolicy").(string)
+			s := it.Get(ct.JSONCopy(ct.Find(t, out.Resources, tc.prefix+"-role").Object), "spec.forProvider.assumeRolePolicy").(string)
 			if err := json.Unmarshal([]byte(s), &doc); err != nil {
 				t.Fatal(err)
 			}
@@ -68,7 +69,7 @@ func TestPodIdentityTrustIsScoped(t *testing.T) {
 					"aws:RequestTag/kubernetes-namespace":       tc.namespace,
 					"aws:RequestTag/kubernetes-service-account": tc.sa,
 				},
-				"ArnEquals": {"aws:SourceArn": "arn:aws:eks:" + it.Region + ":" + acct + ":cluster/" + env.ClusterName()},
+				"ArnEquals": {"aws:SourceArn": "arn:aws:eks:" + ct.Region + ":" + acct + ":cluster/" + env.ClusterName()},
 			}
 			if len(doc.Statement) != 1 {
 				t.Fatalf("one trust statement: %v", doc.Statement)

@@ -5,7 +5,7 @@ import (
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
-	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestJobPhase(t *testing.T) {
@@ -22,7 +22,7 @@ func TestJobPhase(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			obs := compose.Observed{"apps-x": {"status": map[string]any{"atProvider": map[string]any{"manifest": map[string]any{"kind": "Job", "status": tc.status}}}}}
-			b := incluster.Builder{Env: it.Env("prod", obs)}
+			b := incluster.Builder{Env: ct.Env("prod", obs)}
 			if got, _ := b.JobPhase("apps-x"); got != tc.phase {
 				t.Errorf("%s: phase %q, want %q", tc.reason, got, tc.phase)
 			}

@@ -8,13 +8,14 @@ import (
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
 	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 // TestDeletionOrder pins the one deletion-order table: every Usage the in-cluster domains render, by kind
 // of holder. A row added, dropped or pointed elsewhere changes the order an environment is torn down in.
 func TestDeletionOrder(t *testing.T) {
 	spec := it.Seed(t)
-	b := incluster.Builder{Env: it.Env("prod", nil), Spec: &spec}
+	b := incluster.Builder{Env: ct.Env("prod", nil), Spec: &spec}
 	lbc := incluster.Identity{Prefix: incluster.LBCRelease}
 	cases := map[string]struct {
 		reason string

@@ -1,7 +1,6 @@
 package network
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -11,10 +10,10 @@ import (
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
-	"github.com/cloudpartner/platform-environment/test/validate"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
-const testAccount = "123456789012"
+const testAccount = ct.Account
 
 // seedEnv is the seed's environment with its VPC observed, so the account is known and the flow logs
 // render; firstEnv is the first reconcile, with nothing observed.
@@ -30,14 +29,7 @@ func seedEnv() *compose.Env {
 	return env
 }
 
-func firstEnv() *compose.Env {
-	return &compose.Env{
-		Name: "prod", Namespace: "cloud-consulting", Region: "us-east-1", Profile: "prod",
-		ProviderConfig: compose.ProviderConfigRef{Kind: "ProviderConfig", Name: "default"},
-		Zones:          []string{"us-east-1a", "us-east-1b", "us-east-1c"},
-		Observed:       compose.Observed{},
-	}
-}
+func firstEnv() *compose.Env { return ct.Env("prod", nil, ct.WithDeletionProtection(false)) }
 
 func resolved(t *testing.T, profile string, zones int) v1alpha1.ResolvedNetwork {
 	t.Helper()
@@ -55,21 +47,6 @@ func kinds(res []*compose.Resource) map[string]int {
 		out[r.Object["kind"].(string)]++
 	}
 	return out
-}
-
-func forProvider(r *compose.Resource) map[string]any {
-	return r.Object["spec"].(map[string]any)["forProvider"].(map[string]any)
-}
-
-func find(t *testing.T, res []*compose.Resource, name string) *compose.Resource {
-	t.Helper()
-	for _, r := range res {
-		if r.Name == name {
-			return r
-		}
-	}
-	t.Fatalf("no resource %q", name)
-	return nil
 }
 
 func TestBuildKinds(t *testing.T) {
@@ -111,12 +88,7 @@ func TestBuildKinds(t *testing.T) {
 			if diff := cmp.Diff(tc.want, kinds(out.Resources)); diff != "" {
 				t.Errorf("%s\n-want +got:\n%s", tc.reason, diff)
 			}
-			v := validate.Shared(t)
-			for _, res := range out.Resources {
-				for _, e := range v.Object(res.Object) {
-					t.Errorf("%s: %s", res.Name, e)
-				}
-			}
+			ct.Validate(t, out.Resources)
 		})
 	}
 }
@@ -130,7 +102,7 @@ func TestSecurityGroupRules(t *testing.T) {
 		if k != "SecurityGroupIngressRule" && k != "SecurityGroupEgressRule" {
 			continue
 		}
-		fp := forProvider(r)
+		fp := ct.ForProvider(r)
 		dir := "in"
 		if k == "SecurityGroupEgressRule" {
 			dir = "out"
@@ -160,7 +132,7 @@ func TestSecurityGroupRules(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("security group rules -want +got:\n%s", diff)
 	}
-	def := forProvider(find(t, out.Resources, "network-sg-default"))
+	def := ct.ForProvider(ct.Find(t, out.Resources, "network-sg-default"))
 	if len(def["ingress"].([]any)) != 0 || len(def["egress"].([]any)) != 0 {
 		t.Errorf("the default security group must have no rules: %v", def)
 	}
@@ -193,7 +165,7 @@ func TestRouting(t *testing.T) {
 				if r.Object["kind"] != "Route" {
 					continue
 				}
-				fp := forProvider(r)
+				fp := ct.ForProvider(r)
 				for _, k := range []string{"gatewayIdRef", "natGatewayIdRef"} {
 					if ref, ok := fp[k].(map[string]any); ok {
 						got[r.Name] = k + "=" + ref["name"].(string)
@@ -205,21 +177,12 @@ func TestRouting(t *testing.T) {
 			}
 			// The database tier has a route table but no route out.
 			for _, r := range out.Resources {
-				if r.Object["kind"] == "Route" && forProvider(r)["routeTableIdRef"].(map[string]any)["name"] == "prod-"+databaseRouteTable {
+				if r.Object["kind"] == "Route" && ct.ForProvider(r)["routeTableIdRef"].(map[string]any)["name"] == "prod-"+databaseRouteTable {
 					t.Errorf("database route table must have no routes, found %s", r.Name)
 				}
 			}
 		})
 	}
-}
-
-func policyOf(t *testing.T, r *compose.Resource, field string) compose.PolicyDocument {
-	t.Helper()
-	var doc compose.PolicyDocument
-	if err := json.Unmarshal([]byte(forProvider(r)[field].(string)), &doc); err != nil {
-		t.Fatalf("%s.%s: %v", r.Name, field, err)
-	}
-	return doc
 }
 
 // TestFlowLogPolicy checks the flow-log role may write to its own log group only, in this account; that
@@ -229,12 +192,12 @@ func TestFlowLogPolicy(t *testing.T) {
 	out := Build(seedEnv(), resolved(t, "prod", 3))
 	groupARN := "arn:aws:logs:us-east-1:" + testAccount + ":log-group:/aws/vpc/flow-logs/cloud-consulting/prod"
 
-	doc := policyOf(t, find(t, out.Resources, flowLogPolicy), "policy")
+	doc := ct.PolicyOf(t, ct.ForProvider(ct.Find(t, out.Resources, flowLogPolicy))["policy"])
 	if want := []string{groupARN, groupARN + ":*"}; len(doc.Statement) != 1 || !cmp.Equal(doc.Statement[0].Resource, want) {
 		t.Errorf("flow-log policy resources = %v, want %v", doc.Statement, want)
 	}
 
-	trust := policyOf(t, find(t, out.Resources, flowLogRole), "assumeRolePolicy")
+	trust := ct.PolicyOf(t, ct.ForProvider(ct.Find(t, out.Resources, flowLogRole))["assumeRolePolicy"])
 	wantTrust := map[string]map[string]any{
 		"StringEquals": {"aws:SourceAccount": testAccount},
 		"ArnLike":      {"aws:SourceArn": "arn:aws:ec2:us-east-1:" + testAccount + ":vpc-flow-log/*"},
@@ -244,19 +207,19 @@ func TestFlowLogPolicy(t *testing.T) {
 		t.Errorf("flow-log role trust = %+v, want vpc-flow-logs.amazonaws.com with %v", trust.Statement, wantTrust)
 	}
 
-	fl := forProvider(find(t, out.Resources, flowLog))
+	fl := ct.ForProvider(ct.Find(t, out.Resources, flowLog))
 	if fl["trafficType"] != "ALL" {
 		t.Errorf("flow logs must capture all traffic, got %v", fl["trafficType"])
 	}
-	group := find(t, out.Resources, flowLogGroup)
-	if forProvider(group)["retentionInDays"] != int32(365) {
-		t.Errorf("prod flow-log retention = %v, want 365", forProvider(group)["retentionInDays"])
+	group := ct.Find(t, out.Resources, flowLogGroup)
+	if ct.ForProvider(group)["retentionInDays"] != int32(365) {
+		t.Errorf("prod flow-log retention = %v, want 365", ct.ForProvider(group)["retentionInDays"])
 	}
-	if ref, _ := forProvider(group)["kmsKeyIdRef"].(map[string]any); ref["name"] != "prod-"+flowLogKey {
-		t.Errorf("flow-log group kmsKeyIdRef = %v, want the network's flow-log key", forProvider(group)["kmsKeyIdRef"])
+	if ref, _ := ct.ForProvider(group)["kmsKeyIdRef"].(map[string]any); ref["name"] != "prod-"+flowLogKey {
+		t.Errorf("flow-log group kmsKeyIdRef = %v, want the network's flow-log key", ct.ForProvider(group)["kmsKeyIdRef"])
 	}
 
-	key := policyOf(t, find(t, out.Resources, flowLogKey), "policy")
+	key := ct.PolicyOf(t, ct.ForProvider(ct.Find(t, out.Resources, flowLogKey))["policy"])
 	var logs *compose.Statement
 	for i, st := range key.Statement {
 		if p, _ := st.Principal["Service"].(string); p != "" {
@@ -270,7 +233,7 @@ func TestFlowLogPolicy(t *testing.T) {
 		!cmp.Equal(logs.Condition, map[string]map[string]any{"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": groupARN}}) {
 		t.Errorf("key policy's CloudWatch Logs statement = %+v, want logs.us-east-1.amazonaws.com bound to %s", logs, groupARN)
 	}
-	if forProvider(find(t, out.Resources, flowLogKey))["enableKeyRotation"] != true {
+	if ct.ForProvider(ct.Find(t, out.Resources, flowLogKey))["enableKeyRotation"] != true {
 		t.Error("the flow-log key must rotate (FSBP KMS.4)")
 	}
 }
@@ -287,7 +250,7 @@ func TestFlowLogsWaitForAccount(t *testing.T) {
 	if !strings.Contains(out.Waiting[component], "account id") {
 		t.Errorf("network waiting = %q, want the reason the flow logs wait", out.Waiting[component])
 	}
-	if _, ok := find(t, out.Resources, compose.VPC).Object["spec"]; !ok {
+	if _, ok := ct.Find(t, out.Resources, compose.VPC).Object["spec"]; !ok {
 		t.Error("the VPC must render at the first reconcile")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 // policies returns the resource's spec.managementPolicies, nil when it has the default (["*"]).
@@ -37,7 +38,7 @@ func protectedNames(t *testing.T, res []*compose.Resource) map[string]bool {
 // refs returns the metadata.names a resource refers to: every …Ref and …Refs field of spec.forProvider.
 func refs(r *compose.Resource) []string {
 	var out []string
-	for k, v := range forProvider(r) {
+	for k, v := range ct.ForProvider(r) {
 		switch {
 		case strings.HasSuffix(k, "Ref"):
 			out = append(out, v.(map[string]any)["name"].(string))

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 // TestSeedAlarms pins the seed's two alarms exactly.
@@ -14,7 +15,7 @@ func TestSeedAlarms(t *testing.T) {
 	env := testEnv(otherObserved())
 	p := alarmSet(env, findTargets(env, otherDomains, nil))
 	res := renderAlarms(env, p, testTopicARN)
-	got := byName(res.Resources)
+	got := ct.ByName(res.Resources)
 	cases := map[string]struct {
 		name string
 		want map[string]any
@@ -42,7 +43,7 @@ func TestSeedAlarms(t *testing.T) {
 			if a == nil {
 				t.Fatalf("%s not rendered", tc.name)
 			}
-			fp := forProvider(t, a)
+			fp := ct.ForProvider(a)
 			for k, v := range tc.want {
 				if diff := cmp.Diff(v, fp[k]); diff != "" {
 					t.Errorf("%s (-want +got):\n%s", k, diff)
@@ -61,7 +62,7 @@ func TestSeedAlarms(t *testing.T) {
 			}
 		})
 	}
-	validateAll(t, res.Resources)
+	ct.Validate(t, res.Resources)
 }
 
 // TestAlarmGating checks which alarms wait for which observed dimension.
@@ -195,7 +196,7 @@ func TestConnectionsAlarmKeptWithUnknownClass(t *testing.T) {
 			o[existing] = observed(existing, apiCloudWatch, "MetricAlarm", true, nil)
 			env := testEnv(o)
 			res := renderAlarms(env, alarmSet(env, findTargets(env, otherDomains, nil)), testTopicARN)
-			if byName(res.Resources)[existing] != nil {
+			if ct.ByName(res.Resources)[existing] != nil {
 				t.Errorf("%s\n%s rendered without a known class", tc.reason, existing)
 			}
 			for _, r := range res.Retired {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestConfigRules(t *testing.T) {
@@ -15,7 +16,7 @@ func TestConfigRules(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for i, r := range res.Resources {
-		fp := forProvider(t, r)
+		fp := ct.ForProvider(r)
 		src := fp["source"].(map[string]any)
 		if src["owner"] != "AWS" || src["sourceIdentifier"] != complianceRules[i].identifier {
 			t.Errorf("%s: source = %v", r.Name, src)
@@ -30,7 +31,7 @@ func TestConfigRules(t *testing.T) {
 		}
 		seen[n] = true
 	}
-	validateAll(t, res.Resources)
+	ct.Validate(t, res.Resources)
 }
 
 // TestConfigRulesNeedRecorder: AWS refuses every Config rule while the account has no configuration

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 // parsedDashboard is the dashboard body as CloudWatch reads it: metrics as plain arrays.
@@ -31,13 +32,13 @@ type parsedDashboard struct {
 func renderDashboard(t *testing.T, env *compose.Env, domains map[string]string, alarms []alarmDef, acct string) parsedDashboard {
 	t.Helper()
 	res := dashboardResource(env, findTargets(env, domains, nil), alarms, acct)
-	validateAll(t, res.Resources)
-	d := byName(res.Resources)[dashboard]
+	ct.Validate(t, res.Resources)
+	d := ct.ByName(res.Resources)[dashboard]
 	if compose.ExternalName(d.Object) != dashboardName(env) {
 		t.Errorf("external name = %q, want %q", compose.ExternalName(d.Object), dashboardName(env))
 	}
 	var p parsedDashboard
-	if err := json.Unmarshal([]byte(forProvider(t, d)["dashboardBody"].(string)), &p); err != nil {
+	if err := json.Unmarshal([]byte(ct.ForProvider(d)["dashboardBody"].(string)), &p); err != nil {
 		t.Fatalf("dashboardBody is not JSON: %v", err)
 	}
 	return p

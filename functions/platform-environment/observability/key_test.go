@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestKeys(t *testing.T) {
@@ -42,12 +43,12 @@ func TestKeys(t *testing.T) {
 				groups = append(groups, g)
 			}
 			res := keys(env, r, account, false)
-			got := byName(res.Resources)
-			k := forProvider(t, got[key])
+			got := ct.ByName(res.Resources)
+			k := ct.ForProvider(got[key])
 			if k["enableKeyRotation"] != true || k["deletionWindowInDays"] != tc.wantWindow {
 				t.Errorf("%s\nkey rotation %v, window %v; want true, %d", tc.reason, k["enableKeyRotation"], k["deletionWindowInDays"], tc.wantWindow)
 			}
-			p := parsePolicy(t, k["policy"])
+			p := ct.PolicyOf(t, k["policy"])
 			var sids []string
 			for _, s := range p.Statement {
 				sids = append(sids, s.Sid)
@@ -80,10 +81,10 @@ func TestKeys(t *testing.T) {
 			if compose.ExternalName(alias.Object) != "alias/"+env.AWSName(compose.RuleGeneric, "observability") {
 				t.Errorf("alias external name = %q", compose.ExternalName(alias.Object))
 			}
-			if _, tagged := forProvider(t, alias)["tags"]; tagged {
+			if _, tagged := ct.ForProvider(alias)["tags"]; tagged {
 				t.Error("the alias carries tags; KMS aliases take none")
 			}
-			validateAll(t, res.Resources)
+			ct.Validate(t, res.Resources)
 		})
 	}
 }

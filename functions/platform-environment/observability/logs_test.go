@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestLogGroup(t *testing.T) {
@@ -26,11 +27,11 @@ func TestLogGroup(t *testing.T) {
 			r := prodResolved(t)
 			r.LogRetentionDays = tc.retention
 			res := logGroup(env, r)
-			g := byName(res.Resources)[compose.ApplicationLogGroup]
+			g := ct.ByName(res.Resources)[compose.ApplicationLogGroup]
 			if compose.ExternalName(g.Object) != env.ApplicationLogGroupName() {
 				t.Errorf("external name = %q, want %q", compose.ExternalName(g.Object), env.ApplicationLogGroupName())
 			}
-			fp := forProvider(t, g)
+			fp := ct.ForProvider(g)
 			if fp["retentionInDays"] != tc.retention {
 				t.Errorf("retention = %v, want %d", fp["retentionInDays"], tc.retention)
 			}
@@ -41,7 +42,7 @@ func TestLogGroup(t *testing.T) {
 			if len(mp) != len(tc.wantPolicy) {
 				t.Errorf("%s\nmanagementPolicies = %v, want %v", tc.reason, mp, tc.wantPolicy)
 			}
-			validateAll(t, res.Resources)
+			ct.Validate(t, res.Resources)
 		})
 	}
 }

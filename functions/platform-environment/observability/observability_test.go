@@ -9,6 +9,7 @@ import (
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 // otherDomains is what the other domains render in the seed: load balancer, two target groups,
@@ -47,15 +48,6 @@ func otherObserved() compose.Observed {
 	}
 }
 
-func names(rs []*compose.Resource) []string {
-	out := make([]string, 0, len(rs))
-	for _, r := range rs {
-		out = append(out, r.Name)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // TestBuildPasses walks the seed through the passes in which observed values arrive and checks what each
 // pass renders and what it waits for.
 func TestBuildPasses(t *testing.T) {
@@ -65,7 +57,7 @@ func TestBuildPasses(t *testing.T) {
 
 	// Pass 1: nothing observed. Only the dashboard (whose EKS line needs no observed value) renders.
 	out := Build(testEnv(obs), r, spec, otherDomains, nil)
-	if diff := cmp.Diff([]string{dashboard}, names(out.Resources)); diff != "" {
+	if diff := cmp.Diff([]string{dashboard}, ct.Names(out.Resources)); diff != "" {
 		t.Errorf("pass 1: resources (-want +got):\n%s", diff)
 	}
 	if !strings.Contains(out.Waiting[component], "account id") {
@@ -81,7 +73,7 @@ func TestBuildPasses(t *testing.T) {
 		obs[k] = v
 	}
 	out = Build(testEnv(obs), r, spec, otherDomains, nil)
-	got := byName(out.Resources)
+	got := ct.ByName(out.Resources)
 	for _, n := range []string{key, keyAlias, compose.ApplicationLogGroup, trailBucket, trailBucketPolicy, trailLogGroup, dashboard} {
 		if got[n] == nil {
 			t.Errorf("pass 2: %s not rendered", n)
@@ -98,19 +90,19 @@ func TestBuildPasses(t *testing.T) {
 
 	// Pass 3: the key and the rest are observed: the topic, subscription and trail render; the alarms
 	// wait for the topic's ARN.
-	observeAll(obs, out.Resources)
+	ct.ObserveAll(obs, out.Resources, observeOpts)
 	out = Build(testEnv(obs), r, spec, otherDomains, nil)
-	if got := byName(out.Resources); got[compose.AlarmTopic] == nil || got[alarmPrefix+"high-cpu-utilization"] != nil {
+	if got := ct.ByName(out.Resources); got[compose.AlarmTopic] == nil || got[alarmPrefix+"high-cpu-utilization"] != nil {
 		t.Errorf("pass 3: topic rendered %v, an alarm rendered %v; want the topic and no alarm yet",
 			got[compose.AlarmTopic] != nil, got[alarmPrefix+"high-cpu-utilization"] != nil)
 	}
 	if !strings.Contains(out.Waiting[component], "alarm topic's ARN") {
 		t.Errorf("pass 3: waiting = %q, want the alarm topic's ARN", out.Waiting[component])
 	}
-	observeAll(obs, out.Resources)
+	ct.ObserveAll(obs, out.Resources, observeOpts)
 	// Pass 4: everything observed; a fixed point.
 	out = Build(testEnv(obs), r, spec, otherDomains, nil)
-	got = byName(out.Resources)
+	got = ct.ByName(out.Resources)
 	wantAlarms := []string{
 		"cache-engine-cpu-001", "cache-engine-cpu-002", "cache-evictions-001", "cache-evictions-002", "cache-memory-001", "cache-memory-002",
 		"db-connections", "db-free-storage", "db-freeable-memory", "high-cpu-utilization", "high-error-rate", "lb-5xx", "lb-p99-response-time",
@@ -141,8 +133,8 @@ func TestBuildPasses(t *testing.T) {
 	if len(out.Outputs.Alarms) != len(wantAlarms) || len(out.Outputs.PendingAlarms) != 0 {
 		t.Errorf("pass 4: outputs list %d alarms, %d pending; want %d, 0", len(out.Outputs.Alarms), len(out.Outputs.PendingAlarms), len(wantAlarms))
 	}
-	validateAll(t, out.Resources)
-	observeAll(obs, out.Resources)
+	ct.Validate(t, out.Resources)
+	ct.ObserveAll(obs, out.Resources, observeOpts)
 
 	// Keep-observed: the load balancer's status is momentarily empty (a provider restart). Its alarms wait
 	// again, are not rendered, and are kept as observed by the assembly — never deleted.
@@ -151,7 +143,7 @@ func TestBuildPasses(t *testing.T) {
 	obs[compose.LoadBalancer] = lb
 	env := testEnv(obs)
 	out = Build(env, r, spec, otherDomains, nil)
-	if byName(out.Resources)[alarmPrefix+"high-error-rate"] != nil {
+	if ct.ByName(out.Resources)[alarmPrefix+"high-error-rate"] != nil {
 		t.Error("high-error-rate rendered without the load balancer's ARN suffix")
 	}
 	a, err := compose.Assemble(env, out.Result)
@@ -178,7 +170,7 @@ func TestBuildRetires(t *testing.T) {
 	spec := v1alpha1.ObservabilitySpec{AlarmEmails: []string{"a@example.com", "b@example.com"}}
 	for i := 0; i < 3; i++ {
 		out := Build(testEnv(obs), r, spec, otherDomains, nil)
-		observeAll(obs, out.Resources)
+		ct.ObserveAll(obs, out.Resources, observeOpts)
 	}
 
 	cases := map[string]struct {
@@ -252,10 +244,10 @@ func TestSESFallbackAlarms(t *testing.T) {
 	var out Output
 	for i := 0; i < 4; i++ {
 		out = Build(testEnv(obs), r, spec, otherDomains, nil)
-		observeAll(obs, out.Resources)
+		ct.ObserveAll(obs, out.Resources, observeOpts)
 	}
-	validateAll(t, out.Resources)
-	got := byName(out.Resources)
+	ct.Validate(t, out.Resources)
+	got := ct.ByName(out.Resources)
 	const p = "observability-us-west-2-"
 	for _, n := range []string{p + "key", p + "topic", p + "email-" + strings.TrimPrefix(subscriptionName("ops@cloudpartner.pro"), subscriptionPrefix), p + "ses-bounce-rate", p + "ses-complaint-rate"} {
 		res := got[n]

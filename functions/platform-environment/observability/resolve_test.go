@@ -7,9 +7,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
-
-func ptr[T any](v T) *T { return &v }
 
 func TestResolve(t *testing.T) {
 	cases := map[string]struct {
@@ -33,12 +32,12 @@ func TestResolve(t *testing.T) {
 		},
 		"Overrides": {
 			reason: "Explicit values win over the profile.", profile: "dev",
-			spec: v1alpha1.ObservabilitySpec{LogRetentionDays: ptr(int32(7)), CloudTrail: ptr(true), TrailRetentionDays: ptr(int32(731)), Compliance: ptr(true)},
+			spec: v1alpha1.ObservabilitySpec{LogRetentionDays: ct.Ptr(int32(7)), CloudTrail: ct.Ptr(true), TrailRetentionDays: ct.Ptr(int32(731)), Compliance: ct.Ptr(true)},
 			want: v1alpha1.ResolvedObservability{LogRetentionDays: 7, CloudTrail: true, TrailRetentionDays: 731, Compliance: true},
 		},
 		"TrailOffInProd": {
 			reason: "An organization trail exists: prod may turn ours off.", profile: "prod",
-			spec: v1alpha1.ObservabilitySpec{CloudTrail: ptr(false)},
+			spec: v1alpha1.ObservabilitySpec{CloudTrail: ct.Ptr(false)},
 			want: v1alpha1.ResolvedObservability{LogRetentionDays: 365, TrailRetentionDays: 365},
 		},
 		"BadEmail": {

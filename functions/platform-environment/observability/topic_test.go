@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestTopic(t *testing.T) {
@@ -38,12 +39,12 @@ func TestTopic(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			env := testEnv(tc.observed)
 			res := topic(env, account, keyARN, tc.emails, false)
-			got := byName(res.Resources)
+			got := ct.ByName(res.Resources)
 			tp := got[compose.AlarmTopic]
 			if tp == nil {
 				t.Fatal("no topic")
 			}
-			fp := forProvider(t, tp)
+			fp := ct.ForProvider(tp)
 			if fp["kmsMasterKeyId"] != keyARN {
 				t.Errorf("kmsMasterKeyId = %v, want the observed key ARN", fp["kmsMasterKeyId"])
 			}
@@ -51,8 +52,8 @@ func TestTopic(t *testing.T) {
 				t.Errorf("external name = %q", compose.ExternalName(tp.Object))
 			}
 			topicARN := "arn:aws:sns:us-east-1:" + account + ":" + topicName(env)
-			p := parsePolicy(t, fp["policy"])
-			checkNoWildcardAdmin(t, p)
+			p := ct.PolicyOf(t, fp["policy"])
+			ct.NoWildcardAdmin(t, compose.AlarmTopic, p)
 			cw := statement(t, p, "CloudWatchAlarmsPublish")
 			want := compose.Statement{
 				Sid: "CloudWatchAlarmsPublish", Effect: "Allow",
@@ -78,7 +79,7 @@ func TestTopic(t *testing.T) {
 					t.Errorf("%s\nno subscription for %s", tc.reason, e)
 					continue
 				}
-				sfp := forProvider(t, s)
+				sfp := ct.ForProvider(s)
 				if sfp["protocol"] != "email" || sfp["endpoint"] != e {
 					t.Errorf("subscription of %s: protocol %v endpoint %v", e, sfp["protocol"], sfp["endpoint"])
 				}
@@ -90,7 +91,7 @@ func TestTopic(t *testing.T) {
 			if diff := cmp.Diff(tc.wantRetired, res.Retired); diff != "" {
 				t.Errorf("%s\nretired (-want +got):\n%s", tc.reason, diff)
 			}
-			validateAll(t, res.Resources)
+			ct.Validate(t, res.Resources)
 		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestTrailGating(t *testing.T) {
@@ -38,7 +39,7 @@ func TestTrailGating(t *testing.T) {
 			env := testEnv(tc.observed)
 			acct, ok := env.Observed.AccountID()
 			out := trail(env, prodResolved(t), acct, ok && !tc.noAccount)
-			got := byName(out.Resources)
+			got := ct.ByName(out.Resources)
 			if (got[trailResource] != nil) != tc.wantTrail {
 				t.Fatalf("%s\ntrail rendered = %v, want %v", tc.reason, got[trailResource] != nil, tc.wantTrail)
 			}
@@ -51,11 +52,11 @@ func TestTrailGating(t *testing.T) {
 				}
 				return
 			}
-			validateAll(t, out.Resources)
+			ct.Validate(t, out.Resources)
 			if !tc.wantTrail {
 				return
 			}
-			fp := forProvider(t, got[trailResource])
+			fp := ct.ForProvider(got[trailResource])
 			keyARN, _ := env.Observed.ARN(key)
 			groupARN, _ := env.Observed.ARN(trailLogGroup)
 			want := map[string]any{
@@ -74,7 +75,7 @@ func TestTrailGating(t *testing.T) {
 func TestTrailBucket(t *testing.T) {
 	env := testEnv(compose.Observed{compose.VPC: vpc()})
 	out := trail(env, prodResolved(t), account, true)
-	got := byName(out.Resources)
+	got := ct.ByName(out.Resources)
 	bucket := trailBucketName(env)
 	bucketARN := "arn:aws:s3:::" + bucket
 	trailARN := "arn:aws:cloudtrail:us-east-1:" + account + ":trail/" + trailName(env)
@@ -82,8 +83,8 @@ func TestTrailBucket(t *testing.T) {
 	if compose.ExternalName(got[trailBucket].Object) != bucket || !strings.HasPrefix(bucket, "team-prod-cloudtrail-") {
 		t.Errorf("bucket name = %q", compose.ExternalName(got[trailBucket].Object))
 	}
-	p := parsePolicy(t, forProvider(t, got[trailBucketPolicy])["policy"])
-	checkNoWildcardAdmin(t, p)
+	p := ct.PolicyOf(t, ct.ForProvider(got[trailBucketPolicy])["policy"])
+	ct.NoWildcardAdmin(t, trailBucketPolicy, p)
 	wantWrite := compose.Statement{
 		Sid: "CloudTrailWrite", Effect: "Allow", Principal: map[string]any{"Service": "cloudtrail.amazonaws.com"},
 		Action: []string{"s3:PutObject"}, Resource: []string{bucketARN + "/AWSLogs/" + account + "/*"},
@@ -99,28 +100,28 @@ func TestTrailBucket(t *testing.T) {
 		t.Errorf("insecure transport statement = %+v", d)
 	}
 
-	pab := forProvider(t, got[trailBucketPublic])
+	pab := ct.ForProvider(got[trailBucketPublic])
 	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 		if pab[k] != true {
 			t.Errorf("public access block %s = %v", k, pab[k])
 		}
 	}
-	sse := forProvider(t, got[trailBucketEncryption])["rule"].([]any)[0].(map[string]any)
+	sse := ct.ForProvider(got[trailBucketEncryption])["rule"].([]any)[0].(map[string]any)
 	if sse["applyServerSideEncryptionByDefault"].(map[string]any)["sseAlgorithm"] != "AES256" {
 		t.Errorf("bucket encryption = %v", sse)
 	}
-	exp := forProvider(t, got[trailBucketLifecycle])["rule"].([]any)[0].(map[string]any)["expiration"].([]any)[0].(map[string]any)
+	exp := ct.ForProvider(got[trailBucketLifecycle])["rule"].([]any)[0].(map[string]any)["expiration"].([]any)[0].(map[string]any)
 	if exp["days"] != int32(365) {
 		t.Errorf("expiration = %v, want the 365-day trail retention", exp)
 	}
 
-	role := forProvider(t, got[trailLogRole])
-	trust := parsePolicy(t, role["assumeRolePolicy"])
+	role := ct.ForProvider(got[trailLogRole])
+	trust := ct.PolicyOf(t, role["assumeRolePolicy"])
 	if trust.Statement[0].Principal["Service"] != "cloudtrail.amazonaws.com" || trust.Statement[0].Condition["StringEquals"]["aws:SourceArn"] != trailARN {
 		t.Errorf("trust policy = %+v", trust)
 	}
-	rp := parsePolicy(t, forProvider(t, got[trailLogRolePolicy])["policy"])
-	checkNoWildcardAdmin(t, rp)
+	rp := ct.PolicyOf(t, ct.ForProvider(got[trailLogRolePolicy])["policy"])
+	ct.NoWildcardAdmin(t, trailLogRolePolicy, rp)
 	wantRes := []string{"arn:aws:logs:us-east-1:" + account + ":log-group:/aws/cloudtrail/team/prod:log-stream:*"}
 	if diff := cmp.Diff(wantRes, rp.Statement[0].Resource); diff != "" {
 		t.Errorf("delivery role resources (-want +got):\n%s", diff)

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 // TestWAFChangeAlertPolicies: the edge's WAF change rule publishes to the encrypted alarm topic, so the
@@ -43,8 +44,8 @@ func TestWAFChangeAlertPolicies(t *testing.T) {
 				t.Fatalf("%s\nwafAlert = %v, want %v", tc.reason, wafAlert, tc.want)
 			}
 			topicARN := "arn:aws:sns:us-east-1:" + account + ":" + topicName(env)
-			tp := forProvider(t, byName(topic(env, account, keyARN, nil, wafAlert).Resources)[compose.AlarmTopic])
-			kp := forProvider(t, byName(keys(env, prodResolved(t), account, wafAlert).Resources)[key])
+			tp := ct.ForProvider(ct.ByName(topic(env, account, keyARN, nil, wafAlert).Resources)[compose.AlarmTopic])
+			kp := ct.ForProvider(ct.ByName(keys(env, prodResolved(t), account, wafAlert).Resources)[key])
 			bound := map[string]map[string]any{
 				"StringEquals": {"aws:SourceAccount": account},
 				"ArnLike":      {"aws:SourceArn": ruleARN},
@@ -64,8 +65,8 @@ func TestWAFChangeAlertPolicies(t *testing.T) {
 					Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: []string{"*"}, Condition: bound,
 				}},
 			} {
-				p := parsePolicy(t, c.policy)
-				checkNoWildcardAdmin(t, p)
+				p := ct.PolicyOf(t, c.policy)
+				ct.NoWildcardAdmin(t, doc, p)
 				var events []compose.Statement
 				for _, s := range p.Statement {
 					if s.Principal["Service"] == "events.amazonaws.com" {

@@ -1,7 +1,6 @@
 package secrets_test
 
 import (
-	"encoding/json"
 	"path"
 	"testing"
 
@@ -9,6 +8,7 @@ import (
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
 	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/secrets"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 // request is one AWS call a principal makes: the action, the resource and the request's context keys.
@@ -68,15 +68,6 @@ func anyMatch(patterns []string, v string) bool {
 	return false
 }
 
-func docOf(t *testing.T, r *compose.Resource, field string) compose.PolicyDocument {
-	t.Helper()
-	var d compose.PolicyDocument
-	if err := json.Unmarshal([]byte(it.Get(it.JSONCopy(t, r.Object), "spec.forProvider."+field).(string)), &d); err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
-
 // TestMasterSecretReach: who reaches RDS's master secret, over the rendered IAM policies. The tenant's
 // every path through External Secrets (the shared store, or any SecretStore it creates, with or without
 // a role) runs on the operator's base role, which must not read the secret, decrypt it ("reaches the
@@ -90,10 +81,10 @@ func TestMasterSecretReach(t *testing.T) {
 	if !ok {
 		key = "arn:aws:kms:us-east-1:" + acct + ":key/0b4c1d2e-1111-2222-3333-444455556666"
 	}
-	eso := it.PolicyOf(t, it.Find(t, out, incluster.ESORelease+"-policy"))
+	eso := it.PolicyOf(t, ct.Find(t, out.Resources, incluster.ESORelease+"-policy"))
 	esoRole, _ := observed.ARN(incluster.ESORelease + "-role")
-	boot := it.PolicyOf(t, it.Find(t, out, secrets.BootstrapPolicy))
-	trust := docOf(t, it.Find(t, out, secrets.BootstrapRole), "assumeRolePolicy")
+	boot := it.PolicyOf(t, ct.Find(t, out.Resources, secrets.BootstrapPolicy))
+	trust := ct.PolicyOf(t, ct.ForProvider(ct.Find(t, out.Resources, secrets.BootstrapRole))["assumeRolePolicy"])
 	bootRole, _ := observed.ARN(secrets.BootstrapRole)
 	oidc, _ := observed.ARN(compose.OIDCProvider)
 	issuer, _ := observed.String(compose.Cluster, "status.atProvider.identity[0].oidc[0].issuer")
@@ -119,13 +110,13 @@ func TestMasterSecretReach(t *testing.T) {
 		"TenantDecryptsMaster":  {"Nor decrypt it with its encryption context.", eso, decrypt(master), false},
 		"TenantAssumesBoot":     {"Nor assume the bootstrap's role (a tenant SecretStore naming it): no sts action.", eso, request{action: "sts:AssumeRole", resource: bootRole}, false},
 		"BootTrustsOperator":    {"The bootstrap's trust does not admit the operator's base role either.", trust, request{principal: map[string]string{"AWS": esoRole}, action: "sts:AssumeRole"}, false},
-		"BootTrustsTenantSA":    {"Nor a tenant's service account token (a SecretStore with jwt auth in the app namespace).", trust, web(it.Namespace, "backend"), false},
+		"BootTrustsTenantSA":    {"Nor a tenant's service account token (a SecretStore with jwt auth in the app namespace).", trust, web(ct.Namespace, "backend"), false},
 		"BootTrustsOtherPlatSA": {"Nor another platform-system service account.", trust, web(incluster.PlatformNamespace, "default"), false},
 		"BootTrustsItsSA":       {"It admits the platform namespace's database-bootstrap account.", trust, web(incluster.PlatformNamespace, secrets.BootstrapName), true},
 		"BootReadsMaster":       {"The bootstrap reads the master secret.", boot, request{action: "secretsmanager:GetSecretValue", resource: master}, true},
 		"BootDecryptsMaster":    {"And decrypts it through Secrets Manager.", boot, decrypt(master), true},
 		"BootDecryptsOther":     {"But no other secret encrypted with the key.", boot, decrypt(master + "-other"), false},
-		"BootReadsJWT":          {"Nor other environment secrets.", boot, request{action: "secretsmanager:GetSecretValue", resource: "arn:aws:secretsmanager:us-east-1:" + acct + ":secret:" + it.Env("prod", observed).SecretsPrefix() + "jwt-secret-AbCdEf"}, false},
+		"BootReadsJWT":          {"Nor other environment secrets.", boot, request{action: "secretsmanager:GetSecretValue", resource: "arn:aws:secretsmanager:us-east-1:" + acct + ":secret:" + ct.Env("prod", observed).SecretsPrefix() + "jwt-secret-AbCdEf"}, false},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -140,18 +131,18 @@ func TestMasterSecretReach(t *testing.T) {
 // bootstrap store, which admits the platform namespace only and authenticates as its service account.
 func TestDatabaseSetupUsesBootstrapStore(t *testing.T) {
 	out, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
-	es := it.ManifestOf(t, it.Find(t, out, incluster.SecretDatabaseSetup))
+	es := it.ManifestOf(t, ct.Find(t, out.Resources, incluster.SecretDatabaseSetup))
 	if got := it.Get(es, "spec.secretStoreRef.name"); got != secrets.BootstrapName {
 		t.Errorf("the setup's ExternalSecret reads through the bootstrap store, not %v", got)
 	}
-	store := it.ManifestOf(t, it.Find(t, out, secrets.BootstrapStore))
+	store := it.ManifestOf(t, ct.Find(t, out.Resources, secrets.BootstrapStore))
 	if got := it.Get(store, "spec.conditions.0.namespaces"); len(got.([]any)) != 1 || got.([]any)[0] != incluster.PlatformNamespace {
 		t.Errorf("only the platform namespace may use the bootstrap store: %v", got)
 	}
 	if got := it.Get(store, "spec.provider.aws.auth.jwt.serviceAccountRef.name"); got != secrets.BootstrapName {
 		t.Errorf("the store authenticates as the bootstrap's service account: %v", got)
 	}
-	sa := it.ManifestOf(t, it.Find(t, out, secrets.BootstrapSA))
+	sa := it.ManifestOf(t, ct.Find(t, out.Resources, secrets.BootstrapSA))
 	bootRole, _ := observed.ARN(secrets.BootstrapRole)
 	if got := sa["metadata"].(map[string]any)["annotations"].(map[string]any)["eks.amazonaws.com/role-arn"]; got != bootRole {
 		t.Errorf("the service account names the bootstrap role %s: %v", bootRole, got)

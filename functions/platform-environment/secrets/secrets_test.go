@@ -11,14 +11,15 @@ import (
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
 	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestApplicationSecret(t *testing.T) {
 	out, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
-	env := it.Env("prod", observed)
+	env := ct.Env("prod", observed)
 	host, _ := observed.String(compose.Database, "status.atProvider.address")
 	cache, _ := observed.String(compose.CacheReplicationGroup, "status.atProvider.primaryEndpointAddress")
-	es := it.ManifestOf(t, it.Find(t, out, incluster.AppSecretObject(it.Namespace)))
+	es := it.ManifestOf(t, ct.Find(t, out.Resources, incluster.AppSecretObject(ct.Namespace)))
 	prefix := env.SecretsPrefix()
 	cases := map[string]struct {
 		reason string
@@ -51,8 +52,8 @@ func TestApplicationSecret(t *testing.T) {
 
 func TestSecretsManager(t *testing.T) {
 	out, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
-	env := it.Env("prod", observed)
-	redisRef := it.Get(it.JSONCopy(t, it.Find(t, out, incluster.SecretRedisVersion).Object), "spec.forProvider.secretStringSecretRef")
+	env := ct.Env("prod", observed)
+	redisRef := it.Get(ct.JSONCopy(ct.Find(t, out.Resources, incluster.SecretRedisVersion).Object), "spec.forProvider.secretStringSecretRef")
 	if diff := cmp.Diff(map[string]any{"name": "prod-cache-auth-token", "key": "auth-token"}, redisRef); diff != "" {
 		t.Errorf("The AUTH token is copied from the Secret the provider generated it into, by reference (-want +got):\n%s", diff)
 	}
@@ -68,7 +69,7 @@ func TestSecretsManager(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			fp := it.Get(it.JSONCopy(t, it.Find(t, out, tc.name).Object), "spec.forProvider").(map[string]any)
+			fp := it.Get(ct.JSONCopy(ct.Find(t, out.Resources, tc.name).Object), "spec.forProvider").(map[string]any)
 			if fp["name"] != env.SecretsPrefix()+tc.key {
 				t.Errorf("%s: name %v is not under the environment's prefix", tc.reason, fp["name"])
 			}
@@ -83,12 +84,12 @@ func TestSecretsManager(t *testing.T) {
 					t.Errorf("the secret carries a value field %s", k)
 				}
 			}
-			if mp := it.Get(it.JSONCopy(t, it.Find(t, out, tc.name).Object), "spec.managementPolicies"); mp == nil {
+			if mp := it.Get(ct.JSONCopy(ct.Find(t, out.Resources, tc.name).Object), "spec.managementPolicies"); mp == nil {
 				t.Errorf("deletion protection keeps the secret in AWS: no managementPolicies")
 			}
 		})
 	}
-	push := it.ManifestOf(t, it.Find(t, out, incluster.JWTSecret.Push()))
+	push := it.ManifestOf(t, ct.Find(t, out.Resources, incluster.JWTSecret.Push()))
 	want := map[string]any{
 		"updatePolicy": "IfNotExists", "deletionPolicy": "None",
 		"generator": map[string]any{"apiVersion": "generators.external-secrets.io/v1alpha1", "kind": "Password", "name": "jwt-secret"},
@@ -108,7 +109,7 @@ func TestSecretsManager(t *testing.T) {
 
 func TestDevSecretsAreDeleted(t *testing.T) {
 	out, _ := it.Walk(t, "dev", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
-	fp := it.Get(it.JSONCopy(t, it.Find(t, out, incluster.JWTSecret.Secret()).Object), "spec")
+	fp := it.Get(ct.JSONCopy(ct.Find(t, out.Resources, incluster.JWTSecret.Secret()).Object), "spec")
 	if it.Get(fp, "forProvider.recoveryWindowInDays") != 0.0 || it.Get(fp, "managementPolicies") != nil {
 		t.Errorf("dev tears down completely (no recovery window, so the name is free again): %v", fp)
 	}
@@ -116,9 +117,9 @@ func TestDevSecretsAreDeleted(t *testing.T) {
 
 func TestOnlyUsedSecrets(t *testing.T) {
 	front := it.FrontendSpec()
-	r := it.Resolve(t, []v1alpha1.ApplicationSpec{front}, v1alpha1.AddonsSpec{SmokeTest: v1alpha1.SmokeTestSpec{Enabled: it.Ptr(false)}})
+	r := it.Resolve(t, []v1alpha1.ApplicationSpec{front}, v1alpha1.AddonsSpec{SmokeTest: v1alpha1.SmokeTestSpec{Enabled: ct.Ptr(false)}})
 	out, _ := it.Walk(t, "prod", r, it.All, it.Others(it.All, "frontend"))
-	for _, n := range it.Names(out) {
+	for _, n := range ct.Names(out.Resources) {
 		if strings.HasPrefix(n, "apps-secret-") && n != incluster.SecretStore && !strings.HasPrefix(n, incluster.SecretStore) {
 			t.Errorf("%s is rendered though nothing uses a secret", n)
 		}
@@ -130,8 +131,8 @@ func TestOnlyUsedSecrets(t *testing.T) {
 
 func TestDatabaseSetup(t *testing.T) {
 	out, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
-	name, _ := checks.DatabaseSetupJob(it.Env("prod", observed), it.Ptr(it.Seed(t)))
-	job := it.ManifestOf(t, it.Find(t, out, name))
+	name, _ := checks.DatabaseSetupJob(ct.Env("prod", observed), ct.Ptr(it.Seed(t)))
+	job := it.ManifestOf(t, ct.Find(t, out.Resources, name))
 	c := it.Get(job, "spec.template.spec.containers.0").(map[string]any)
 	if it.Get(c, "envFrom.0.secretRef.name") != "database-setup" {
 		t.Errorf("the master credentials come from the database-setup Secret: %v", c["envFrom"])
@@ -145,12 +146,12 @@ func TestDatabaseSetup(t *testing.T) {
 	if strings.Contains(script, "PASSWORD '") {
 		t.Errorf("the password must not be sent in a statement the database logs")
 	}
-	es := it.ManifestOf(t, it.Find(t, out, incluster.SecretDatabaseSetup))
+	es := it.ManifestOf(t, ct.Find(t, out.Resources, incluster.SecretDatabaseSetup))
 	master := it.Get(es, "spec.data.1.remoteRef.key").(string)
 	if !strings.Contains(master, ":secret:rds!") || it.Get(es, "spec.data.1.remoteRef.property") != "password" {
 		t.Errorf("the master credentials are read from RDS's managed secret: %v", it.Get(es, "spec.data"))
 	}
-	if !it.Has(out, checks.DatabaseRoleSync) {
+	if !ct.Has(out.Resources, checks.DatabaseRoleSync) {
 		t.Errorf("the role sync CronJob keeps the role's password in step with Secrets Manager")
 	}
 }
@@ -159,15 +160,15 @@ func TestDatabaseSetup(t *testing.T) {
 // crossplane-* tags (observed in the secret's spec) must be among them, or both sides fight over them.
 func TestPushKeepsProviderTags(t *testing.T) {
 	_, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
-	sec := it.JSONCopy(t, observed[incluster.JWTSecret.Secret()])
+	sec := ct.JSONCopy(observed[incluster.JWTSecret.Secret()])
 	tags := it.Get(sec, "spec.forProvider.tags").(map[string]any)
 	provider := map[string]any{"crossplane-kind": "secret.secretsmanager.aws.m.upbound.io", "crossplane-name": "prod-x7k2p", "crossplane-providerconfig": "default"}
 	for k, v := range provider {
 		tags[k] = v
 	}
 	observed[incluster.JWTSecret.Secret()] = sec
-	out := it.Desired(t, it.Env("prod", observed), it.Seed(t))
-	pushed := it.Get(it.ManifestOf(t, it.Find(t, out, incluster.JWTSecret.Push())), "spec.data.0.metadata.spec.tags").(map[string]any)
+	out := it.Desired(t, ct.Env("prod", observed), it.Seed(t))
+	pushed := it.Get(it.ManifestOf(t, ct.Find(t, out.Resources, incluster.JWTSecret.Push())), "spec.data.0.metadata.spec.tags").(map[string]any)
 	for k, v := range provider {
 		if pushed[k] != v {
 			t.Errorf("the PushSecret must carry the provider's tag %s=%v (the operator would strip it): %v", k, v, pushed)
@@ -182,9 +183,9 @@ func TestPushKeepsProviderTags(t *testing.T) {
 // the operator's role must allow both on the environment's secrets (and nothing beyond them).
 func TestPushMayReconcileResourcePolicy(t *testing.T) {
 	out, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
-	env := it.Env("prod", observed)
+	env := ct.Env("prod", observed)
 	acct, _ := observed.AccountID()
-	doc := it.PolicyOf(t, it.Find(t, out, incluster.ESORelease+"-policy"))
+	doc := it.PolicyOf(t, ct.Find(t, out.Resources, incluster.ESORelease+"-policy"))
 	for _, want := range []string{"secretsmanager:GetResourcePolicy", "secretsmanager:DeleteResourcePolicy"} {
 		found := false
 		for _, s := range doc.Statement {

@@ -12,12 +12,13 @@ import (
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
 	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/workloads"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestApplicationObjects(t *testing.T) {
 	out, _ := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
-	backend := it.ManifestOf(t, it.Find(t, out, incluster.DeploymentObject("backend")))
-	frontend := it.ManifestOf(t, it.Find(t, out, incluster.DeploymentObject("frontend")))
+	backend := it.ManifestOf(t, ct.Find(t, out.Resources, incluster.DeploymentObject("backend")))
+	frontend := it.ManifestOf(t, ct.Find(t, out.Resources, incluster.DeploymentObject("frontend")))
 	cases := map[string]struct {
 		reason string
 		obj    map[string]any
@@ -48,7 +49,7 @@ func TestApplicationObjects(t *testing.T) {
 		"Port80": {"Port 80 without root: unprivileged ports from 0.", frontend, "spec.template.spec.securityContext.sysctls",
 			[]any{map[string]any{"name": "net.ipv4.ip_unprivileged_port_start", "value": "0"}}},
 		"Selector":  {"The seed's selector label.", frontend, "spec.selector", map[string]any{"matchLabels": map[string]any{"app": "frontend"}}},
-		"Namespace": {"", frontend, "metadata.namespace", it.Namespace},
+		"Namespace": {"", frontend, "metadata.namespace", ct.Namespace},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -58,14 +59,14 @@ func TestApplicationObjects(t *testing.T) {
 		})
 	}
 
-	svc := it.ManifestOf(t, it.Find(t, out, workloads.ServiceObject("backend")))
+	svc := it.ManifestOf(t, ct.Find(t, out.Resources, workloads.ServiceObject("backend")))
 	if diff := cmp.Diff(map[string]any{
 		"type": "NodePort", "selector": map[string]any{"app": "backend"},
 		"ports": []any{map[string]any{"name": "http", "port": 8061.0, "targetPort": "http", "protocol": "TCP"}},
 	}, svc["spec"]); diff != "" {
 		t.Errorf("The Service is a NodePort for instance targets (-want +got):\n%s", diff)
 	}
-	hpa := it.ManifestOf(t, it.Find(t, out, workloads.HPAObject("backend")))
+	hpa := it.ManifestOf(t, ct.Find(t, out.Resources, workloads.HPAObject("backend")))
 	if diff := cmp.Diff(map[string]any{
 		"scaleTargetRef": map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "name": "backend"},
 		"minReplicas":    3.0, "maxReplicas": 10.0,
@@ -73,25 +74,25 @@ func TestApplicationObjects(t *testing.T) {
 	}, hpa["spec"]); diff != "" {
 		t.Errorf("The HPA scales the backend 3-10 on CPU (-want +got):\n%s", diff)
 	}
-	pdb := it.ManifestOf(t, it.Find(t, out, workloads.PDBObject("backend")))
+	pdb := it.ManifestOf(t, ct.Find(t, out.Resources, workloads.PDBObject("backend")))
 	if diff := cmp.Diff(map[string]any{"maxUnavailable": 1.0, "selector": map[string]any{"matchLabels": map[string]any{"app": "backend"}}}, pdb["spec"]); diff != "" {
 		t.Errorf("The PDB keeps all but one pod (-want +got):\n%s", diff)
 	}
-	cm := it.ManifestOf(t, it.Find(t, out, workloads.ConfigObject("backend")))
+	cm := it.ManifestOf(t, ct.Find(t, out.Resources, workloads.ConfigObject("backend")))
 	if diff := cmp.Diff(map[string]any{"GIN_MODE": "release", "PORT": "8061"}, cm["data"]); diff != "" {
 		t.Errorf("The ConfigMap holds the config (-want +got):\n%s", diff)
 	}
-	if it.Has(out, workloads.ConfigObject("frontend")) {
+	if ct.Has(out.Resources, workloads.ConfigObject("frontend")) {
 		t.Errorf("An application without config gets no ConfigMap")
 	}
 }
 
 func TestConfigChangeRollsPods(t *testing.T) {
 	r := it.Seed(t)
-	env := it.Env("prod", nil)
-	before := it.Get(it.JSONCopy(t, workloads.DeploymentManifest(env, &r, &r.Apps[0])), "spec.template.metadata.annotations")
+	env := ct.Env("prod", nil)
+	before := it.Get(ct.JSONCopy(workloads.DeploymentManifest(env, &r, &r.Apps[0])), "spec.template.metadata.annotations")
 	r.Apps[0].Config = map[string]string{"GIN_MODE": "debug", "PORT": "8061"}
-	after := it.Get(it.JSONCopy(t, workloads.DeploymentManifest(env, &r, &r.Apps[0])), "spec.template.metadata.annotations")
+	after := it.Get(ct.JSONCopy(workloads.DeploymentManifest(env, &r, &r.Apps[0])), "spec.template.metadata.annotations")
 	if cmp.Equal(before, after) {
 		t.Errorf("a config change must change the pod template (variables are read at start): %v", after)
 	}
@@ -113,7 +114,7 @@ func TestBindingGating(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			out, observed := it.Walk(t, "prod", it.Seed(t), tc.ready, tc.base)
-			if it.Has(out, workloads.BindingObject("backend")) != tc.binding {
+			if ct.Has(out.Resources, workloads.BindingObject("backend")) != tc.binding {
 				t.Fatalf("%s: binding rendered = %v", tc.reason, !tc.binding)
 			}
 			if !tc.binding {
@@ -121,18 +122,18 @@ func TestBindingGating(t *testing.T) {
 			}
 			arn, _ := observed.ARN(compose.TargetGroup("backend"))
 			want := map[string]any{"targetGroupARN": arn, "targetType": "instance", "serviceRef": map[string]any{"name": "backend", "port": 8061.0}}
-			if diff := cmp.Diff(want, it.ManifestOf(t, it.Find(t, out, workloads.BindingObject("backend")))["spec"]); diff != "" {
+			if diff := cmp.Diff(want, it.ManifestOf(t, ct.Find(t, out.Resources, workloads.BindingObject("backend")))["spec"]); diff != "" {
 				t.Errorf("The binding registers the nodes on the Service's port in the application's target group (-want +got):\n%s", diff)
 			}
 		})
 	}
 	// Without a domain there is no load balancer, so no binding at all.
-	r, err := environment.ResolveInCluster([]v1alpha1.ApplicationSpec{it.BackendSpec()}, v1alpha1.AddonsSpec{}, it.Namespace, "", "consulting")
+	r, err := environment.ResolveInCluster([]v1alpha1.ApplicationSpec{it.BackendSpec()}, v1alpha1.AddonsSpec{}, ct.Namespace, "", "consulting")
 	if err != nil {
 		t.Fatal(err)
 	}
 	out, _ := it.Walk(t, "prod", r, it.All, it.Others(it.All, "backend"))
-	if it.Has(out, workloads.BindingObject("backend")) {
+	if ct.Has(out.Resources, workloads.BindingObject("backend")) {
 		t.Errorf("no domain, no load balancer, no binding")
 	}
 }
@@ -148,15 +149,15 @@ func TestKeepObserved(t *testing.T) {
 	for _, gone := range []string{compose.TargetGroup("backend"), compose.TargetGroup("frontend"), compose.Database, compose.CacheReplicationGroup, compose.VPC, compose.Cluster, compose.ClusterAuth} {
 		delete(partial, gone)
 	}
-	out := it.Desired(t, it.Env("prod", partial), it.Seed(t))
+	out := it.Desired(t, ct.Env("prod", partial), it.Seed(t))
 	for name := range partial {
-		if (compose.Component(name) == incluster.AppsComponent || compose.Component(name) == incluster.ReleasesComponent) && !it.Has(out, name) {
+		if (compose.Component(name) == incluster.AppsComponent || compose.Component(name) == incluster.ReleasesComponent) && !ct.Has(out.Resources, name) {
 			t.Errorf("%s exists but is not rendered: it would be deleted", name)
 		}
 	}
 	// And what is kept keeps what it had.
 	want := it.ManifestOf(t, &compose.Resource{Name: "b", Object: observed[workloads.BindingObject("backend")]})
-	got := it.ManifestOf(t, it.Find(t, out, workloads.BindingObject("backend")))
+	got := it.ManifestOf(t, ct.Find(t, out.Resources, workloads.BindingObject("backend")))
 	if diff := cmp.Diff(it.Get(want, "spec"), it.Get(got, "spec")); diff != "" {
 		t.Errorf("The binding keeps its target group while the ARN is unknown (-want +got):\n%s", diff)
 	}
@@ -164,12 +165,12 @@ func TestKeepObserved(t *testing.T) {
 
 func TestRemovedApplicationRetired(t *testing.T) {
 	_, observed := it.Walk(t, "prod", it.Seed(t), it.All, it.Others(it.All, "backend", "frontend"))
-	out := it.Desired(t, it.Env("prod", observed), it.Resolve(t, []v1alpha1.ApplicationSpec{it.BackendSpec()}, v1alpha1.AddonsSpec{}))
-	if it.Has(out, incluster.DeploymentObject("frontend")) {
+	out := it.Desired(t, ct.Env("prod", observed), it.Resolve(t, []v1alpha1.ApplicationSpec{it.BackendSpec()}, v1alpha1.AddonsSpec{}))
+	if ct.Has(out.Resources, incluster.DeploymentObject("frontend")) {
 		t.Fatalf("the removed frontend is still rendered")
 	}
 	for n := range observed {
-		if strings.HasPrefix(n, incluster.AppPrefix("frontend")) && it.Has(out, n) {
+		if strings.HasPrefix(n, incluster.AppPrefix("frontend")) && ct.Has(out.Resources, n) {
 			t.Errorf("%s: the removed application's resources are retired", n)
 		}
 	}

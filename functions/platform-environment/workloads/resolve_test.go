@@ -12,6 +12,7 @@ import (
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/environment"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
 	it "github.com/cloudpartner/platform-environment/functions/platform-environment/incluster/inclustertest"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
 func TestResolveDefaults(t *testing.T) {
@@ -21,7 +22,7 @@ func TestResolveDefaults(t *testing.T) {
 		got    any
 		want   any
 	}{
-		"Namespace": {"An application without a namespace runs in one named after the environment's.", r.Apps[1].Namespace, it.Namespace},
+		"Namespace": {"An application without a namespace runs in one named after the environment's.", r.Apps[1].Namespace, ct.Namespace},
 		"Replicas":  {"The seed's replica counts.", []int32{r.Apps[0].Replicas, r.Apps[1].Replicas}, []int32{3, 2}},
 		"AutoscalingMinIsReplicas": {"Without minReplicas the autoscaler's minimum is replicas.",
 			*r.Apps[0].Autoscaling, incluster.Autoscaling{Min: 3, Max: 10, CPU: 70}},
@@ -87,7 +88,7 @@ func TestResolveErrors(t *testing.T) {
 		"PriorityCollision": {reason: "Listener rule priorities are unique.",
 			apps: []v1alpha1.ApplicationSpec{it.BackendSpec(), func() v1alpha1.ApplicationSpec {
 				f := it.FrontendSpec()
-				f.Route = &v1alpha1.RouteSpec{PathPatterns: []string{"/web/*"}, Priority: it.Ptr(int32(100))}
+				f.Route = &v1alpha1.RouteSpec{PathPatterns: []string{"/web/*"}, Priority: ct.Ptr(int32(100))}
 				return f
 			}()}, field: "spec.applications[1].route.priority"},
 		"RouteBoth":     {reason: "A route is default or path patterns.", apps: with(func(a *v1alpha1.ApplicationSpec) { a.Route.Default = true }), field: "spec.applications[0].route"},
@@ -103,17 +104,17 @@ func TestResolveErrors(t *testing.T) {
 			a.IAM.Statements[0] = v1alpha1.IAMStatement{Actions: []string{"*"}, Resources: []string{"*"}}
 		}), field: "spec.applications[0].iam.statements[0]"},
 		"MinAboveMax": {reason: "The autoscaler's minimum fits its maximum.", apps: with(func(a *v1alpha1.ApplicationSpec) { a.Autoscaling.MaxReplicas = 2 }), field: "spec.applications[0].autoscaling"},
-		"RootUser":    {reason: "Containers never run as root.", apps: with(func(a *v1alpha1.ApplicationSpec) { a.RunAsUser = it.Ptr(int64(0)) }), field: "spec.applications[0].runAsUser"},
+		"RootUser":    {reason: "Containers never run as root.", apps: with(func(a *v1alpha1.ApplicationSpec) { a.RunAsUser = ct.Ptr(int64(0)) }), field: "spec.applications[0].runAsUser"},
 		"RouteWithoutLBC": {reason: "Routes need the load balancer controller.", apps: with(func(*v1alpha1.ApplicationSpec) {}),
-			addons: v1alpha1.AddonsSpec{LoadBalancerController: v1alpha1.AddonRelease{Enabled: it.Ptr(false)}}, domain: it.Domain, field: "spec.addons.loadBalancerController.enabled"},
+			addons: v1alpha1.AddonsSpec{LoadBalancerController: v1alpha1.AddonRelease{Enabled: ct.Ptr(false)}}, domain: it.Domain, field: "spec.addons.loadBalancerController.enabled"},
 		"SecretsWithoutESO": {reason: "envFromSecrets needs External Secrets.", apps: with(func(*v1alpha1.ApplicationSpec) {}),
-			addons: v1alpha1.AddonsSpec{ExternalSecrets: v1alpha1.AddonRelease{Enabled: it.Ptr(false)}}, field: "spec.addons.externalSecrets.enabled"},
+			addons: v1alpha1.AddonsSpec{ExternalSecrets: v1alpha1.AddonRelease{Enabled: ct.Ptr(false)}}, field: "spec.addons.externalSecrets.enabled"},
 		"HPAWithoutMetrics": {reason: "An HPA needs metrics-server.", apps: with(func(*v1alpha1.ApplicationSpec) {}),
-			addons: v1alpha1.AddonsSpec{MetricsServer: v1alpha1.AddonRelease{Enabled: it.Ptr(false)}}, field: "spec.addons.metricsServer.enabled"},
+			addons: v1alpha1.AddonsSpec{MetricsServer: v1alpha1.AddonRelease{Enabled: ct.Ptr(false)}}, field: "spec.addons.metricsServer.enabled"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, err := environment.ResolveInCluster(tc.apps, tc.addons, it.Namespace, tc.domain, "")
+			_, err := environment.ResolveInCluster(tc.apps, tc.addons, ct.Namespace, tc.domain, "")
 			var fe *compose.FieldError
 			if !errors.As(err, &fe) {
 				t.Fatalf("%s: got %v, want a field error on %s", tc.reason, err, tc.field)

@@ -1,12 +1,11 @@
 // Package inclustertest is the scaffolding of the in-cluster domains' tests: the seed's applications, the
 // other domains' resources as observed, and the walk to a fixed point through environment.BuildInCluster
-// (the join the function runs).
+// (the join the function runs). What every domain's tests share (the seed Env, Find/Has/Names, Ptr,
+// JSONCopy, the walk loop) is test/composetest's; this package holds only what is in-cluster's own.
 package inclustertest
 
 import (
 	"encoding/json"
-	"reflect"
-	"sort"
 	"strings"
 	"testing"
 
@@ -15,44 +14,25 @@ import (
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/environment"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/incluster"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
+	ct "github.com/cloudpartner/platform-environment/test/composetest"
 )
 
-const (
-	Namespace = "cloud-consulting"
-	Region    = "us-east-1"
-	Domain    = "cloudpartner.pro"
-)
-
-// Env is the seed environment of a profile over observed state.
-func Env(profile string, observed compose.Observed) *compose.Env {
-	if observed == nil {
-		observed = compose.Observed{}
-	}
-	return &compose.Env{
-		Name: "prod", Namespace: Namespace, Region: Region, Profile: profile,
-		ProviderConfig:     compose.ProviderConfigRef{Kind: "ProviderConfig", Name: "default"},
-		DeletionProtection: profile == "prod",
-		Zones:              []string{"us-east-1a", "us-east-1b", "us-east-1c"},
-		Observed:           observed,
-	}
-}
-
-// Ptr points at v.
-func Ptr[T any](v T) *T { return &v }
+// Domain is the seed's domain.
+const Domain = "cloudpartner.pro"
 
 // BackendSpec and FrontendSpec are the seed's applications (examples/seed-production.yaml).
 func BackendSpec() v1alpha1.ApplicationSpec {
 	return v1alpha1.ApplicationSpec{
-		Name: "backend", Namespace: Namespace, Image: "registry.example.com/backend:1.0.0", Port: 8061, Replicas: Ptr(int32(3)),
+		Name: "backend", Namespace: ct.Namespace, Image: "registry.example.com/backend:1.0.0", Port: 8061, Replicas: ct.Ptr(int32(3)),
 		Resources: &v1alpha1.ResourcesSpec{
 			Requests: &v1alpha1.ResourceQuantities{CPU: "250m", Memory: "512Mi"},
 			Limits:   &v1alpha1.ResourceQuantities{CPU: "500m", Memory: "1Gi"},
 		},
-		LivenessProbe:  &v1alpha1.ProbeSpec{Path: "/health", InitialDelaySeconds: Ptr(int32(30)), PeriodSeconds: Ptr(int32(10))},
-		ReadinessProbe: &v1alpha1.ProbeSpec{Path: "/health", InitialDelaySeconds: Ptr(int32(5)), PeriodSeconds: Ptr(int32(5))},
+		LivenessProbe:  &v1alpha1.ProbeSpec{Path: "/health", InitialDelaySeconds: ct.Ptr(int32(30)), PeriodSeconds: ct.Ptr(int32(10))},
+		ReadinessProbe: &v1alpha1.ProbeSpec{Path: "/health", InitialDelaySeconds: ct.Ptr(int32(5)), PeriodSeconds: ct.Ptr(int32(5))},
 		EnvFromSecrets: map[string]string{"DATABASE_URL": "database-url", "REDIS_URL": "redis-url", "JWT_SECRET": "jwt-secret"},
 		Config:         map[string]string{"GIN_MODE": "release", "PORT": "8061"},
-		Route:          &v1alpha1.RouteSpec{PathPatterns: []string{"/api/*"}, Priority: Ptr(int32(100)), HealthCheckPath: "/health"},
+		Route:          &v1alpha1.RouteSpec{PathPatterns: []string{"/api/*"}, Priority: ct.Ptr(int32(100)), HealthCheckPath: "/health"},
 		IAM: &v1alpha1.ApplicationIAMSpec{Statements: []v1alpha1.IAMStatement{
 			{Sid: "InvokeNovaLite", Actions: []string{"bedrock:InvokeModel"}, Resources: []string{"arn:$(partition):bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"}},
 			{Sid: "ReadEnvironmentSecrets", Actions: []string{"secretsmanager:GetSecretValue"}, Resources: []string{"arn:$(partition):secretsmanager:$(region):$(account):secret:$(secretsPrefix)*"}},
@@ -66,7 +46,7 @@ func BackendSpec() v1alpha1.ApplicationSpec {
 // FrontendSpec is the seed's frontend.
 func FrontendSpec() v1alpha1.ApplicationSpec {
 	return v1alpha1.ApplicationSpec{
-		Name: "frontend", Image: "registry.example.com/frontend:1.0.0", Port: 80, Replicas: Ptr(int32(2)),
+		Name: "frontend", Image: "registry.example.com/frontend:1.0.0", Port: 80, Replicas: ct.Ptr(int32(2)),
 		Route: &v1alpha1.RouteSpec{Default: true},
 	}
 }
@@ -74,7 +54,7 @@ func FrontendSpec() v1alpha1.ApplicationSpec {
 // Resolve resolves applications and add-ons for the tests, failing on error.
 func Resolve(t testing.TB, apps []v1alpha1.ApplicationSpec, addons v1alpha1.AddonsSpec) incluster.Spec {
 	t.Helper()
-	r, err := environment.ResolveInCluster(apps, addons, Namespace, Domain, "consulting")
+	r, err := environment.ResolveInCluster(apps, addons, ct.Namespace, Domain, "consulting")
 	if err != nil {
 		t.Fatalf("Resolve: %v", err)
 	}
@@ -95,7 +75,7 @@ func Others(ready func(string) bool, apps ...string) map[string]map[string]any {
 		compose.ClusterProviderAccessPolicy: AWS("eks", "AccessPolicyAssociation", nil),
 		compose.NodeGroup:                   AWS("eks", "NodeGroup", map[string]any{"version": "1.35"}),
 		compose.PodIdentityAgent:            AWS("eks", "Addon", nil),
-		compose.OIDCProvider:                AWS("iam", "OpenIDConnectProvider", map[string]any{"url": "https://oidc.eks." + Region + ".amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"}),
+		compose.OIDCProvider:                AWS("iam", "OpenIDConnectProvider", map[string]any{"url": "https://oidc.eks." + ct.Region + ".amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"}),
 		compose.VPC:                         AWS("ec2", "VPC", nil),
 		compose.ApplicationLogGroup:         AWS("cloudwatchlogs", "Group", nil),
 		compose.Database: AWS("rds", "Instance", map[string]any{
@@ -111,7 +91,7 @@ func Others(ready func(string) bool, apps ...string) map[string]map[string]any {
 	}
 	out := map[string]map[string]any{}
 	for name, d := range desired {
-		out[name] = observe.Resource(name, d, observe.Options{Namespace: Namespace, Region: Region, Ready: ready})
+		out[name] = observe.Resource(name, d, observe.Options{Namespace: ct.Namespace, Region: ct.Region, Ready: ready})
 	}
 	return out
 }
@@ -133,30 +113,43 @@ func AWS(svc, kind string, fp map[string]any) map[string]any {
 // All is ready for every name.
 func All(string) bool { return true }
 
+// NotReadyPrefix is ready for every name but those under prefix: a stage whose Jobs or rollouts have not
+// finished.
+func NotReadyPrefix(prefix string) func(string) bool {
+	return func(n string) bool { return !strings.HasPrefix(n, prefix) }
+}
+
 // Walk builds, observes what was built (ready or not, as ready says), and builds again until nothing
 // changes, as the golden stages do. It returns the last output and the observed state it was built from.
 func Walk(t testing.TB, profile string, r incluster.Spec, ready func(string) bool, base map[string]map[string]any) (Output, compose.Observed) {
 	t.Helper()
-	observed := compose.Observed{}
+	// base's in-cluster resources (a walk continued from an earlier one) are where the walk starts, which
+	// the passes' renders replace; the other domains' stay as they are observed throughout.
+	others, start := compose.Observed{}, compose.Observed{}
 	for k, v := range base {
-		observed[k] = v
+		if inCluster(k) {
+			start[k] = v
+		} else {
+			others[k] = v
+		}
 	}
-	for pass := 0; pass < 40; pass++ {
-		out := Desired(t, Env(profile, observed), r)
-		next := compose.Observed{}
-		for k, v := range base {
-			next[k] = v
+	var out Output
+	observed := ct.Walk(t, others, start, ct.Options(ready), func(observed compose.Observed) []*compose.Resource {
+		out = Desired(t, ct.Env(profile, observed), r)
+		// Observed state is JSON-shaped, as Crossplane hands it over.
+		res := make([]*compose.Resource, len(out.Resources))
+		for i, x := range out.Resources {
+			res[i] = &compose.Resource{Name: x.Name, Object: ct.JSONCopy(x.Object)}
 		}
-		for _, res := range out.Resources {
-			next[res.Name] = observe.Resource(res.Name, JSONCopy(t, res.Object), observe.Options{Namespace: Namespace, Region: Region, Ready: ready})
-		}
-		if reflect.DeepEqual(next, observed) {
-			return out, observed
-		}
-		observed = next
-	}
-	t.Fatal("no fixed point after 40 passes")
-	return Output{}, nil
+		return res
+	})
+	return out, observed
+}
+
+// inCluster reports whether the composition resource name is of the in-cluster domains' two components.
+func inCluster(name string) bool {
+	c := compose.Component(name)
+	return c == incluster.AppsComponent || c == incluster.ReleasesComponent
 }
 
 // Output is what the in-cluster domains render and publish, as a walk sees it.
@@ -178,7 +171,7 @@ func Desired(t testing.TB, env *compose.Env, r incluster.Spec) Output {
 	d := Output{Outputs: out.Outputs}
 	d.Waiting = out.Waiting
 	for _, x := range a.Resources {
-		if c := compose.Component(x.Name); c != incluster.AppsComponent && c != incluster.ReleasesComponent {
+		if !inCluster(x.Name) {
 			continue
 		}
 		if x.Kept {
@@ -190,56 +183,10 @@ func Desired(t testing.TB, env *compose.Env, r incluster.Spec) Output {
 	return d
 }
 
-// JSONCopy is m as JSON-shaped values.
-func JSONCopy(t testing.TB, m map[string]any) map[string]any {
-	t.Helper()
-	b, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out map[string]any
-	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// Find returns the rendered resource of that composition resource name.
-func Find(t testing.TB, out Output, name string) *compose.Resource {
-	t.Helper()
-	for _, r := range out.Resources {
-		if r.Name == name {
-			return r
-		}
-	}
-	t.Fatalf("%s is not rendered; rendered: %s", name, strings.Join(Names(out), ", "))
-	return nil
-}
-
-// Has reports whether the output renders name.
-func Has(out Output, name string) bool {
-	for _, r := range out.Resources {
-		if r.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
-// Names are the output's composition resource names, sorted.
-func Names(out Output) []string {
-	var n []string
-	for _, r := range out.Resources {
-		n = append(n, r.Name)
-	}
-	sort.Strings(n)
-	return n
-}
-
 // ManifestOf is an Object's manifest, JSON-shaped.
 func ManifestOf(t testing.TB, r *compose.Resource) map[string]any {
 	t.Helper()
-	m := JSONCopy(t, r.Object)
+	m := ct.JSONCopy(r.Object)
 	spec, _ := m["spec"].(map[string]any)
 	fp, _ := spec["forProvider"].(map[string]any)
 	man, ok := fp["manifest"].(map[string]any)
@@ -274,12 +221,7 @@ func Get(v any, path string) any {
 // PolicyOf is an IAM policy resource's document.
 func PolicyOf(t testing.TB, r *compose.Resource) compose.PolicyDocument {
 	t.Helper()
-	s, _ := Get(JSONCopy(t, r.Object), "spec.forProvider.policy").(string)
-	var p compose.PolicyDocument
-	if err := json.Unmarshal([]byte(s), &p); err != nil {
-		t.Fatalf("%s: policy does not parse: %v", r.Name, err)
-	}
-	return p
+	return ct.PolicyOf(t, ct.ForProvider(r)["policy"])
 }
 
 // LoadTested is the seed with the load test on.
