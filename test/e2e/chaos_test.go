@@ -17,8 +17,6 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/dynamic/dynamicinformer"
 	"k8s.io/client-go/tools/cache"
 )
 
@@ -787,44 +785,19 @@ func mapString(m map[string]int) string {
 // an object deleted meanwhile then arrives as a tombstone at relist time, later than it went. late marks those:
 // their time says nothing about the order.
 type chaosDeletions struct {
-	mu      sync.Mutex
-	began   map[string]time.Time // Kind/name
-	gone    map[string]time.Time
-	late    map[string]bool
-	dt      map[string]time.Time // the deletionTimestamp the API server set (whole seconds)
-	factory dynamicinformer.DynamicSharedInformerFactory
-	stopCh  chan struct{}
+	mu       sync.Mutex
+	began    map[string]time.Time // Kind/name
+	gone     map[string]time.Time
+	late     map[string]bool
+	dt       map[string]time.Time // the deletionTimestamp the API server set (whole seconds)
+	watching kindWatch
 }
 
 func recordChaosDeletions(ctx context.Context, ns string, objs map[string]*unstructured.Unstructured) (*chaosDeletions, error) {
-	r := &chaosDeletions{began: map[string]time.Time{}, gone: map[string]time.Time{}, late: map[string]bool{}, dt: map[string]time.Time{}, stopCh: make(chan struct{})}
-	r.factory = dynamicinformer.NewFilteredDynamicSharedInformerFactory(env.kube.dyn, 0, ns, nil)
-	gvrs := map[schema.GroupVersionResource]bool{}
-	for _, o := range objs {
-		m, err := env.kube.mapping(o.GroupVersionKind())
-		if err != nil {
-			return nil, err
-		}
-		gvrs[m.Resource] = true
-	}
-	for gvr := range gvrs {
-		if _, err := r.factory.ForResource(gvr).Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
-			UpdateFunc: func(_, obj any) { r.saw(obj, false) },
-			DeleteFunc: func(obj any) { r.saw(obj, true) },
-		}); err != nil {
-			return nil, err
-		}
-	}
-	r.factory.Start(r.stopCh)
-	syncCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	for gvr, ok := range r.factory.WaitForCacheSync(syncCtx.Done()) {
-		if !ok {
-			r.stop()
-			return nil, fmt.Errorf("informer for %s did not sync", gvr)
-		}
-	}
-	return r, nil
+	r := &chaosDeletions{began: map[string]time.Time{}, gone: map[string]time.Time{}, late: map[string]bool{}, dt: map[string]time.Time{}}
+	var err error
+	r.watching, err = env.watchKinds(ctx, ns, objs, r.saw)
+	return r, err
 }
 
 func (r *chaosDeletions) saw(obj any, deleted bool) {
@@ -879,10 +852,7 @@ func (r *chaosDeletions) sawDeletionTimestamp(u *unstructured.Unstructured) {
 	}
 }
 
-func (r *chaosDeletions) stop() {
-	close(r.stopCh)
-	r.factory.Shutdown()
-}
+func (r *chaosDeletions) stop() { r.watching.stop() }
 
 // checkUsages checks each Usage's order: by watch times when the user's deletion was seen as it happened; else by
 // the fake provider's sequence (the used resource released after its user; both managed); else by server time: the

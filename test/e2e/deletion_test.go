@@ -20,40 +20,61 @@ import (
 // deletion began (deletionTimestamp first seen) and when it was gone. A DELETE the Usage webhook refuses leaves no
 // trace, so "deletion began" is exactly "the API server accepted the DELETE".
 type deletionRecorder struct {
-	mu      sync.Mutex
-	began   map[string]time.Time // Kind/name
-	gone    map[string]time.Time
-	factory dynamicinformer.DynamicSharedInformerFactory
-	stopCh  chan struct{}
+	mu       sync.Mutex
+	began    map[string]time.Time // Kind/name
+	gone     map[string]time.Time
+	watching kindWatch
 }
 
 // recordDeletions starts watching the kinds of the given objects in their namespace.
 func (c *controlPlane) recordDeletions(ctx context.Context, ns string, objs map[string]*unstructured.Unstructured) (*deletionRecorder, error) {
-	r := &deletionRecorder{began: map[string]time.Time{}, gone: map[string]time.Time{}, stopCh: make(chan struct{})}
-	r.factory = dynamicinformer.NewFilteredDynamicSharedInformerFactory(c.kube.dyn, 0, ns, nil)
+	r := &deletionRecorder{began: map[string]time.Time{}, gone: map[string]time.Time{}}
+	var err error
+	r.watching, err = c.watchKinds(ctx, ns, objs, r.saw)
+	return r, err
+}
+
+// kindWatch is a set of informers over the kinds of some objects in one namespace.
+type kindWatch struct {
+	factory dynamicinformer.DynamicSharedInformerFactory
+	stopCh  chan struct{}
+}
+
+// watchKinds starts informers for the kinds of objs in ns that call saw on every update and deletion, and waits
+// (at most 30 s) until they have synced.
+func (c *controlPlane) watchKinds(ctx context.Context, ns string, objs map[string]*unstructured.Unstructured, saw func(obj any, deleted bool)) (kindWatch, error) {
+	w := kindWatch{factory: dynamicinformer.NewFilteredDynamicSharedInformerFactory(c.kube.dyn, 0, ns, nil), stopCh: make(chan struct{})}
 	gvrs := map[schema.GroupVersionResource]bool{}
 	for _, o := range objs {
 		m, err := c.kube.mapping(o.GroupVersionKind())
 		if err != nil {
-			return nil, err
+			return w, err
 		}
 		gvrs[m.Resource] = true
 	}
 	for gvr := range gvrs {
-		if _, err := r.factory.ForResource(gvr).Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
-			UpdateFunc: func(_, obj any) { r.saw(obj, false) },
-			DeleteFunc: func(obj any) { r.saw(obj, true) },
+		if _, err := w.factory.ForResource(gvr).Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
+			UpdateFunc: func(_, obj any) { saw(obj, false) },
+			DeleteFunc: func(obj any) { saw(obj, true) },
 		}); err != nil {
-			return nil, err
+			return w, err
 		}
 	}
-	r.factory.Start(r.stopCh)
-	for gvr, ok := range r.factory.WaitForCacheSync(ctx.Done()) {
+	w.factory.Start(w.stopCh)
+	syncCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for gvr, ok := range w.factory.WaitForCacheSync(syncCtx.Done()) {
 		if !ok {
-			return nil, fmt.Errorf("informer for %s did not sync", gvr)
+			w.stop()
+			return w, fmt.Errorf("informer for %s did not sync", gvr)
 		}
 	}
-	return r, nil
+	return w, nil
+}
+
+func (w kindWatch) stop() {
+	close(w.stopCh)
+	w.factory.Shutdown()
 }
 
 func (r *deletionRecorder) saw(obj any, deleted bool) {
@@ -76,10 +97,7 @@ func (r *deletionRecorder) saw(obj any, deleted bool) {
 	}
 }
 
-func (r *deletionRecorder) stop() {
-	close(r.stopCh)
-	r.factory.Shutdown()
-}
+func (r *deletionRecorder) stop() { r.watching.stop() }
 
 // checkUsages returns one line per Usage whose order the deletion broke: the used resource's deletion must begin
 // only after the using resource is gone.
