@@ -123,17 +123,7 @@ func ForProvider(r *compose.Resource) map[string]any {
 }
 
 // JSON is v as a decoded object holds it (int32 and []string become float64 and []any), for comparisons.
-func JSON(v any) any {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	var out any
-	if err := json.Unmarshal(b, &out); err != nil {
-		panic(err)
-	}
-	return out
-}
+func JSON(v any) any { return observe.JSON(v) }
 
 // JSONCopy is a deep copy of m as JSON-shaped values (numbers become float64, as in observed state).
 func JSONCopy(m map[string]any) map[string]any {

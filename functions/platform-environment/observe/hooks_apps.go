@@ -10,7 +10,7 @@ func init() {
 		status := appsStatus(obj)
 		delete(status, "atProvider")
 		m, _ := appsSpec(obj)["forProvider"].(map[string]any)
-		manifest, _ := deepCopy(m["manifest"]).(map[string]any)
+		manifest, _ := JSON(m["manifest"]).(map[string]any)
 		if manifest == nil {
 			return
 		}
