@@ -5,6 +5,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -30,18 +31,8 @@ const (
 
 // circuitOpenOnReady runs 17.6 on the Ready XR x and leaves Crossplane with the harness's widened breaker again.
 func circuitOpenOnReady(ctx context.Context, t *testing.T, x *xr) {
-	var widened []string
-	dropBreaker := func(args []string) []string {
-		out := args[:0]
-		for _, a := range args {
-			if strings.HasPrefix(a, circuitBreakerFlag) {
-				widened = append(widened, a)
-				continue
-			}
-			out = append(out, a)
-		}
-		return out
-	}
+	dropBreaker, restoreBreaker := swapArgs(func(a string) bool { return strings.HasPrefix(a, circuitBreakerFlag) }, nil)
+	widened := os.Getenv("E2E_CROSSPLANE_DEFAULTS") == "" // the harness starts Crossplane with its wider breaker
 	noop := func() error { return nil }
 	crossplaneReady := func() error { return env.waitHTTP(ctx, crossplaneHealth, nil) }
 	if err := restartTimedWith("Crossplane restarted with its default circuit breaker (17.6)", "crossplane", dropBreaker, noop, crossplaneReady); err != nil {
@@ -55,12 +46,12 @@ func circuitOpenOnReady(ctx context.Context, t *testing.T, x *xr) {
 		}
 		restored = true
 		if err := restartTimedWith("Crossplane restarted with the harness's circuit breaker again (17.6)", "crossplane",
-			func(args []string) []string { return append(args, widened...) }, noop, crossplaneReady); err != nil {
+			restoreBreaker, noop, crossplaneReady); err != nil {
 			t.Error(err)
 		}
 	}
 	defer restore()
-	if len(widened) == 0 {
+	if !widened {
 		t.Log("Crossplane ran with its default breaker already (E2E_CROSSPLANE_DEFAULTS)")
 	}
 	_, composed, err := x.settle(ctx, 2*time.Second, time.Minute)

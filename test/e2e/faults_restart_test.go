@@ -50,3 +50,34 @@ func (c *controlPlane) restartWith(name string, args func([]string) []string, wh
 	}
 	return downErr
 }
+
+// swapArgs returns an args rewrite for restartWith that drops every argument drop matches and appends add, and
+// one that undoes it: add's arguments removed, the dropped ones appended again.
+func swapArgs(drop func(arg string) bool, add []string) (swap, undo func([]string) []string) {
+	var dropped []string
+	swap = func(args []string) []string {
+		out := args[:0]
+		for _, a := range args {
+			if drop(a) {
+				dropped = append(dropped, a)
+				continue
+			}
+			out = append(out, a)
+		}
+		return append(out, add...)
+	}
+	undo = func(args []string) []string {
+		added := map[string]bool{}
+		for _, a := range add {
+			added[a] = true
+		}
+		out := args[:0]
+		for _, a := range args {
+			if !added[a] {
+				out = append(out, a)
+			}
+		}
+		return append(out, dropped...)
+	}
+	return swap, undo
+}

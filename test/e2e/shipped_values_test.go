@@ -48,39 +48,20 @@ func (c *controlPlane) withShippedArgs(ctx context.Context, what string) (restor
 	for _, a := range shipped {
 		names[flagName(a)] = true
 	}
-	var replaced []string
+	swap, undo := swapArgs(func(a string) bool { return names[flagName(a)] }, shipped)
 	ready := func() error { return c.waitHTTP(ctx, crossplaneHealth, nil) }
 	noop := func() error { return nil }
-	if err := c.restartWith("crossplane", func(args []string) []string {
-		out := args[:0]
-		for _, a := range args {
-			if names[flagName(a)] {
-				replaced = append(replaced, a)
-				continue
-			}
-			out = append(out, a)
-		}
-		return append(out, shipped...)
-	}, noop, ready); err != nil {
+	if err := c.restartWith("crossplane", swap, noop, ready); err != nil {
 		return nil, fmt.Errorf("restarting Crossplane with the shipped values (%s): %w", what, err)
 	}
-	return func() error {
-		return c.restartWith("crossplane", func(args []string) []string {
-			out := args[:0]
-			for _, a := range args {
-				if !names[flagName(a)] {
-					out = append(out, a)
-				}
-			}
-			return append(out, replaced...)
-		}, noop, ready)
-	}, nil
+	return func() error { return c.restartWith("crossplane", undo, noop, ready) }, nil
 }
 
 // shippedDevWithin bounds a dev environment's walk to Ready with the shipped values. The walk answers at once, so
 // its events come faster than any real provider's: with Crossplane's defaults the breaker opened and the walk took
 // 5m10s to 8m36s; with the harness's widened breaker about 1.5 to 2 minutes on two loaded cores.
 const shippedDevWithin = 4 * time.Minute
+
 // TestShippedCrossplaneValues (issue 18): Crossplane core runs with examples/install/crossplane-values.yaml's args
 // exactly as shipped while a dev environment walks to Ready and is deleted: the walk's burst of events (the fake
 // provider answers at once) must not open the circuit breaker, and the deletion keeps the Usages' order.
