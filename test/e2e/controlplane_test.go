@@ -25,13 +25,17 @@ import (
 
 // Fixed ports are safe: the control plane lives in its own network namespace.
 const (
-	etcdURL          = "http://127.0.0.1:2379"
-	apiserverURL     = "https://127.0.0.1:6443"
-	functionAddress  = "127.0.0.1:9443"
-	webhookPort      = 9444
-	crossplaneMetric = "http://127.0.0.1:18080/metrics"
-	crossplaneHealth = "http://127.0.0.1:18081/readyz"
-	adminToken       = "e2e-admin-token"
+	etcdURL         = "http://127.0.0.1:2379"
+	apiserverURL    = "https://127.0.0.1:6443"
+	functionAddress = "127.0.0.1:9443"
+	// functionRedialAddress is functionAddress spelled with its resolver scheme (grpc.NewClient's default, dns):
+	// the same address and certificate name, another endpoint string, so Crossplane makes a new connection
+	// (faults_dev_test.go, redialFunctionAfter).
+	functionRedialAddress = "dns:///" + functionAddress
+	webhookPort           = 9444
+	crossplaneMetric      = "http://127.0.0.1:18080/metrics"
+	crossplaneHealth      = "http://127.0.0.1:18081/readyz"
+	adminToken            = "e2e-admin-token"
 
 	// functionName is the functionRef of our Composition's pipeline step.
 	functionName = "function-platform-environment"

@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -42,6 +43,19 @@ const (
 	// functionDown is how long it stays down at least: past Crossplane's maximum backoff of 60 s (and at least
 	// 10 s after Crossplane reports it).
 	functionDown = 65 * time.Second
+	// redialFunctionAfter is when, into the outage, the harness re-spells the function's endpoint
+	// (functionRedialAddress: the same address). Crossplane keeps one gRPC connection per function and makes a new
+	// one only when the FunctionRevision's endpoint changes (internal/xfn/function_runner.go); a connection that
+	// failed for two minutes redials on gRPC's backoff (grpc-go v1.82.1: 1 s growing 1.6× to 120 s, ±20 %), which
+	// after this outage measured 68–72 s before the walk's next stage (CI 2026-12-03): the suite's most variable
+	// minute. A call that started before the re-spelling stays on the old connection, so what is left depends on
+	// the stop: with no call in flight then, the call the touch starts runs to the deadline (DeadlineExceeded) and
+	// the retry dials anew, finding the function within seconds of its return; with a call in flight, the stop
+	// fails it at once (Unavailable), its retry runs on the old connection from the start, the function returns
+	// 10 s after that is seen (about 72 s into the outage) and that retry finds it on the old connection's next
+	// attempt (measured 44.5 s later). Either way the scenario stays under about 140 s. Operators wait the backoff
+	// out (docs/packaging.md, Failures and recovery, item 1).
+	redialFunctionAfter = crossplaneDeadline / 2
 	// msgFunctionDown is what Crossplane's XR reconciler says when it cannot call the function (Synced=False).
 	msgFunctionDown = `cannot compose resources: cannot run Composition pipeline step "render"`
 	// msgFatal is how it reports the function's Fatal result.
@@ -271,7 +285,18 @@ func functionDownMidWalk(ctx context.Context, t *testing.T, x *xr, obs observati
 		}
 		// Crossplane's call waits for the function until the reconcile's deadline (measured: the first reconcile
 		// after the stop hung for over a minute), so Synced=False comes about two minutes after the stop.
-		u, composed, err := x.waitSyncedFalse(ctx, msgFunctionDown, 3*time.Minute)
+		// Halfway through that call the endpoint is re-spelled (see redialFunctionAfter): the retry after the
+		// deadline then dials on a new connection. (When a call was in flight at the stop, Synced=False is there
+		// at once, with Unavailable.)
+		select {
+		case <-time.After(redialFunctionAfter):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if err := env.pointFunctionAt(ctx, functionRedialAddress); err != nil {
+			return err
+		}
+		u, composed, err := x.waitSyncedFalse(ctx, msgFunctionDown, 3*time.Minute-redialFunctionAfter)
 		if err != nil {
 			return fmt.Errorf("function down: %w", err)
 		}
@@ -284,8 +309,31 @@ func functionDownMidWalk(ctx context.Context, t *testing.T, x *xr, obs observati
 		}
 		return nil
 	}, func() error { return env.waitTCP(ctx, functionAddress) })
+	if err == nil {
+		err = x.syncedAgain(ctx, t, "the function was back")
+	}
+	// Back to the endpoint the rest of the suite dials (a new connection, to a running function).
+	err = errors.Join(err, env.pointFunctionAt(ctx, functionAddress))
 	env.timings.add(fmt.Sprintf("scenario: dev faults: function down %s after stage %d, restarted (17.1)", functionDown, stage), time.Since(start))
 	return err
+}
+
+// syncedAgain waits until the XR is Synced=True again (its next reconcile went through) and logs how long after
+// what that took.
+func (x *xr) syncedAgain(ctx context.Context, t *testing.T, after string) error {
+	start := time.Now()
+	err := poll(ctx, 3*time.Minute, 250*time.Millisecond, func() (bool, error) {
+		u, err := x.get(ctx)
+		if err != nil || u == nil {
+			return false, nil
+		}
+		return conditionOf(u, "Synced").Status == "True", nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s not Synced=True within 3m after %s: %w", x, after, err)
+	}
+	t.Logf("%s Synced=True %s after %s", x, time.Since(start).Round(100*time.Millisecond), after)
+	return nil
 }
 
 // touch reports the XR's VPC as observed again, with a new transition time: a status change of a composed resource,
