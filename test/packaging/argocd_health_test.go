@@ -325,6 +325,21 @@ func TestArgoCDHealth(t *testing.T) {
 `,
 			want: health{Status: "Progressing", Message: "Replacing: replacing nodes: new group Ready; old group tainted NoSchedule"},
 		},
+		"Upgrading": {
+			reason: "Ready while the function steps a version upgrade (every resource Synced, the add-ons not moved " +
+				"yet): Progressing with the step, not Healthy.",
+			conditions: `  - type: Ready
+    status: "True"
+    reason: Available
+    lastTransitionTime: "2026-11-25T10:40:00Z"
+  - type: Applied
+    status: "False"
+    reason: Upgrading
+    message: "upgrading addons: add-on versions addons-kube-proxy v1.35.3-eksbuild.13 → v1.36.1-eksbuild.2 (Kubernetes 1.36)"
+    lastTransitionTime: "2026-11-25T11:00:00Z"
+`,
+			want: health{Status: "Progressing", Message: "Upgrading: upgrading addons: add-on versions addons-kube-proxy v1.35.3-eksbuild.13 → v1.36.1-eksbuild.2 (Kubernetes 1.36)"},
+		},
 		"PendingWhileCreating": {
 			reason: "Not Ready and an update pending (references not resolvable yet): Progressing with Ready's message, " +
 				"which names the unready resources.",

@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"strings"
+
 	"github.com/cloudpartner/platform-environment/apis/v1alpha1"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 )
@@ -99,7 +101,30 @@ func addons(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan, nodeGroup s
 	if !plan.AddonsAtTarget {
 		res.Wait("addons", "add-on versions follow once the node group runs "+r.Version)
 	}
+	if moving := movingAddons(env, res); len(moving) > 0 {
+		res.Upgrading("addons", "add-on versions "+strings.Join(moving, ", ")+" (Kubernetes "+plan.Addons+")")
+	}
 	return res
+}
+
+// movingAddons lists the existing add-ons rendered at a version other than the one they report running,
+// "<add-on> <running> → <rendered>", in rendering order: the last step of a version upgrade (or a new pin)
+// until the provider reports it done. Without that, Applied would be True in the pass that moves them, as the
+// step before is observed done and the move itself not yet applied. An add-on that reports no version, or is
+// rendered at EKS's default (no version), is not counted: there is nothing to compare.
+func movingAddons(env *compose.Env, res compose.Result) []string {
+	var moving []string
+	for _, r := range res.Resources {
+		if r.Object["kind"] != "Addon" {
+			continue
+		}
+		running, ok := env.Observed.String(r.Name, "status.atProvider.addonVersion")
+		rendered, _ := compose.Lookup(r.Object, "spec.forProvider.addonVersion").(string)
+		if ok && running != "" && rendered != "" && rendered != running {
+			moving = append(moving, r.Name+" "+running+" → "+rendered)
+		}
+	}
+	return moving
 }
 
 // followsAnnotation records on an add-on the Kubernetes minor its version was last set for: the

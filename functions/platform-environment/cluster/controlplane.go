@@ -80,6 +80,7 @@ func controlPlane(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan) compo
 		ForProvider(fp))
 	if plan.Step != "" {
 		res.Wait("cluster", "upgrading: "+plan.Step)
+		res.Upgrading("cluster", plan.Step)
 	}
 	if plan.Ahead != "" {
 		res.Warn("cluster", plan.Ahead)

@@ -189,7 +189,13 @@ func TestUpgradeSequence(t *testing.T) {
 
 	spec.Version = "1.35"
 	spec.AddonVersions.KubeProxy = newProxy
-	type step struct{ ControlPlane, NodeGroup, KubeProxy, Upgrade string }
+	// Upgrading is what the builder reports for the Applied condition (compose.Result.Upgrading): every pass
+	// that moves something in place says so, down to the one that moves the add-ons, so Applied is never
+	// True between two steps.
+	type step struct {
+		ControlPlane, NodeGroup, KubeProxy, Upgrade string
+		Upgrading                                   map[string]string
+	}
 	var got []step
 	for pass := 0; pass < 10; pass++ {
 		env, out := resolveBuild(t, "prod", spec, observed)
@@ -199,8 +205,9 @@ func TestUpgradeSequence(t *testing.T) {
 			NodeGroup:    ct.ForProvider(ct.Find(t, out.Resources, compose.NodeGroup))["version"].(string),
 			KubeProxy:    ct.ForProvider(ct.Find(t, out.Resources, addonName(AddonKubeProxy)))["addonVersion"].(string),
 			Upgrade:      out.Outputs.Upgrade,
+			Upgrading:    out.Upgrades,
 		}
-		if len(got) > 0 && got[len(got)-1] == s {
+		if len(got) > 0 && cmp.Equal(got[len(got)-1], s) {
 			break
 		}
 		got = append(got, s)
@@ -208,10 +215,16 @@ func TestUpgradeSequence(t *testing.T) {
 		observed = observeOnce(t, env, out, network)
 	}
 	want := []step{
-		{"1.34", "1.33", oldProxy, "control plane 1.33 → 1.34 (target 1.35); the node group and add-ons follow"},
-		{"1.35", "1.33", oldProxy, "control plane 1.34 → 1.35 (target 1.35); the node group and add-ons follow"},
-		{"1.35", "1.35", oldProxy, "node group 1.33 → 1.35; add-ons follow"},
-		{"1.35", "1.35", newProxy, ""},
+		{"1.34", "1.33", oldProxy, "control plane 1.33 → 1.34 (target 1.35); the node group and add-ons follow", map[string]string{
+			"cluster": "control plane 1.33 → 1.34 (target 1.35); the node group and add-ons follow"}},
+		{"1.35", "1.33", oldProxy, "control plane 1.34 → 1.35 (target 1.35); the node group and add-ons follow", map[string]string{
+			"cluster": "control plane 1.34 → 1.35 (target 1.35); the node group and add-ons follow"}},
+		{"1.35", "1.35", oldProxy, "node group 1.33 → 1.35; add-ons follow", map[string]string{
+			"cluster": "node group 1.33 → 1.35; add-ons follow"}},
+		{"1.35", "1.35", newProxy, "", map[string]string{"addons": "add-on versions " +
+			"addons-vpc-cni v1.20.4-eksbuild.2 → v1.21.1-eksbuild.1, addons-kube-proxy " + oldProxy + " → " + newProxy + ", " +
+			"addons-coredns v1.12.4-eksbuild.18 → v1.14.3-eksbuild.3, addons-ebs-csi v1.56.0-eksbuild.1 → v1.57.1-eksbuild.1 (Kubernetes 1.35)"}},
+		{"1.35", "1.35", newProxy, "", nil},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("upgrade steps (-want +got):\n%s", diff)

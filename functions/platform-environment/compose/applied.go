@@ -25,6 +25,11 @@ const (
 	// ReasonReplacing (False): the function is replacing a resource, create before destroy; the message says
 	// each replacement's step.
 	ReasonReplacing = "Replacing"
+	// ReasonUpgrading (False): the function is stepping an in-place change through resources in an order it
+	// keeps (a Kubernetes version: control plane, node groups, add-ons); each step waits for the one before
+	// to be observed, so between two steps every resource may be Synced while the spec has not reached all of
+	// them. The message says the step.
+	ReasonUpgrading = "Upgrading"
 	// ReasonUpdatePending (False): a resource is not Synced for another reason (the provider has not reconciled
 	// the new spec yet, a reference is not resolvable yet, an AWS error it retries).
 	ReasonUpdatePending = "UpdatePending"
@@ -162,6 +167,19 @@ func (r *Result) Replacing(component, step string) {
 	}
 }
 
+// Upgrading records that the function is stepping an in-place change of a component and the step it is at
+// (e.g. "node group 1.35 → 1.36; add-ons follow"). The XR's Applied condition is then False/Upgrading naming
+// each step (unless a refusal, an incomplete creation or a replacement says more), and the component's message
+// says the step. It changes nothing that renders and no readiness. The first step recorded for a component wins.
+func (r *Result) Upgrading(component, step string) {
+	if r.Upgrades == nil {
+		r.Upgrades = map[string]string{}
+	}
+	if _, ok := r.Upgrades[component]; !ok {
+		r.Upgrades[component] = step
+	}
+}
+
 // maxNamed is how many resources a message names before it says "and N more".
 const maxNamed = 5
 
@@ -172,10 +190,10 @@ const maxQuoted = 300
 // condition, and the message of each component with a resource whose update is refused, being replaced or
 // (for a resource that is Ready, whose message would otherwise say nothing) pending, and of each component
 // with a resource whose creation is incomplete (creation.go). For a component the refusal comes first (it
-// needs a person), then an incomplete creation (so does it), then a replacement's step, then what the
-// component waits for or its first unready resource, then a pending update. A resource whose creation is in
+// needs a person), then an incomplete creation (so does it), then a replacement's step, then an upgrade's
+// step, then what the component waits for or its first unready resource, then a pending update. A resource whose creation is in
 // doubt or failing counts for Applied as a creation, never as a pending update.
-func reportSync(o Observed, a *Assembled, replacements map[string]string) {
+func reportSync(o Observed, a *Assembled, replacements, upgrades map[string]string) {
 	var refused, pending, incomplete, creating []string
 	firstRefusal, firstIncomplete := "", ""
 	refusal := map[string]string{} // component → its first refused resource's message
@@ -231,6 +249,8 @@ func reportSync(o Observed, a *Assembled, replacements map[string]string) {
 			st.Message = stuck[st.Name]
 		case replacements[st.Name] != "":
 			st.Message = "replacing: " + replacements[st.Name]
+		case upgrades[st.Name] != "":
+			st.Message = "upgrading: " + upgrades[st.Name]
 		case st.Message == "":
 			st.Message = update[st.Name]
 		}
@@ -244,11 +264,10 @@ func reportSync(o Observed, a *Assembled, replacements map[string]string) {
 		parts = append(parts, "creation incomplete, the provider will not retry: "+named(incomplete)+" ("+firstIncomplete+")")
 	}
 	if len(replacements) > 0 {
-		var steps []string
-		for _, c := range sortedKeys(replacements) {
-			steps = append(steps, c+": "+replacements[c])
-		}
-		parts = append(parts, "replacing "+strings.Join(steps, "; "))
+		parts = append(parts, "replacing "+steps(replacements))
+	}
+	if len(upgrades) > 0 {
+		parts = append(parts, "upgrading "+steps(upgrades))
 	}
 	if len(creating) > 0 {
 		parts = append(parts, "create pending: "+named(creating))
@@ -264,6 +283,8 @@ func reportSync(o Observed, a *Assembled, replacements map[string]string) {
 		cond.Reason = ReasonCreateIncomplete
 	case len(replacements) > 0:
 		cond.Reason = ReasonReplacing
+	case len(upgrades) > 0:
+		cond.Reason = ReasonUpgrading
 	case len(creating) > 0:
 		cond.Reason = ReasonCreatePending
 	case len(pending) > 0:
@@ -278,6 +299,15 @@ func reportSync(o Observed, a *Assembled, replacements map[string]string) {
 		}
 	}
 	a.Applied = cond
+}
+
+// steps lists each component's step, "<component>: <step>", by component.
+func steps(byComponent map[string]string) string {
+	var s []string
+	for _, c := range sortedKeys(byComponent) {
+		s = append(s, c+": "+byComponent[c])
+	}
+	return strings.Join(s, "; ")
 }
 
 // named lists resource names, sorted, the first maxNamed of them.

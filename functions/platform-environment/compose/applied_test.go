@@ -236,6 +236,47 @@ func TestApplied(t *testing.T) {
 				ready:    map[string]bool{"nodes": false},
 			},
 		},
+		"Upgrading": {
+			reason: "An in-place step in progress says its step, in Applied and in its component's message, though " +
+				"every observed resource is Synced; it changes no readiness. A replacement says more.",
+			observed: Observed{"cluster-eks": ok(), "addons-coredns": ok(), "nodes-group": ok(), "nodes-group-b": ok()},
+			results: []Result{func() Result {
+				r := Result{Resources: []*Resource{res("cluster-eks"), res("addons-coredns")}}
+				r.Upgrading("addons", "add-on versions addons-coredns v1.13 → v1.14 (Kubernetes 1.36)")
+				r.Upgrading("addons", "a second step for the same component is ignored")
+				return r
+			}(), func() Result {
+				r := Result{Resources: []*Resource{res("nodes-group"), res("nodes-group-b")}}
+				r.Upgrading("nodes", "a step of a component being replaced")
+				r.Replacing("nodes", "old group tainted NoSchedule")
+				return r
+			}()},
+			want: want{
+				applied: Condition{Type: "Applied", Reason: "Replacing",
+					Message: "replacing nodes: old group tainted NoSchedule; upgrading addons: add-on versions addons-coredns v1.13 → v1.14 (Kubernetes 1.36); " +
+						"nodes: a step of a component being replaced"},
+				messages: map[string]string{
+					"cluster": "",
+					"addons":  "upgrading: add-on versions addons-coredns v1.13 → v1.14 (Kubernetes 1.36)",
+					"nodes":   "replacing: old group tainted NoSchedule",
+				},
+				ready: map[string]bool{"cluster": true, "addons": true, "nodes": true},
+			},
+		},
+		"UpgradingAlone": {
+			reason:   "Upgrading without a replacement is the reason.",
+			observed: Observed{"cluster-eks": ok()},
+			results: []Result{func() Result {
+				r := Result{Resources: []*Resource{res("cluster-eks")}}
+				r.Upgrading("cluster", "node group 1.35 → 1.36; add-ons follow")
+				return r
+			}()},
+			want: want{
+				applied:  Condition{Type: "Applied", Reason: "Upgrading", Message: "upgrading cluster: node group 1.35 → 1.36; add-ons follow"},
+				messages: map[string]string{"cluster": "upgrading: node group 1.35 → 1.36; add-ons follow"},
+				ready:    map[string]bool{"cluster": true},
+			},
+		},
 		"RefusedWinsAndAllIsSaid": {
 			reason: "Refused, replacing and pending together: the reason is the refusal, the message says all three; " +
 				"names are sorted.",

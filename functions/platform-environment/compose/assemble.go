@@ -27,6 +27,9 @@ type Result struct {
 	Successions []Succession
 	// Replacements are the steps of replacements in progress, per component (see Replacing, applied.go).
 	Replacements map[string]string
+	// Upgrades are the steps of in-place changes the function makes in order, per component (see Upgrading,
+	// applied.go).
+	Upgrades map[string]string
 }
 
 // Add appends built resources.
@@ -73,6 +76,9 @@ func (r *Result) Merge(o Result) {
 	for _, c := range sortedKeys(o.Replacements) {
 		r.Replacing(c, o.Replacements[c])
 	}
+	for _, c := range sortedKeys(o.Upgrades) {
+		r.Upgrading(c, o.Upgrades[c])
+	}
 	r.Owned = append(r.Owned, o.Owned...)
 	r.Wanted = append(r.Wanted, o.Wanted...)
 	r.Successions = append(r.Successions, o.Successions...)
@@ -110,6 +116,8 @@ type Assembled struct {
 	Warnings []string
 	// Replacements are the steps of the replacements in progress, per component (Replacing, applied.go).
 	Replacements map[string]string
+	// Upgrades are the steps of the in-place changes in progress, per component (Upgrading, applied.go).
+	Upgrades map[string]string
 }
 
 // Assemble merges the builders' results into the desired state:
@@ -141,7 +149,7 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 
 	for _, r := range results {
 		retired = append(retired, r.Retired...)
-		replacing.Merge(Result{Replacements: r.Replacements})
+		replacing.Merge(Result{Replacements: r.Replacements, Upgrades: r.Upgrades})
 		own.add(r)
 		for _, c := range sortedKeys(r.Waiting) {
 			if _, ok := waiting[c]; !ok {
@@ -220,8 +228,8 @@ func Assemble(env *Env, results ...Result) (*Assembled, error) {
 		}
 		out.Components = append(out.Components, st)
 	}
-	reportSync(env.Observed, out, replacing.Replacements)
-	out.Replacements = replacing.Replacements
+	reportSync(env.Observed, out, replacing.Replacements, replacing.Upgrades)
+	out.Replacements, out.Upgrades = replacing.Replacements, replacing.Upgrades
 	for _, c := range sortedKeys(warnings) {
 		out.Warnings = append(out.Warnings, c+": "+warnings[c])
 	}
