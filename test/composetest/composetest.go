@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
 	"github.com/cloudpartner/platform-environment/test/validate"
@@ -155,6 +157,42 @@ func WithARN(arn string) map[string]any {
 			"conditions": []any{map[string]any{"type": "Ready", "status": "True"}},
 		},
 	}
+}
+
+// WithEngine is an observed stand-in of a database engine's resource (an RDS instance, an ElastiCache
+// replication group): Ready, with its ARN, the kind, the given forProvider and, when actual is set, the
+// engine version AWS reports running (status.atProvider.engineVersionActual).
+func WithEngine(arn, apiVersion, kind string, forProvider map[string]any, actual string) map[string]any {
+	obj := WithARN(arn)
+	obj["apiVersion"], obj["kind"] = apiVersion, kind
+	obj["spec"] = map[string]any{"forProvider": forProvider}
+	if actual != "" {
+		obj["status"].(map[string]any)["atProvider"].(map[string]any)["engineVersionActual"] = actual
+	}
+	return obj
+}
+
+// Resolved is resolve(spec, e) for a test that builds from it: an error fails the test.
+func Resolved[S, R any](t testing.TB, resolve func(S, *compose.Env) (R, error), spec S, e *compose.Env) R {
+	t.Helper()
+	r, err := resolve(spec, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// Stage checks one case of a table over a builder's stages: the names it rendered (in any order), what
+// component waits for, and every object against the providers' CRDs. reason heads each failure.
+func Stage(t testing.TB, reason string, out compose.Result, component string, want []string, waiting string) {
+	t.Helper()
+	if diff := cmp.Diff(Sorted(want), Names(out.Resources)); diff != "" {
+		t.Errorf("%s\n-want +got:\n%s", reason, diff)
+	}
+	if got := out.Waiting[component]; got != waiting {
+		t.Errorf("%s\nwaiting %q, want %q", reason, got, waiting)
+	}
+	Validate(t, out.Resources)
 }
 
 // NetworkObserved is the observed state in which only the network's VPC exists, Ready and with its ARN:

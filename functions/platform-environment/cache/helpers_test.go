@@ -21,22 +21,12 @@ func keyObserved() compose.Observed {
 
 // observedGroup is an existing replication group as the provider reports it.
 func observedGroup(engine, version, actual string) map[string]any {
-	obj := ct.WithARN("arn:aws:elasticache:us-east-1:" + account + ":replicationgroup:x")
-	obj["apiVersion"], obj["kind"] = apiElastiCache, "ReplicationGroup"
-	obj["spec"] = map[string]any{"forProvider": map[string]any{"engine": engine, "engineVersion": version}}
-	if actual != "" {
-		obj["status"].(map[string]any)["atProvider"].(map[string]any)["engineVersionActual"] = actual
-	}
-	return obj
+	return ct.WithEngine("arn:aws:elasticache:us-east-1:"+account+":replicationgroup:x", apiElastiCache, "ReplicationGroup",
+		map[string]any{"engine": engine, "engineVersion": version}, actual)
 }
 
 func resolve(t *testing.T, e *compose.Env, spec v1alpha1.CacheSpec) v1alpha1.ResolvedCache {
-	t.Helper()
-	r, err := Resolve(spec, e)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return ct.Resolved(t, Resolve, spec, e)
 }
 
 // noSecrets fails the test if a rendered object carries an AUTH token value: only a reference to the

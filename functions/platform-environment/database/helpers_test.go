@@ -31,22 +31,12 @@ func keyObserved() compose.Observed {
 
 // observedInstance is an existing instance as the provider reports it.
 func observedInstance(engineVersion, actual string) map[string]any {
-	obj := ct.WithARN("arn:aws:rds:us-east-1:" + account + ":db:x")
-	obj["apiVersion"], obj["kind"] = apiRDS, "Instance"
-	obj["spec"] = map[string]any{"forProvider": map[string]any{"engineVersion": engineVersion}}
-	if actual != "" {
-		obj["status"].(map[string]any)["atProvider"].(map[string]any)["engineVersionActual"] = actual
-	}
-	return obj
+	return ct.WithEngine("arn:aws:rds:us-east-1:"+account+":db:x", apiRDS, "Instance",
+		map[string]any{"engineVersion": engineVersion}, actual)
 }
 
 func resolve(t *testing.T, e *compose.Env, spec v1alpha1.DatabaseSpec) v1alpha1.ResolvedDatabase {
-	t.Helper()
-	r, err := Resolve(spec, e)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return ct.Resolved(t, Resolve, spec, e)
 }
 
 // noSecrets fails the test if a rendered object carries a password or a reference to one: RDS keeps
