@@ -36,6 +36,8 @@ import (
 // mid-teardown restart (2026-12-02, load 2–4): TestDevTeardown 495.8 s; the circuit scenario 53.8 s (open 7 s
 // after the first of four rounds of annotations over 164 composed resources, the edit applied 32.7 s later, its
 // undo with the widened breaker back), the restart mid-teardown 1.2 s (102 of 164 left), the delete 11.6 s.
+// With the slow function (17.2) and the endpoint re-spelled in the outage (2026-12-03, load ~1.5): 528.0 s with
+// every fault, 150.1 s without (+377.9 s of the +480 s the issue allows).
 
 const (
 	// functionDownAfterStage is the dev walk's stage after which the function goes down (of 12: halfway).
