@@ -158,27 +158,13 @@ func asInt(v any) (int64, bool) {
 // step it is at (e.g. "new node group Ready; old group tainted NoSchedule"). The XR's Applied condition is
 // then False/Replacing naming each step, and the component's message says the step. It changes nothing that
 // renders. The first step recorded for a component wins.
-func (r *Result) Replacing(component, step string) {
-	if r.Replacements == nil {
-		r.Replacements = map[string]string{}
-	}
-	if _, ok := r.Replacements[component]; !ok {
-		r.Replacements[component] = step
-	}
-}
+func (r *Result) Replacing(component, step string) { setFirst(&r.Replacements, component, step) }
 
 // Upgrading records that the function is stepping an in-place change of a component and the step it is at
 // (e.g. "node group 1.35 → 1.36; add-ons follow"). The XR's Applied condition is then False/Upgrading naming
 // each step (unless a refusal, an incomplete creation or a replacement says more), and the component's message
 // says the step. It changes nothing that renders and no readiness. The first step recorded for a component wins.
-func (r *Result) Upgrading(component, step string) {
-	if r.Upgrades == nil {
-		r.Upgrades = map[string]string{}
-	}
-	if _, ok := r.Upgrades[component]; !ok {
-		r.Upgrades[component] = step
-	}
-}
+func (r *Result) Upgrading(component, step string) { setFirst(&r.Upgrades, component, step) }
 
 // maxNamed is how many resources a message names before it says "and N more".
 const maxNamed = 5

@@ -41,24 +41,21 @@ func (r *Result) Add(ms ...*MR) {
 
 // Wait records what a component waits for. The first reason recorded for a component wins, since
 // builders gate in dependency order.
-func (r *Result) Wait(component, reason string) {
-	if r.Waiting == nil {
-		r.Waiting = map[string]string{}
+func (r *Result) Wait(component, reason string) { setFirst(&r.Waiting, component, reason) }
+
+// setFirst records v for component in *m (made on first use) unless one is recorded already: for each of a
+// Result's per-component records the first one wins.
+func setFirst(m *map[string]string, component, v string) {
+	if *m == nil {
+		*m = map[string]string{}
 	}
-	if _, ok := r.Waiting[component]; !ok {
-		r.Waiting[component] = reason
+	if _, ok := (*m)[component]; !ok {
+		(*m)[component] = v
 	}
 }
 
 // Warn records a warning for a component; the first one recorded wins.
-func (r *Result) Warn(component, msg string) {
-	if r.Warnings == nil {
-		r.Warnings = map[string]string{}
-	}
-	if _, ok := r.Warnings[component]; !ok {
-		r.Warnings[component] = msg
-	}
-}
+func (r *Result) Warn(component, msg string) { setFirst(&r.Warnings, component, msg) }
 
 // Retire records names or "prefix-" patterns of resources the spec removed.
 func (r *Result) Retire(names ...string) { r.Retired = append(r.Retired, names...) }
