@@ -342,7 +342,13 @@ func holdsProtectedData(obs map[string]any) bool {
 	if i := strings.IndexByte(api, '/'); i < 0 || !DataKinds[api[:i]+"/"+kind] {
 		return false
 	}
-	spec, _ := obs["spec"].(map[string]any)
+	return OrphansOnDelete(obs)
+}
+
+// OrphansOnDelete reports whether an object's management policies leave out Delete (see Stateful): Crossplane
+// orphans it in AWS when it goes away. Objects without management policies have the default, "*".
+func OrphansOnDelete(obj map[string]any) bool {
+	spec, _ := obj["spec"].(map[string]any)
 	policies, ok := spec["managementPolicies"].([]any)
 	if !ok {
 		return false

@@ -209,3 +209,27 @@ func TestNodeGroupName(t *testing.T) {
 		t.Errorf("replacement: %q", got)
 	}
 }
+
+func TestOrphansOnDelete(t *testing.T) {
+	withPolicies := func(p ...any) map[string]any {
+		return map[string]any{"spec": map[string]any{"managementPolicies": p}}
+	}
+	cases := map[string]struct {
+		obj  map[string]any
+		want bool
+	}{
+		"NoPolicies":       {obj: map[string]any{"spec": map[string]any{}}, want: false},
+		"NoSpec":           {obj: map[string]any{}, want: false},
+		"All":              {obj: withPolicies("*"), want: false},
+		"WithDelete":       {obj: withPolicies("Observe", "Create", "Update", "Delete"), want: false},
+		"StatefulPolicies": {obj: withPolicies("Observe", "Create", "Update", "LateInitialize"), want: true},
+		"ObserveOnly":      {obj: withPolicies("Observe"), want: true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if got := OrphansOnDelete(tc.obj); got != tc.want {
+				t.Errorf("OrphansOnDelete() = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

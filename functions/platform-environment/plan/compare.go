@@ -87,7 +87,7 @@ func compare(oldRender, newRender rendered, observed compose.Observed) View {
 		old := oldDesired[g]
 		r := describe(g, old, observed)
 		r.Action = Delete
-		if protected(old) {
+		if compose.OrphansOnDelete(old) {
 			r.Action = Orphan
 			r.Reason = "deletion protection: managementPolicies without Delete leave it in AWS"
 		}
@@ -165,21 +165,6 @@ func describe(name string, obj map[string]any, observed compose.Observed) Resour
 	}
 	r.AWSName, _ = compose.Lookup(obj, "metadata.name").(string)
 	return r
-}
-
-// protected reports whether a desired object is created under deletion protection: its management policies leave
-// out Delete, so Crossplane orphans it in AWS when it goes away.
-func protected(obj map[string]any) bool {
-	policies, ok := compose.Lookup(obj, "spec.managementPolicies").([]any)
-	if !ok {
-		return false
-	}
-	for _, p := range policies {
-		if p == "Delete" || p == "*" {
-			return false
-		}
-	}
-	return true
 }
 
 func sameKind(a, b map[string]any) bool {
