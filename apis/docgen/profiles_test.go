@@ -1,17 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 
-	"sigs.k8s.io/yaml"
+	"github.com/cloudpartner/platform-environment/test/clirender"
 )
 
 // The user guide's profile table is written by hand; this test renders a minimal environment per profile with
@@ -107,7 +105,7 @@ func (r resolved) str(path string) string {
 func (r resolved) bool(path string) bool { b, _ := r.value(path).(bool); return b }
 
 func TestProfileTable(t *testing.T) {
-	cli, fn := binaries(t)
+	cli, fn := clirender.Binaries(t)
 	got := make(map[string]resolved, len(profiles))
 	errs := make([]error, len(profiles))
 	var mu sync.Mutex
@@ -194,69 +192,24 @@ func renderResolved(t *testing.T, cli, fn, profile string) (resolved, error) {
 	if err := os.WriteFile(xr, []byte(fmt.Sprintf(minimalXR, profile)), 0o600); err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(filepath.Join(root(t), "scripts", "render.sh"), cli, fn, xr, "")
-	cmd.Dir = root(t)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, err := clirender.Render(cli, fn, xr, "")
 	if err != nil {
-		return nil, fmt.Errorf("render the %s profile: %v\n%s", profile, err, stderr.String())
+		return nil, fmt.Errorf("the %s profile: %w", profile, err)
 	}
-	for _, doc := range strings.Split(string(out), "\n---\n") {
-		obj := struct {
-			Kind   string `json:"kind"`
-			Status struct {
-				Resolved resolved `json:"resolved"`
-			} `json:"status"`
-		}{}
-		if err := yaml.Unmarshal([]byte(strings.TrimPrefix(strings.TrimSpace(doc), "---")), &obj); err != nil {
-			return nil, fmt.Errorf("cannot parse the render of the %s profile: %v", profile, err)
+	docs, err := clirender.Documents(out)
+	if err != nil {
+		return nil, fmt.Errorf("the render of the %s profile: %w", profile, err)
+	}
+	for _, obj := range docs {
+		if obj["kind"] != "PlatformEnvironment" {
+			continue
 		}
-		if obj.Kind == "PlatformEnvironment" {
-			if obj.Status.Resolved == nil {
-				return nil, fmt.Errorf("the %s profile's render has no status.resolved:\n%s", profile, doc)
-			}
-			return obj.Status.Resolved, nil
+		status, _ := obj["status"].(map[string]any)
+		r, _ := status["resolved"].(map[string]any)
+		if r == nil {
+			return nil, fmt.Errorf("the %s profile's render has no status.resolved:\n%s", profile, out)
 		}
+		return r, nil
 	}
 	return nil, fmt.Errorf("the %s profile's render has no PlatformEnvironment:\n%s", profile, out)
-}
-
-var (
-	buildOnce sync.Once
-	fnBin     string
-	buildErr  error
-)
-
-// binaries returns the crossplane CLI and the function binary: CROSSPLANE and FUNCTION_BIN (set by `make
-// test`), else bin/crossplane and a fresh build of the function.
-func binaries(t *testing.T) (string, string) {
-	t.Helper()
-	cli := os.Getenv("CROSSPLANE")
-	if cli == "" {
-		cli = filepath.Join(root(t), "bin", "crossplane")
-	}
-	if _, err := os.Stat(cli); err != nil {
-		t.Fatalf("crossplane CLI not found at %s: run `make tools` (or `make test`, which builds it)", cli)
-	}
-	buildOnce.Do(func() {
-		if fnBin = os.Getenv("FUNCTION_BIN"); fnBin != "" {
-			return
-		}
-		dir, err := os.MkdirTemp("", "function-bin")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		fnBin = filepath.Join(dir, "function")
-		cmd := exec.Command("go", "build", "-o", fnBin, "./functions/platform-environment")
-		cmd.Dir = root(t)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("cannot build the function: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return cli, fnBin
 }

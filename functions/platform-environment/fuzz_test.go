@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"hash/fnv"
-	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -15,8 +14,8 @@ import (
 	"github.com/crossplane/function-sdk-go/logging"
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"google.golang.org/protobuf/types/known/structpb"
-	"sigs.k8s.io/yaml"
 
+	"github.com/cloudpartner/platform-environment/test/clirender"
 	"github.com/cloudpartner/platform-environment/test/validate"
 )
 
@@ -89,24 +88,7 @@ func loadFuzzBase(t testing.TB) *fuzzBase {
 // readObserved reads test/observed/<example>/<stage>.yaml into observed resources by name.
 func readObserved(t testing.TB, example, stage string) map[string]map[string]any {
 	t.Helper()
-	b, err := os.ReadFile(repoPath("test", "observed", example, stage+".yaml"))
-	if err != nil {
-		t.Fatalf("%v (run `make golden`)", err)
-	}
-	out := map[string]map[string]any{}
-	for _, doc := range strings.Split(string(b), "\n---\n") {
-		o := map[string]any{}
-		if err := yaml.Unmarshal([]byte(strings.TrimPrefix(doc, "---\n")), &o); err != nil {
-			t.Fatalf("%s/%s: %v", example, stage, err)
-		}
-		if name, _ := mapAt(o, "metadata", "annotations")["crossplane.io/composition-resource-name"].(string); name != "" {
-			out[name] = o
-		}
-	}
-	if len(out) == 0 {
-		t.Fatalf("%s/%s: no observed resources", example, stage)
-	}
-	return out
+	return clirender.Composed(t, repoPath("test", "observed", example, stage+".yaml"))
 }
 
 // fuzzValues are the values an edit writes: wrong types, edges of ranges, malformed and huge strings.

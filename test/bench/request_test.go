@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"testing"
 
@@ -17,12 +16,11 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/testing/protocmp"
+
+	"github.com/cloudpartner/platform-environment/test/clirender"
 )
 
-func repoRoot() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
-}
+func repoRoot() string { return clirender.Root() }
 
 // capture is a FunctionRunnerService that records the requests it gets and answers with nothing desired.
 type capture struct {
@@ -86,13 +84,7 @@ spec:
 // for the same example and observed file (XR defaulted from the XRD, observed resources keyed by name,
 // capabilities, empty desired state and context), at the first reconcile and fully observed.
 func TestRequestIsRenders(t *testing.T) {
-	cli := os.Getenv("CROSSPLANE")
-	if cli == "" {
-		cli = filepath.Join(repoRoot(), "bin", "crossplane")
-	}
-	if _, err := os.Stat(cli); err != nil {
-		t.Fatalf("crossplane CLI not found at %s: run `make tools` (or `make test`, which builds it)", cli)
-	}
+	cli := clirender.CLI(t)
 	example := filepath.Join(repoRoot(), "examples", "seed-production.yaml")
 	cases := map[string]struct {
 		reason   string

@@ -7,15 +7,13 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/cloudpartner/platform-environment/test/clirender"
 	"github.com/cloudpartner/platform-environment/test/validate"
 )
 
@@ -26,65 +24,19 @@ var (
 	stages   = []string{"empty", "network", "cluster", "ready"}
 )
 
-func root() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
-}
-
-var (
-	buildOnce sync.Once
-	fnBin     string
-	buildErr  error
-)
-
-// binaries returns the crossplane CLI and function binary, from CROSSPLANE and FUNCTION_BIN (set by
-// `make test`), else bin/crossplane and a fresh build of the function.
-func binaries(t *testing.T) (string, string) {
-	t.Helper()
-	cli := os.Getenv("CROSSPLANE")
-	if cli == "" {
-		cli = filepath.Join(root(), "bin", "crossplane")
-	}
-	if _, err := os.Stat(cli); err != nil {
-		t.Fatalf("crossplane CLI not found at %s: run `make tools` (or `make test`, which builds it)", cli)
-	}
-	buildOnce.Do(func() {
-		if fnBin = os.Getenv("FUNCTION_BIN"); fnBin != "" {
-			return
-		}
-		dir, err := os.MkdirTemp("", "function-bin")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		fnBin = filepath.Join(dir, "function")
-		out, err := exec.Command("go", "build", "-o", fnBin, "./functions/platform-environment").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("cannot build the function: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return cli, fnBin
-}
+func root() string { return clirender.Root() }
 
 // render runs scripts/render.sh, the same path `make render` takes.
 func render(t *testing.T, example, stage string) []byte {
 	t.Helper()
-	cli, fn := binaries(t)
+	cli, fn := clirender.Binaries(t)
 	observed := ""
 	if stage != "empty" {
 		observed = filepath.Join(root(), "test", "observed", example, stage+".yaml")
 	}
-	cmd := exec.Command(filepath.Join(root(), "scripts", "render.sh"), cli, fn,
-		filepath.Join(root(), "examples", example+".yaml"), observed)
-	cmd.Dir = root()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, err := clirender.Render(cli, fn, filepath.Join(root(), "examples", example+".yaml"), observed)
 	if err != nil {
-		t.Fatalf("render %s/%s: %v\n%s", example, stage, err, stderr.String())
+		t.Fatalf("%s/%s: %v", example, stage, err)
 	}
 	return out
 }
@@ -92,26 +44,11 @@ func render(t *testing.T, example, stage string) []byte {
 // documents splits a render into objects; the first is the XR.
 func documents(t *testing.T, b []byte) []map[string]any {
 	t.Helper()
-	var out []map[string]any
-	for _, doc := range strings.Split(string(b), "\n---\n") {
-		doc = strings.TrimPrefix(strings.TrimSpace(doc), "---")
-		if strings.TrimSpace(doc) == "" {
-			continue
-		}
-		obj := map[string]any{}
-		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
-			t.Fatalf("cannot parse rendered document: %v\n%s", err, doc)
-		}
-		out = append(out, obj)
+	docs, err := clirender.Documents(b)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out
-}
-
-func compositionName(obj map[string]any) string {
-	md, _ := obj["metadata"].(map[string]any)
-	ann, _ := md["annotations"].(map[string]any)
-	s, _ := ann["crossplane.io/composition-resource-name"].(string)
-	return s
+	return docs
 }
 
 // TestRenderGolden renders each example at each stage and compares with test/golden (UPDATE_GOLDEN=1
@@ -149,7 +86,7 @@ func TestRenderGolden(t *testing.T) {
 				}
 				desired := map[string]bool{}
 				for _, obj := range docs[1:] {
-					desired[compositionName(obj)] = true
+					desired[clirender.CompositionName(obj)] = true
 					for _, e := range v.Object(obj) {
 						t.Errorf("schema: %s", e)
 					}
@@ -160,7 +97,7 @@ func TestRenderGolden(t *testing.T) {
 						t.Fatal(err)
 					}
 					for _, obj := range documents(t, b) {
-						if n := compositionName(obj); !desired[n] {
+						if n := clirender.CompositionName(obj); !desired[n] {
 							t.Errorf("observed resource %q is missing from desired state: Crossplane would delete it", n)
 						}
 					}

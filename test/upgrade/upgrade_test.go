@@ -10,16 +10,13 @@ package upgrade
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"testing"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose/immutable"
+	"github.com/cloudpartner/platform-environment/test/clirender"
 )
 
 var examples = []string{"seed-production", "dev", "prod"}
@@ -46,40 +43,6 @@ var declaredReplacements = []declaredReplacement{
 	{"seed-production", "apps-load-test-88f797f5a4-script", "retired", "the load test is named per rollout: the CA bundle mount is a new rollout"},
 }
 
-func root() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
-}
-
-// composed reads a render and returns its composed resources by composition resource name (the XR, first, has none).
-func composed(t *testing.T, path string) map[string]map[string]any {
-	t.Helper()
-	b, err := os.ReadFile(path) //nolint:gosec // the repository's own files.
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]map[string]any{}
-	for _, doc := range strings.Split(string(b), "\n---\n") {
-		doc = strings.TrimPrefix(strings.TrimSpace(doc), "---")
-		if strings.TrimSpace(doc) == "" {
-			continue
-		}
-		obj := map[string]any{}
-		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		md, _ := obj["metadata"].(map[string]any)
-		ann, _ := md["annotations"].(map[string]any)
-		if n, _ := ann["crossplane.io/composition-resource-name"].(string); n != "" {
-			out[n] = obj
-		}
-	}
-	if len(out) == 0 {
-		t.Fatalf("%s holds no composed resource", path)
-	}
-	return out
-}
-
 func declared(example, resource, path string) bool {
 	for _, d := range declaredReplacements {
 		if d.example == example && d.resource == resource && d.path == path {
@@ -94,8 +57,8 @@ func TestUpgradeChangesNoTableField(t *testing.T) {
 	used := map[declaredReplacement]bool{}
 	for _, ex := range examples {
 		t.Run(ex, func(t *testing.T) {
-			prev := composed(t, filepath.Join("testdata", "previous-release", ex, "ready.yaml"))
-			cur := composed(t, filepath.Join(root(), "test", "golden", ex, "ready.yaml"))
+			prev := clirender.Composed(t, filepath.Join("testdata", "previous-release", ex, "ready.yaml"))
+			cur := clirender.Composed(t, filepath.Join(clirender.Root(), "test", "golden", ex, "ready.yaml"))
 			names := make([]string, 0, len(prev))
 			for n := range prev {
 				names = append(names, n)
