@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/client-go/tools/cache"
 )
 
 // The chaos loop of issue 17.9, on demand only (`make e2e-chaos`; E2E_CHAOS=1, skipped otherwise): for
@@ -781,63 +780,25 @@ func mapString(m map[string]int) string {
 	return strings.Join(parts, ", ")
 }
 
-// chaosDeletions is deletionRecorder for a teardown under chaos: a watch broken by an API server kill relists, and
-// an object deleted meanwhile then arrives as a tombstone at relist time, later than it went. late marks those:
-// their time says nothing about the order.
+// chaosDeletions is deletionRecorder for a teardown under chaos (whose late marks the tombstones a relist after an
+// API server kill delivers: their time says nothing about the order), with the deletionTimestamp the API server set.
 type chaosDeletions struct {
-	mu       sync.Mutex
-	began    map[string]time.Time // Kind/name
-	gone     map[string]time.Time
-	late     map[string]bool
-	dt       map[string]time.Time // the deletionTimestamp the API server set (whole seconds)
-	watching kindWatch
+	*deletionRecorder
+	dt map[string]time.Time // the deletionTimestamp the API server set (whole seconds)
 }
 
 func recordChaosDeletions(ctx context.Context, ns string, objs map[string]*unstructured.Unstructured) (*chaosDeletions, error) {
-	r := &chaosDeletions{began: map[string]time.Time{}, gone: map[string]time.Time{}, late: map[string]bool{}, dt: map[string]time.Time{}}
+	r := &chaosDeletions{deletionRecorder: newDeletionRecorder(), dt: map[string]time.Time{}}
 	var err error
 	r.watching, err = env.watchKinds(ctx, ns, objs, r.saw)
 	return r, err
 }
 
 func (r *chaosDeletions) saw(obj any, deleted bool) {
-	late := false
-	if d, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		obj, late = d.Obj, true
+	if u, _ := watchedObject(obj); u != nil {
+		r.sawDeletionTimestamp(u)
 	}
-	u, ok := obj.(*unstructured.Unstructured)
-	if !ok {
-		return
-	}
-	r.sawDeletionTimestamp(u)
-	now := time.Now()
-	k := u.GetKind() + "/" + u.GetName()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, ok := r.began[k]; !ok && (deleted || u.GetDeletionTimestamp() != nil) {
-		r.began[k] = now
-	}
-	if deleted {
-		r.gone[k] = now
-		r.late[k] = late
-	}
-}
-
-// order lists the objects by the time their deletion began, with the offset from the first (late: a tombstone).
-func (r *chaosDeletions) order() string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	ks := sortedKeys(r.began)
-	sort.SliceStable(ks, func(i, j int) bool { return r.began[ks[i]].Before(r.began[ks[j]]) })
-	var b strings.Builder
-	for _, k := range ks {
-		late := ""
-		if r.late[k] {
-			late = " (late)"
-		}
-		fmt.Fprintf(&b, " +%s %s%s", r.began[k].Sub(r.began[ks[0]]).Round(10*time.Millisecond), k, late)
-	}
-	return b.String()
+	r.deletionRecorder.saw(obj, deleted)
 }
 
 // sawDeletionTimestamp notes the API server's deletionTimestamp of an object, from a watch event or a read.
@@ -851,8 +812,6 @@ func (r *chaosDeletions) sawDeletionTimestamp(u *unstructured.Unstructured) {
 		r.mu.Unlock()
 	}
 }
-
-func (r *chaosDeletions) stop() { r.watching.stop() }
 
 // checkUsages checks each Usage's order: by watch times when the user's deletion was seen as it happened; else by
 // the fake provider's sequence (the used resource released after its user; both managed); else by server time: the

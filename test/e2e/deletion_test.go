@@ -20,15 +20,22 @@ import (
 // deletion began (deletionTimestamp first seen) and when it was gone. A DELETE the Usage webhook refuses leaves no
 // trace, so "deletion began" is exactly "the API server accepted the DELETE".
 type deletionRecorder struct {
-	mu       sync.Mutex
-	began    map[string]time.Time // Kind/name
-	gone     map[string]time.Time
+	mu    sync.Mutex
+	began map[string]time.Time // Kind/name
+	gone  map[string]time.Time
+	// late marks the objects whose deletion arrived as a tombstone: a watch broken by an API server restart
+	// relists, and an object deleted meanwhile arrives then, later than it went.
+	late     map[string]bool
 	watching kindWatch
+}
+
+func newDeletionRecorder() *deletionRecorder {
+	return &deletionRecorder{began: map[string]time.Time{}, gone: map[string]time.Time{}, late: map[string]bool{}}
 }
 
 // recordDeletions starts watching the kinds of the given objects in their namespace.
 func (c *controlPlane) recordDeletions(ctx context.Context, ns string, objs map[string]*unstructured.Unstructured) (*deletionRecorder, error) {
-	r := &deletionRecorder{began: map[string]time.Time{}, gone: map[string]time.Time{}}
+	r := newDeletionRecorder()
 	var err error
 	r.watching, err = c.watchKinds(ctx, ns, objs, r.saw)
 	return r, err
@@ -77,12 +84,18 @@ func (w kindWatch) stop() {
 	w.factory.Shutdown()
 }
 
-func (r *deletionRecorder) saw(obj any, deleted bool) {
+// watchedObject is the object of an informer event; late when it is a tombstone (DeletedFinalStateUnknown).
+func watchedObject(obj any) (u *unstructured.Unstructured, late bool) {
 	if d, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		obj = d.Obj
+		obj, late = d.Obj, true
 	}
-	u, ok := obj.(*unstructured.Unstructured)
-	if !ok {
+	u, _ = obj.(*unstructured.Unstructured)
+	return u, late
+}
+
+func (r *deletionRecorder) saw(obj any, deleted bool) {
+	u, late := watchedObject(obj)
+	if u == nil {
 		return
 	}
 	now := time.Now()
@@ -94,6 +107,7 @@ func (r *deletionRecorder) saw(obj any, deleted bool) {
 	}
 	if deleted {
 		r.gone[k] = now
+		r.late[k] = late
 	}
 }
 
@@ -120,22 +134,19 @@ func (r *deletionRecorder) checkUsages(usages []usage) []string {
 	return bad
 }
 
-// order lists the objects by the time their deletion began, with the offset from the first.
+// order lists the objects by the time their deletion began, with the offset from the first (late: a tombstone).
 func (r *deletionRecorder) order() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	type e struct {
-		k string
-		t time.Time
-	}
-	var es []e
-	for k, t := range r.began {
-		es = append(es, e{k, t})
-	}
-	sort.Slice(es, func(i, j int) bool { return es[i].t.Before(es[j].t) })
+	ks := sortedKeys(r.began)
+	sort.SliceStable(ks, func(i, j int) bool { return r.began[ks[i]].Before(r.began[ks[j]]) })
 	var b strings.Builder
-	for _, x := range es {
-		fmt.Fprintf(&b, " +%s %s", x.t.Sub(es[0].t).Round(10*time.Millisecond), x.k)
+	for _, k := range ks {
+		late := ""
+		if r.late[k] {
+			late = " (late)"
+		}
+		fmt.Fprintf(&b, " +%s %s%s", r.began[k].Sub(r.began[ks[0]]).Round(10*time.Millisecond), k, late)
 	}
 	return b.String()
 }
