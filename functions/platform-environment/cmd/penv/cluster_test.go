@@ -17,7 +17,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
-	"sigs.k8s.io/yaml"
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/plan"
 )
@@ -35,15 +34,7 @@ func plural(kind string) string { return strings.ToLower(kind) + "s" }
 
 func newAPIServer(t *testing.T) (*apiServer, *httptest.Server) {
 	t.Helper()
-	objs, err := plan.ReadObjects(seedReady)
-	if err != nil {
-		t.Fatal(err)
-	}
-	xr := map[string]any{}
-	b, _ := os.ReadFile(seed)
-	if err := yaml.Unmarshal(b, &xr); err != nil {
-		t.Fatal(err)
-	}
+	xr, objs := seedLive(t)
 	s := &apiServer{objects: map[string]map[string]any{}, groups: map[string]map[string]bool{}}
 	add := func(o map[string]any) {
 		av, kind := o["apiVersion"].(string), o["kind"].(string)

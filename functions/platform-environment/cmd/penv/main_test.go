@@ -25,6 +25,25 @@ func repoPath(p ...string) string {
 	return filepath.Join(append([]string{"..", "..", "..", ".."}, p...)...)
 }
 
+// seedLive reads the seed XR (as filed, no status) and its composed resources observed Ready: what a live
+// environment's API server holds, for the tests that serve or list it.
+func seedLive(t testing.TB) (xr map[string]any, composed []map[string]any) {
+	t.Helper()
+	objs, err := plan.ReadObjects(seedReady)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xr = map[string]any{}
+	if err := yaml.Unmarshal(b, &xr); err != nil {
+		t.Fatal(err)
+	}
+	return xr, objs
+}
+
 // edited writes a copy of the seed with each old string replaced by its new one (each must occur once).
 func edited(t testing.TB, pairs ...string) string {
 	t.Helper()
@@ -241,15 +260,7 @@ func TestDestroyPlan(t *testing.T) {
 // file without either, is planned as the API server stores it over the live object, so the unedited seed plans no
 // change.
 func TestObservedList(t *testing.T) {
-	objs, err := plan.ReadObjects(seedReady)
-	if err != nil {
-		t.Fatal(err)
-	}
-	xr := map[string]any{}
-	b, _ := os.ReadFile(seed)
-	if err := yaml.Unmarshal(b, &xr); err != nil {
-		t.Fatal(err)
-	}
+	xr, objs := seedLive(t)
 	md := xr["metadata"].(map[string]any)
 	md["uid"], md["generation"] = "6f1c2b9e-0d4a-4c61-9a57-3f0b8e2d7c11", 4
 	items := []any{xr}
@@ -395,18 +406,10 @@ func TestObservedTrace(t *testing.T) {
 		t.Errorf("want the unreadable instance named, got %v", err)
 	}
 
-	objs, err := plan.ReadObjects(seedReady)
-	if err != nil {
-		t.Fatal(err)
-	}
+	xr, objs := seedLive(t)
 	children := []any{}
 	for _, o := range objs {
 		children = append(children, map[string]any{"object": o})
-	}
-	xr := map[string]any{}
-	b, _ := os.ReadFile(seed)
-	if err := yaml.Unmarshal(b, &xr); err != nil {
-		t.Fatal(err)
 	}
 	tree, _ := json.Marshal(map[string]any{"items": []any{map[string]any{"object": xr, "children": children}}})
 	path := filepath.Join(t.TempDir(), "trace.json")
