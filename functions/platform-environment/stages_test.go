@@ -3,12 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/crossplane/function-sdk-go/logging"
@@ -18,6 +16,7 @@ import (
 
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/compose"
 	"github.com/cloudpartner/platform-environment/functions/platform-environment/observe"
+	"github.com/cloudpartner/platform-environment/test/clirender"
 )
 
 // The golden stages of every example. Each stage is a fixed point: the function is run, everything it
@@ -165,22 +164,11 @@ func TestObservedStages(t *testing.T) {
 					t.Fatalf("%v (run `make golden`)", err)
 				}
 				if !bytes.Equal(want, got) {
-					t.Errorf("%s is stale: run `make golden` and review the diff\n%s", path, firstDiff(string(want), string(got)))
+					t.Errorf("%s is stale: run `make golden` and review the diff\n%s", path, clirender.FirstDiff(string(want), string(got)))
 				}
 			})
 		}
 	}
-}
-
-// firstDiff shows the first differing line, enough to see what moved.
-func firstDiff(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	for i := 0; i < len(al) && i < len(bl); i++ {
-		if al[i] != bl[i] {
-			return fmt.Sprintf("line %d:\n- %s\n+ %s", i+1, al[i], bl[i])
-		}
-	}
-	return fmt.Sprintf("lengths differ: %d vs %d lines", len(al), len(bl))
 }
 
 func nopLogger() logging.Logger { return logging.NewNopLogger() }

@@ -133,3 +133,14 @@ func Composed(t testing.TB, path string) map[string]map[string]any {
 	}
 	return out
 }
+
+// FirstDiff shows the first line where a golden and a fresh render differ: enough to see what moved.
+func FirstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < len(al) && i < len(bl); i++ {
+		if al[i] != bl[i] {
+			return fmt.Sprintf("line %d:\n- %s\n+ %s", i+1, al[i], bl[i])
+		}
+	}
+	return fmt.Sprintf("lengths differ: %d vs %d lines", len(al), len(bl))
+}

@@ -47,3 +47,17 @@ func TestDocuments(t *testing.T) {
 		t.Error("Documents() of a broken document: want an error")
 	}
 }
+
+func TestFirstDiff(t *testing.T) {
+	cases := map[string]struct{ a, b, want string }{
+		"Line":   {a: "x\ny\nz", b: "x\nY\nz", want: "line 2:\n- y\n+ Y"},
+		"Length": {a: "x\ny", b: "x\ny\nz", want: "lengths differ: 2 vs 3 lines"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if got := FirstDiff(tc.a, tc.b); got != tc.want {
+				t.Errorf("FirstDiff() = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -5,10 +5,8 @@ package golden
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"sigs.k8s.io/yaml"
@@ -76,7 +74,7 @@ func TestRenderGolden(t *testing.T) {
 						t.Fatalf("%v (run `make golden`)", err)
 					}
 					if !bytes.Equal(want, got) {
-						t.Errorf("%s differs from a fresh render: run `make golden` and review the diff\n%s", path, firstDiff(string(want), string(got)))
+						t.Errorf("%s differs from a fresh render: run `make golden` and review the diff\n%s", path, clirender.FirstDiff(string(want), string(got)))
 					}
 				}
 
@@ -112,7 +110,7 @@ func TestRenderDeterministic(t *testing.T) {
 	a := render(t, "seed-production", "ready")
 	b := render(t, "seed-production", "ready")
 	if !bytes.Equal(a, b) {
-		t.Fatalf("two renders of the same input differ\n%s", firstDiff(string(a), string(b)))
+		t.Fatalf("two renders of the same input differ\n%s", clirender.FirstDiff(string(a), string(b)))
 	}
 }
 
@@ -140,14 +138,4 @@ func TestExamplesAdmitted(t *testing.T) {
 			t.Errorf("%s: %s", filepath.Base(f), e)
 		}
 	}
-}
-
-func firstDiff(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	for i := 0; i < len(al) && i < len(bl); i++ {
-		if al[i] != bl[i] {
-			return fmt.Sprintf("line %d:\n- %s\n+ %s", i+1, al[i], bl[i])
-		}
-	}
-	return fmt.Sprintf("lengths differ: %d vs %d lines", len(al), len(bl))
 }
