@@ -42,17 +42,10 @@ func addons(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan, nodeGroup s
 	nodesReady := env.Observed.ReadyCond(nodeGroup)
 
 	// vpc-cni's role trusts the service account aws-node through the OIDC provider.
+	// A role that exists keeps its trust (kept as observed) while the provider is re-observed.
 	trust, trustOK := env.IRSATrustPolicy("kube-system", "aws-node")
-	if res.Gate(env.Observed, vpcCNIRole, compose.Known(trustOK, "the cluster's OIDC provider ("+compose.OIDCProvider+")")) {
-		mr := env.NewAWS(vpcCNIRole, iamAPI, "Role").
-			ExternalName(env.AWSName(compose.RuleIAM, "eks-vpc-cni")).
-			ForProvider(map[string]any{"description": "Amazon VPC CNI (aws-node) of " + env.Namespace + "/" + env.Name})
-		if trustOK {
-			mr.ForProvider(map[string]any{"assumeRolePolicy": compose.MustJSON(trust)})
-		} else if p, ok := env.Observed.String(vpcCNIRole, "spec.forProvider.assumeRolePolicy"); ok {
-			mr.ForProvider(map[string]any{"assumeRolePolicy": p})
-		}
-		res.Add(mr)
+	if res.Gate(env.Observed, vpcCNIRole, compose.Needs(trustOK, "the cluster's OIDC provider ("+compose.OIDCProvider+")")) {
+		res.Add(addonRole(env, vpcCNIRole, "eks-vpc-cni", "Amazon VPC CNI (aws-node)", trust))
 		res.Add(attach(env, vpcCNIRole+"-policy", vpcCNIRole, "AmazonEKS_CNI_Policy"))
 	}
 
@@ -70,18 +63,10 @@ func addons(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan, nodeGroup s
 	}
 
 	// The EBS CSI driver's role trusts Pod Identity for this cluster only (aws:SourceAccount, aws:SourceArn);
-	// a role that exists keeps its trust while the account is re-observed.
+	// a role that exists keeps its trust (kept as observed) while the account is re-observed.
 	podTrust, podTrustOK := env.PodIdentityTrust()
-	if res.Gate(env.Observed, ebsCSIRole, compose.Known(podTrustOK, "the AWS account ID (read from observed ARNs) for its trust policy")) {
-		mr := env.NewAWS(ebsCSIRole, iamAPI, "Role").
-			ExternalName(env.AWSName(compose.RuleIAM, "eks-ebs-csi")).
-			ForProvider(map[string]any{"description": "Amazon EBS CSI driver of " + env.Namespace + "/" + env.Name})
-		if podTrustOK {
-			mr.ForProvider(map[string]any{"assumeRolePolicy": compose.MustJSON(podTrust)})
-		} else if p, ok := env.Observed.String(ebsCSIRole, "spec.forProvider.assumeRolePolicy"); ok {
-			mr.ForProvider(map[string]any{"assumeRolePolicy": p})
-		}
-		res.Add(mr)
+	if res.Gate(env.Observed, ebsCSIRole, compose.Needs(podTrustOK, "the AWS account ID (read from observed ARNs) for its trust policy")) {
+		res.Add(addonRole(env, ebsCSIRole, "eks-ebs-csi", "Amazon EBS CSI driver", podTrust))
 	}
 	res.Add(attach(env, ebsCSIRole+"-policy", ebsCSIRole, "service-role/AmazonEBSCSIDriverPolicy"))
 	roleARN, roleOK := env.Observed.ARN(ebsCSIRole)
@@ -159,4 +144,14 @@ func addon(env *compose.Env, r v1alpha1.ResolvedCluster, plan Plan, name string,
 		fp[k] = v
 	}
 	return env.NewAWS(n, eksAPI, "Addon").Annotate(followsAnnotation, follows).ForProvider(fp)
+}
+
+// addonRole is an add-on's IAM role: its AWS name from suffix, its description naming the environment, its trust.
+func addonRole(env *compose.Env, name, suffix, what string, trust any) *compose.MR {
+	return env.NewAWS(name, iamAPI, "Role").
+		ExternalName(env.AWSName(compose.RuleIAM, suffix)).
+		ForProvider(map[string]any{
+			"description":      what + " of " + env.Namespace + "/" + env.Name,
+			"assumeRolePolicy": compose.MustJSON(trust),
+		})
 }

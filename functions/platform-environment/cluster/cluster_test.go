@@ -102,7 +102,9 @@ var cmpEmptyMap = cmp.Transformer("nilmap", func(m map[string]string) map[string
 })
 
 // TestKeepObserved checks that a gate never drops a resource that exists: with the cluster observed not
-// Ready again (an update in progress), everything that depends on it is still rendered.
+// Ready again (an update in progress) and two ARNs unread, everything that depends on them is still desired —
+// rendered, or kept as observed where its content needs the value (the VPC CNI role's trust, the OIDC
+// provider's ARN) — with its content unchanged.
 func TestKeepObserved(t *testing.T) {
 	observed, _ := walk(t, "prod", networkObserved(t), nil, func(string) bool { return true })
 	// The cluster goes back to not Ready, and the OIDC provider's and the KMS key's ARNs vanish.
@@ -114,8 +116,20 @@ func TestKeepObserved(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(ct.Sorted(readyStage), ct.Names(out.Resources)); diff != "" {
-		t.Errorf("rendered (-want +got):\n%s", diff)
+	desired := ct.Assemble(t, env, out.Result)
+	want := append([]string{}, readyStage...)
+	for name := range networkObserved(t) { // observed, kept: the network domain's
+		want = append(want, name)
+	}
+	if diff := cmp.Diff(ct.Sorted(want), ct.Names(desired)); diff != "" {
+		t.Errorf("desired (-want +got):\n%s", diff)
+	}
+	if ct.Has(out.Resources, vpcCNIRole) {
+		t.Errorf("%s rendered without its trust policy's OIDC provider ARN: want it kept as observed", vpcCNIRole)
+	}
+	wantTrust := observed[vpcCNIRole]["spec"].(map[string]any)["forProvider"].(map[string]any)["assumeRolePolicy"]
+	if got := ct.ForProvider(ct.Find(t, desired, vpcCNIRole))["assumeRolePolicy"]; got != wantTrust || got == "" {
+		t.Errorf("%s's trust policy = %v, want the observed %v", vpcCNIRole, got, wantTrust)
 	}
 	enc := ct.ForProvider(ct.Find(t, out.Resources, compose.Cluster))["encryptionConfig"].(map[string]any)
 	if enc["provider"].(map[string]any)["keyArn"] == "" {

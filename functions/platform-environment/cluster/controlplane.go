@@ -95,20 +95,16 @@ func kms(env *compose.Env, r v1alpha1.ResolvedCluster) compose.Result {
 	var res compose.Result
 	account, acctOK := env.Observed.AccountID()
 	roleARN, roleOK := env.Observed.ARN(clusterRole)
+	// A key that exists keeps its policy (kept as observed) while the account or the role is re-observed.
 	if res.Gate(env.Observed, kmsKey,
-		compose.Known(acctOK, "the AWS account ID (read from observed ARNs)"),
-		compose.Known(roleOK, "the cluster role's ARN ("+clusterRole+")")) {
-		mr := env.NewAWS(kmsKey, kmsAPI, "Key").Stateful().ForProvider(map[string]any{
+		compose.Needs(acctOK, "the AWS account ID (read from observed ARNs)"),
+		compose.Needs(roleOK, "the cluster role's ARN ("+clusterRole+")")) {
+		res.Add(env.NewAWS(kmsKey, kmsAPI, "Key").Stateful().ForProvider(map[string]any{
 			"description":          "EKS secrets and control-plane logs of " + env.Namespace + "/" + env.Name,
 			"enableKeyRotation":    true,
 			"deletionWindowInDays": env.KeyDeletionWindow(),
-		})
-		if acctOK && roleOK {
-			mr.ForProvider(map[string]any{"policy": compose.MustJSON(KeyPolicy(env, account, roleARN, r.ProviderPrincipalARN))})
-		} else if p, ok := env.Observed.String(kmsKey, "spec.forProvider.policy"); ok {
-			mr.ForProvider(map[string]any{"policy": p})
-		}
-		res.Add(mr)
+			"policy":               compose.MustJSON(KeyPolicy(env, account, roleARN, r.ProviderPrincipalARN)),
+		}))
 	}
 	res.Add(env.NewAWS(kmsAlias, kmsAPI, "Alias").Untagged().
 		ExternalName("alias/" + env.AWSName(compose.RuleGeneric, "eks")).
