@@ -340,7 +340,7 @@ func (c *chaos) walk(ctx context.Context, p *chaosPhase, start time.Time) bool {
 			}
 		}
 		if len(todo) > 0 {
-			if err := p.x.observeAll(ctx, composed, todo, ownExternalNames(p.obs, composed, todo)); err != nil {
+			if err := p.x.observeAll(ctx, composed, todo, p.obs); err != nil {
 				c.mu.Lock()
 				c.observeErrs++
 				c.mu.Unlock()
@@ -361,24 +361,6 @@ func (c *chaos) walk(ctx context.Context, p *chaosPhase, start time.Time) bool {
 		p.name, took.Round(time.Second), c.sinceWhat(start, from), time.Since(start).Round(time.Second), n)
 	c.checkInvariants(ctx, p, "end of "+p.name) // a violation is reported; the loop goes on with the teardown
 	return true
-}
-
-// ownExternalNames returns the observations of todo, without the external name where the composed resource carries
-// one already: the function sets some from the XR's namespace (the observed-state files were made in the example's
-// own), and a provider never renames what the function named.
-func ownExternalNames(obs observations, composed map[string]*unstructured.Unstructured, todo []string) observations {
-	out := observations{}
-	for _, rn := range todo {
-		o, ok := obs[rn]
-		if !ok {
-			continue // observeAll reports a generic observation
-		}
-		if composed[rn].GetAnnotations()[annotationExternalName] != "" {
-			o.externalName = ""
-		}
-		out[rn] = o
-	}
-	return out
 }
 
 // nudge queues a managed resource for the fake provider and counts it by kind.

@@ -162,7 +162,7 @@ func walkFleet(ctx context.Context, xrs []*xr, obs observations, timeout time.Du
 				notReady++
 			}
 			if len(todo) > 0 {
-				_ = x.observeAll(ctx, composed, todo, ownExternalNames(obs, composed, todo)) // the next round retries
+				_ = x.observeAll(ctx, composed, todo, obs) // the next round retries
 			}
 		}
 		if notReady == 0 {

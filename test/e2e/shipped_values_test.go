@@ -82,9 +82,9 @@ func TestShippedCrossplaneValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// In the example's own namespace (TestDevTeardown's XR is gone by now): the walk reports the external names of
-	// test/observed/dev, which some kinds derive from the namespace; in another namespace the function's next apply
-	// changes them back and the fake provider refuses that as upjet would (seen once in CI, 2026-12-03).
+	// In the example's own namespace (TestDevTeardown's XR is gone by now), as the example is filed. (The walk no
+	// longer renames what the function named, which once made this scenario flaky in another namespace: CI,
+	// 2026-12-03.)
 	x := env.createXR(ctx, t, ex.file, "")
 	var walk walkResult
 	timed(t, "shipped Crossplane values: dev walk", func() { walk, err = x.walk(ctx, obs, 20, 3*time.Minute) })

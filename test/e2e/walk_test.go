@@ -65,10 +65,13 @@ func genericObservation(u *unstructured.Unstructured) observation {
 }
 
 // observe makes a managed resource look as a provider leaves it once the cloud resource exists: the external name
-// annotation (when the observation has one) and status with atProvider and Ready/Synced conditions.
+// annotation (when the observation has one and the resource has none yet) and status with atProvider and
+// Ready/Synced conditions. A provider never renames what the function named: the function names some resources
+// from the XR's namespace and name, and the observed-state files were made in the example's own, so an XR of
+// another namespace (fleet-NN, chaos, shipped-values) keeps the names it was composed with.
 func (c *controlPlane) observe(ctx context.Context, u *unstructured.Unstructured, o observation) error {
 	gvk, ns, name := u.GroupVersionKind(), u.GetNamespace(), u.GetName()
-	if o.externalName != "" && u.GetAnnotations()[annotationExternalName] != o.externalName {
+	if o.externalName != "" && u.GetAnnotations()[annotationExternalName] == "" {
 		if _, err := c.kube.mergePatch(ctx, gvk, ns, name, map[string]any{
 			"metadata": map[string]any{"annotations": map[string]any{annotationExternalName: o.externalName}},
 		}); err != nil {
