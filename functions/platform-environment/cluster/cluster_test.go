@@ -127,7 +127,7 @@ func TestKeepObserved(t *testing.T) {
 	if ct.Has(out.Resources, vpcCNIRole) {
 		t.Errorf("%s rendered without its trust policy's OIDC provider ARN: want it kept as observed", vpcCNIRole)
 	}
-	wantTrust := observed[vpcCNIRole]["spec"].(map[string]any)["forProvider"].(map[string]any)["assumeRolePolicy"]
+	wantTrust, _ := observed.String(vpcCNIRole, "spec.forProvider.assumeRolePolicy")
 	if got := ct.ForProvider(ct.Find(t, desired, vpcCNIRole))["assumeRolePolicy"]; got != wantTrust || got == "" {
 		t.Errorf("%s's trust policy = %v, want the observed %v", vpcCNIRole, got, wantTrust)
 	}
